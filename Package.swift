@@ -1,0 +1,84 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "chorus",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "chorusd", targets: ["chorusd"]),
+        .executable(name: "chorus-bench", targets: ["chorus-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", exact: "0.2.0"),
+    ],
+    targets: [
+        // Pure Swift: rooms, sequence numbers, batching, outbound queues, counters, codec.
+        // No C import and no I/O; every state machine returns actions.
+        .target(name: "ChorusCore"),
+
+        // The only C in the project: CLD2 (C++), lws macros and logging, HMAC, malloc tuning.
+        .target(
+            name: "CChorusShim",
+            linkerSettings: [
+                .linkedLibrary("cld2"),
+                .linkedLibrary("websockets"),
+                .linkedLibrary("crypto"),
+            ]
+        ),
+        .systemLibrary(name: "CLibWebSockets", pkgConfig: "libwebsockets"),
+
+        // Language tagging engines behind ChorusCore's `LanguageTagger`.
+        .target(name: "ChorusLanguage", dependencies: ["ChorusCore", "CChorusShim"]),
+
+        // libwebsockets transport: the only module that imports libwebsockets.
+        .target(
+            name: "ChorusTransport",
+            dependencies: [
+                "ChorusCore", "CChorusShim", "CLibWebSockets",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // Wiring: HTTP routes, metrics exposition, console secret, systemd notification.
+        .target(
+            name: "ChorusServer",
+            dependencies: [
+                "ChorusCore", "ChorusTransport", "ChorusLanguage", "CChorusShim",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+
+        .executableTarget(
+            name: "chorusd",
+            dependencies: [
+                "ChorusServer", "ChorusCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "chorus-bench",
+            dependencies: [
+                "ChorusCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+
+        .testTarget(name: "ChorusCoreTests", dependencies: ["ChorusCore"]),
+        .testTarget(name: "ChorusLanguageTests", dependencies: ["ChorusLanguage", "ChorusCore"]),
+        .testTarget(name: "ChorusServerTests", dependencies: ["ChorusServer", "ChorusCore"]),
+    ],
+    cxxLanguageStandard: .cxx17
+)
+
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+    ]
+}

@@ -1,0 +1,42 @@
+#include "CChorusShim.h"
+
+#include <libwebsockets.h>
+#include <malloc.h>
+#include <openssl/hmac.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <string.h>
+
+static chorus_lws_log_sink current_sink;
+
+static void forward_log(int level, const char *line) {
+    if (current_sink == NULL) return;
+    char trimmed[1024];
+    size_t length = strnlen(line, sizeof(trimmed) - 1);
+    while (length > 0 && (line[length - 1] == '\n' || line[length - 1] == '\r')) length--;
+    memcpy(trimmed, line, length);
+    trimmed[length] = '\0';
+    current_sink(level, trimmed);
+}
+
+void chorus_lws_set_log(int levels, chorus_lws_log_sink sink) {
+    current_sink = sink;
+    lws_set_log_level(levels, forward_log);
+}
+
+size_t chorus_lws_pre(void) { return LWS_PRE; }
+
+void chorus_malloc_tune(void) { mallopt(M_TRIM_THRESHOLD, 64 << 20); }
+
+int chorus_hmac_sha256(const void *key, size_t key_length, const void *data, size_t data_length,
+                       uint8_t out[32]) {
+    unsigned int out_length = 32;
+    if (HMAC(EVP_sha256(), key, (int)key_length, data, data_length, out, &out_length) == NULL) {
+        return -1;
+    }
+    return out_length == 32 ? 0 : -1;
+}
+
+int chorus_random_bytes(uint8_t *out, size_t length) {
+    return RAND_bytes(out, (int)length) == 1 ? 0 : -1;
+}

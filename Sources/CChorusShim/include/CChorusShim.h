@@ -1,0 +1,67 @@
+#ifndef CCHORUS_SHIM_H
+#define CCHORUS_SHIM_H
+/*
+ * The few things Swift cannot call directly: CLD2 (C++), libwebsockets macros and variadic
+ * logging, OpenSSL's HMAC, and glibc's mallopt. Every symbol is prefixed `chorus_`.
+ * This header deliberately does not include libwebsockets.h: only ChorusTransport sees lws.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- CLD2 ------------------------------------------------------------------------------- */
+
+/** Up to three candidate languages, best first, as CLD2 reports them. */
+typedef struct chorus_cld2_result {
+    char code[3][8];             /* ISO 639-1 (or CLD2's code), "un" when unknown */
+    int percent[3];              /* share of the text's bytes, 0-100 */
+    double normalized_score[3];  /* CLD2's score per 1024 bytes */
+    int text_bytes;              /* bytes CLD2 actually scored (letters, after cleanup) */
+    int is_reliable;             /* CLD2's own reliability flag */
+} chorus_cld2_result;
+
+/**
+ * Runs ExtDetectLanguageSummary(is_plain_text=true, kCLDFlagBestEffort).
+ * `content_language_hint` (e.g. "pt") and `tld_hint` (e.g. "br") may be NULL.
+ * Thread-safe: CLD2 keeps no mutable global state.
+ */
+void chorus_cld2_detect(const char *utf8, int length, const char *content_language_hint,
+                        const char *tld_hint, chorus_cld2_result *result);
+
+/**
+ * ExtDetectLanguageSummary(is_plain_text=true) without hints and without kCLDFlagBestEffort.
+ * Best effort marks nearly every answer reliable, even for one short word; this strict run
+ * answers "un" with is_reliable = 0 instead, which is CLD2's only usable "not sure" signal.
+ */
+void chorus_cld2_detect_strict(const char *utf8, int length, chorus_cld2_result *result);
+
+/** mallopt(M_TRIM_THRESHOLD, 64 MiB): CLD2 otherwise spends most of its time in brk(). */
+void chorus_malloc_tune(void);
+
+/* ---- OpenSSL ---------------------------------------------------------------------------- */
+
+/** HMAC-SHA256 into `out` (32 bytes). Returns 0 on success, -1 on failure. */
+int chorus_hmac_sha256(const void *key, size_t key_length, const void *data, size_t data_length,
+                       uint8_t out[32]);
+
+/** Fills `out` with cryptographically random bytes. Returns 0 on success, -1 on failure. */
+int chorus_random_bytes(uint8_t *out, size_t length);
+
+/* ---- libwebsockets ---------------------------------------------------------------------- */
+
+/** LWS_PRE: headroom lws needs before every payload passed to lws_write. */
+size_t chorus_lws_pre(void);
+
+/** Log sink for lws: level is an LLL_* bit, line has no trailing newline. */
+typedef void (*chorus_lws_log_sink)(int level, const char *line);
+
+/** Routes lws logging at `levels` (LLL_* mask) to `sink`. */
+void chorus_lws_set_log(int levels, chorus_lws_log_sink sink);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,95 @@
+extension ChorusConfig {
+    /// Every settable key, as written in config files (`batch.maxMessages`).
+    public static let keys: [String] = [
+        "listen.host", "listen.port", "stateDir", "logLevel",
+        "transport.serviceThreads", "transport.eventLoop", "transport.pingIntervalSeconds",
+        "batch.maxMessages", "batch.maxDelayMs",
+        "limits.maxMessageBytes", "limits.maxChatChars", "limits.viewerQueueBytes", "limits.consoleQueueBytes",
+        "limits.maxErrorsPerConnection", "limits.maxConnections",
+        "rooms.static", "rooms.autoCreate", "rooms.idleSeconds",
+        "console.secret",
+    ]
+
+    /// Applies a config file's object: nested objects name sections, unknown keys are errors
+    /// so that a typo never silently leaves a default in place.
+    public mutating func apply(_ document: JSONValue, prefix: String = "") throws(ConfigError) {
+        guard case .object(let members) = document else {
+            throw ConfigError(key: prefix.isEmpty ? "(file)" : prefix, reason: "must be an object")
+        }
+        for (name, value) in members.sorted(by: { $0.key < $1.key }) {
+            let key = prefix.isEmpty ? name : "\(prefix).\(name)"
+            if case .object = value, !Self.keys.contains(key) {
+                try apply(value, prefix: key)
+            } else {
+                try set(key, value)
+            }
+        }
+    }
+
+    /// Sets one key from a JSON value.
+    public mutating func set(_ key: String, _ value: JSONValue) throws(ConfigError) {
+        func int() throws(ConfigError) -> Int {
+            guard let number = value.integerValue else { throw ConfigError(key: key, reason: "must be an integer") }
+            return Int(number)
+        }
+        func string() throws(ConfigError) -> String {
+            guard let text = value.stringValue else { throw ConfigError(key: key, reason: "must be a string") }
+            return text
+        }
+        switch key {
+        case "listen.host": listen.host = try string()
+        case "listen.port": listen.port = try int()
+        case "stateDir": stateDir = try string()
+        case "logLevel": logLevel = try string()
+        case "transport.serviceThreads": transport.serviceThreads = try int()
+        case "transport.eventLoop":
+            guard let loop = EventLoop(rawValue: try string()) else {
+                throw ConfigError(key: key, reason: "must be one of poll, libev, libuv")
+            }
+            transport.eventLoop = loop
+        case "transport.pingIntervalSeconds": transport.pingIntervalSeconds = try int()
+        case "batch.maxMessages": batch.maxMessages = try int()
+        case "batch.maxDelayMs": batch.maxDelayMs = try int()
+        case "limits.maxMessageBytes": limits.maxMessageBytes = try int()
+        case "limits.maxChatChars": limits.maxChatChars = try int()
+        case "limits.viewerQueueBytes": limits.viewerQueueBytes = try int()
+        case "limits.consoleQueueBytes": limits.consoleQueueBytes = try int()
+        case "limits.maxErrorsPerConnection": limits.maxErrorsPerConnection = try int()
+        case "limits.maxConnections": limits.maxConnections = try int()
+        case "rooms.static":
+            guard case .array(let items) = value else { throw ConfigError(key: key, reason: "must be an array") }
+            var names: [String] = []
+            for item in items {
+                guard let name = item.stringValue else { throw ConfigError(key: key, reason: "must hold strings") }
+                names.append(name)
+            }
+            rooms.staticRooms = names
+        case "rooms.autoCreate":
+            guard case .bool(let flag) = value else { throw ConfigError(key: key, reason: "must be true or false") }
+            rooms.autoCreate = flag
+        case "rooms.idleSeconds": rooms.idleSeconds = try int()
+        case "console.secret": console.secret = value == .null ? nil : try string()
+        default: throw ConfigError(key: key, reason: "is not a known setting")
+        }
+    }
+
+    /// Sets one key from text (environment or `--set key=value`): numbers, booleans and
+    /// comma-separated lists are recognised by the key's type.
+    public mutating func set(_ key: String, text: String) throws(ConfigError) {
+        switch key {
+        case "rooms.static":
+            let names = text.split(separator: ",").map { JSONValue.string(String($0)) }
+            try set(key, .array(names))
+        case "rooms.autoCreate":
+            guard let flag = ["true": true, "1": true, "yes": true, "false": false, "0": false, "no": false][text]
+            else { throw ConfigError(key: key, reason: "must be true or false") }
+            try set(key, .bool(flag))
+        default:
+            if let number = Int(text), !["listen.host", "stateDir", "console.secret"].contains(key) {
+                try set(key, .number(Double(number)))
+            } else {
+                try set(key, .string(text))
+            }
+        }
+    }
+}

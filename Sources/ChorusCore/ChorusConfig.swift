@@ -1,0 +1,118 @@
+/// Every setting of the daemon, with its default. Only the executable reads files, the
+/// environment and flags; everything else receives this tree, validated.
+public struct ChorusConfig: Sendable, Equatable {
+    public struct Listen: Sendable, Equatable {
+        /// Loopback by default: exposing a relay is an operator's decision.
+        public var host = "127.0.0.1"
+        public var port = 8080
+    }
+
+    public enum EventLoop: String, Sendable, CaseIterable {
+        case poll, libev, libuv
+    }
+
+    public struct Transport: Sendable, Equatable {
+        /// Service threads, each with its own libwebsockets context on the shared port.
+        public var serviceThreads = 1
+        /// libev (epoll) by default: lws's poll() loop scans every socket each pass and slows
+        /// down with thousands of idle viewers (docs/performance.md).
+        public var eventLoop = EventLoop.libev
+        /// Seconds between WebSocket pings on an idle connection; a peer that does not
+        /// answer within the same time again is closed.
+        public var pingIntervalSeconds = 30
+    }
+
+    public struct Batch: Sendable, Equatable {
+        /// 64 messages keep a batch frame near 10 KB: one write per viewer, well under the
+        /// socket buffer, while a busy room still flushes many times per window.
+        public var maxMessages = 64
+        /// 50 ms is below what a viewer perceives as chat lag yet folds a 1,000 msg/s room
+        /// into 20 writes per viewer per second instead of 1,000.
+        public var maxDelayMs = 50
+    }
+
+    public struct Limits: Sendable, Equatable {
+        /// Largest client frame; a larger one is discarded with a `too_large` error.
+        public var maxMessageBytes = 4096
+        /// Longest chat text in characters.
+        public var maxChatChars = 500
+        /// Outbound bytes a viewer may have waiting before its oldest batches are dropped:
+        /// about 25 full batches, a second of a busy room.
+        public var viewerQueueBytes = 256 * 1024
+        /// Outbound bytes a console may have waiting before it is closed with 4001.
+        public var consoleQueueBytes = 8 * 1024 * 1024
+        /// Invalid frames one connection may send before it is closed with 4009.
+        public var maxErrorsPerConnection = 20
+        /// Open WebSocket connections per process; further ones are closed with 1013.
+        /// Below the 20,000 open-file limit so the daemon keeps descriptors for itself.
+        public var maxConnections = 19_500
+    }
+
+    public struct Rooms: Sendable, Equatable {
+        /// Rooms that always exist.
+        public var staticRooms = ["lobby"]
+        /// Whether any valid room name opens a room on first join.
+        public var autoCreate = false
+        /// How long a room with no members lives on.
+        public var idleSeconds = 600
+    }
+
+    public struct Console: Sendable, Equatable {
+        /// HMAC secret for console tokens; nil means `<stateDir>/console.secret`, created once.
+        public var secret: String?
+    }
+
+    public var listen = Listen()
+    /// Where the daemon keeps its state (console secret; later the counters database).
+    public var stateDir = "chorus-state"
+    /// trace, debug, info, notice, warning, error, critical.
+    public var logLevel = "info"
+    public var transport = Transport()
+    public var batch = Batch()
+    public var limits = Limits()
+    public var rooms = Rooms()
+    public var console = Console()
+
+    public init() {}
+
+    public func validate() throws(ConfigError) {
+        func require(_ condition: Bool, _ key: String, _ rule: String) throws(ConfigError) {
+            if !condition { throw ConfigError(key: key, reason: rule) }
+        }
+        try require(!listen.host.isEmpty, "listen.host", "must not be empty")
+        try require((0...65535).contains(listen.port), "listen.port", "must be in 0...65535")
+        try require(!stateDir.isEmpty, "stateDir", "must not be empty")
+        let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+        try require(levels.contains(logLevel), "logLevel", "must be one of \(levels.joined(separator: ", "))")
+        try require((1...64).contains(transport.serviceThreads), "transport.serviceThreads", "must be in 1...64")
+        try require((1...3600).contains(transport.pingIntervalSeconds), "transport.pingIntervalSeconds", "must be in 1...3600")
+        try require((1...4096).contains(batch.maxMessages), "batch.maxMessages", "must be in 1...4096")
+        try require((1...10_000).contains(batch.maxDelayMs), "batch.maxDelayMs", "must be in 1...10000")
+        try require((64...1_048_576).contains(limits.maxMessageBytes), "limits.maxMessageBytes", "must be in 64...1048576")
+        try require((1...10_000).contains(limits.maxChatChars), "limits.maxChatChars", "must be in 1...10000")
+        try require(limits.viewerQueueBytes >= 4096, "limits.viewerQueueBytes", "must be at least 4096")
+        try require(limits.consoleQueueBytes >= 4096, "limits.consoleQueueBytes", "must be at least 4096")
+        try require(limits.maxErrorsPerConnection >= 1, "limits.maxErrorsPerConnection", "must be at least 1")
+        try require((1...1_000_000).contains(limits.maxConnections), "limits.maxConnections", "must be in 1...1000000")
+        for room in rooms.staticRooms {
+            try require(RoomName.isValid(room), "rooms.static", "'\(room)' is not a valid room name")
+        }
+        try require(rooms.idleSeconds >= 1, "rooms.idleSeconds", "must be at least 1")
+        if let secret = console.secret {
+            try require(secret.utf8.count >= 16, "console.secret", "must be at least 16 bytes")
+        }
+    }
+}
+
+/// A setting that is unknown, of the wrong type, or out of range.
+public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var key: String
+    public var reason: String
+
+    public init(key: String, reason: String) {
+        self.key = key
+        self.reason = reason
+    }
+
+    public var description: String { "configuration '\(key)' \(reason)" }
+}

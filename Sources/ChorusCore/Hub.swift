@@ -1,0 +1,197 @@
+/// The rooms of one node: sequence numbers, batching, membership and counts.
+///
+/// A sans-I/O state machine: callers pass the time in and carry out the returned actions.
+/// The transport keeps one `Hub` behind a lock shared by every service thread; the work
+/// done here per message is small (append, count) so the lock is held briefly, while
+/// parsing and language tagging happen before it on the calling thread.
+public struct Hub: Sendable {
+    public struct Configuration: Sendable {
+        public var batch: ServerFrames.BatchSettings
+        public var staticRooms: [String]
+        public var autoCreateRooms: Bool
+        /// How long a room with no members lives on (nanoseconds).
+        public var roomIdleNanoseconds: UInt64
+        public var shardCount: Int
+
+        public init(
+            batch: ServerFrames.BatchSettings, staticRooms: [String], autoCreateRooms: Bool,
+            roomIdleNanoseconds: UInt64, shardCount: Int
+        ) {
+            self.batch = batch
+            self.staticRooms = staticRooms
+            self.autoCreateRooms = autoCreateRooms
+            self.roomIdleNanoseconds = roomIdleNanoseconds
+            self.shardCount = shardCount
+        }
+    }
+
+    public enum Action: Sendable {
+        /// Hand this batch to the listed shards, in order with every earlier batch.
+        case deliver(RoomBatch, shards: [Int])
+    }
+
+    public enum JoinOutcome: Sendable, Equatable {
+        /// Joined; the first batch this member receives starts at `seq + 1`.
+        case joined(seq: UInt64)
+        case unknownRoom
+    }
+
+    public let configuration: Configuration
+    private var rooms: [String: Room] = [:]
+    public private(set) var totals = InteractionCounters()
+    public private(set) var batchesFlushed: UInt64 = 0
+
+    public init(configuration: Configuration, now: UInt64) {
+        self.configuration = configuration
+        for name in configuration.staticRooms {
+            rooms[name] = Room(name: name, isStatic: true, shardCount: configuration.shardCount, now: now)
+        }
+    }
+
+    public var roomCount: Int { rooms.count }
+
+    public func roomExists(_ name: String) -> Bool { rooms[name] != nil }
+
+    /// Adds a member. A console authorised for the room may open it (`mayOpen`).
+    public mutating func join(room name: String, role: Role, shard: Int, mayOpen: Bool, now: UInt64) -> JoinOutcome {
+        if rooms[name] == nil {
+            guard mayOpen || configuration.autoCreateRooms else { return .unknownRoom }
+            rooms[name] = Room(name: name, isStatic: false, shardCount: configuration.shardCount, now: now)
+        }
+        rooms[name]!.membersPerShard[shard] += 1
+        switch role {
+        case .viewer: rooms[name]!.viewers += 1
+        case .console: rooms[name]!.consoles += 1
+        }
+        return .joined(seq: rooms[name]!.lastBroadcast)
+    }
+
+    public mutating func leave(room name: String, role: Role, shard: Int, now: UInt64) {
+        guard rooms[name] != nil else { return }
+        rooms[name]!.membersPerShard[shard] -= 1
+        switch role {
+        case .viewer: rooms[name]!.viewers -= 1
+        case .console: rooms[name]!.consoles -= 1
+        }
+        if rooms[name]!.memberCount == 0 { rooms[name]!.emptySince = now }
+    }
+
+    /// Accepts an interaction: gives it the next sequence number and counts it. Returns the
+    /// batch to deliver when this message filled it. Nil `seq` means the room is gone.
+    public mutating func ingest(
+        room name: String, payload: InteractionPayload, author: Author, clientID: String?, tag: LanguageTag?,
+        wallMillis: Int64, now: UInt64
+    ) -> (seq: UInt64?, action: Action?) {
+        guard var room = rooms.removeValue(forKey: name) else { return (nil, nil) }
+        defer { rooms[name] = room }
+        room.lastAssigned += 1
+        let language = tag?.language ?? author.declaredLanguage
+        let message = RoomMessage(
+            seq: room.lastAssigned, payload: payload, author: author, clientID: clientID, language: language,
+            confidence: tag?.confidence, receivedAtMillis: wallMillis)
+        if room.pending.isEmpty {
+            room.pendingSince = now
+            room.pending.reserveCapacity(configuration.batch.maxMessages)
+        }
+        room.pending.append(message)
+        room.counters.record(kind: payload.kind, language: language, region: author.region)
+        totals.record(kind: payload.kind, language: language, region: author.region)
+        let action = room.pending.count >= configuration.batch.maxMessages ? Self.flush(&room) : nil
+        if action != nil { batchesFlushed += 1 }
+        return (message.seq, action)
+    }
+
+    /// Flushes every batch whose oldest message has waited the batch window, and closes
+    /// rooms that stayed empty past their idle time.
+    public mutating func tick(now: UInt64) -> [Action] {
+        let window = UInt64(configuration.batch.maxDelayMilliseconds) * 1_000_000
+        var actions: [Action] = []
+        var idle: [String] = []
+        for name in rooms.keys {
+            let room = rooms[name]!
+            if !room.pending.isEmpty, now &- room.pendingSince >= window {
+                if let action = Self.flush(&rooms[name]!) {
+                    batchesFlushed += 1
+                    actions.append(action)
+                }
+            } else if room.pending.isEmpty, !room.isStatic, room.memberCount == 0,
+                now &- room.emptySince >= configuration.roomIdleNanoseconds
+            {
+                idle.append(name)
+            }
+        }
+        for name in idle { rooms[name] = nil }
+        return actions
+    }
+
+    /// Flushes every pending batch now (graceful stop).
+    public mutating func flushAll() -> [Action] {
+        var actions: [Action] = []
+        for name in rooms.keys where !rooms[name]!.pending.isEmpty {
+            if let action = Self.flush(&rooms[name]!) {
+                batchesFlushed += 1
+                actions.append(action)
+            }
+        }
+        return actions
+    }
+
+    /// The earliest moment a pending batch is due, if any (monotonic nanoseconds).
+    public func nextFlushDeadline() -> UInt64? {
+        let window = UInt64(configuration.batch.maxDelayMilliseconds) * 1_000_000
+        return rooms.values.lazy.filter { !$0.pending.isEmpty }.map { $0.pendingSince + window }.min()
+    }
+
+    public func stats(room name: String) -> RoomStats? {
+        guard let room = rooms[name] else { return nil }
+        return RoomStats(
+            room: name, seq: room.lastAssigned, viewers: room.viewers, consoles: room.consoles, counters: room.counters)
+    }
+
+    public func memberTotals() -> (viewers: Int, consoles: Int) {
+        rooms.values.reduce(into: (0, 0)) { sum, room in
+            sum.0 += room.viewers
+            sum.1 += room.consoles
+        }
+    }
+
+    private static func flush(_ room: inout Room) -> Action? {
+        guard let first = room.pending.first, let last = room.pending.last else { return nil }
+        let range = first.seq...last.seq
+        let messages = room.pending
+        room.pending = []
+        room.lastBroadcast = last.seq
+        let frame = BatchEncoder.encode(room: room.name, range: range, messages: messages)
+        return .deliver(RoomBatch(room: room.name, range: range, messages: messages, frame: frame), shards: room.shardsWithMembers)
+    }
+}
+
+/// A room's counters as served by `GET /v1/rooms/{room}/stats`.
+public struct RoomStats: Sendable, Equatable {
+    public var room: String
+    public var seq: UInt64
+    public var viewers: Int
+    public var consoles: Int
+    public var counters: InteractionCounters
+
+    public func json() -> [UInt8] {
+        var json = JSONWriter()
+        json.raw("{")
+        json.key("room")
+        json.string(room)
+        json.raw(",")
+        json.key("seq")
+        json.integer(seq)
+        json.raw(",")
+        json.key("viewers")
+        json.integer(viewers)
+        json.raw(",")
+        json.key("consoles")
+        json.integer(consoles)
+        json.raw(",")
+        json.key("interactions")
+        counters.writeJSON(into: &json)
+        json.raw("}")
+        return json.bytes
+    }
+}

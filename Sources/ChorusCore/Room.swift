@@ -1,0 +1,32 @@
+/// One show's room: its sequence, its pending batch, who is in it and what it counted.
+struct Room {
+    let name: String
+    let isStatic: Bool
+    /// Last sequence number given to an accepted interaction.
+    var lastAssigned: UInt64 = 0
+    /// Last sequence number already handed out in a batch.
+    var lastBroadcast: UInt64 = 0
+    var pending: [RoomMessage] = []
+    /// When the oldest pending message arrived (monotonic nanoseconds).
+    var pendingSince: UInt64 = 0
+    /// Members per shard, so a batch only goes to the service threads that need it.
+    var membersPerShard: [Int]
+    var viewers = 0
+    var consoles = 0
+    var counters = InteractionCounters()
+    /// When the room last became empty (monotonic nanoseconds).
+    var emptySince: UInt64
+
+    init(name: String, isStatic: Bool, shardCount: Int, now: UInt64) {
+        self.name = name
+        self.isStatic = isStatic
+        self.membersPerShard = Array(repeating: 0, count: shardCount)
+        self.emptySince = now
+    }
+
+    var memberCount: Int { viewers + consoles }
+
+    var shardsWithMembers: [Int] {
+        membersPerShard.indices.filter { membersPerShard[$0] > 0 }
+    }
+}

@@ -1,0 +1,15 @@
+/// A flushed batch: consecutive messages of one room and their single shared encoding.
+public struct RoomBatch: Sendable {
+    public var room: String
+    public var range: ClosedRange<UInt64>
+    public var messages: [RoomMessage]
+    /// The unfiltered frame, encoded once for every recipient.
+    public var frame: [UInt8]
+
+    public init(room: String, range: ClosedRange<UInt64>, messages: [RoomMessage], frame: [UInt8]) {
+        self.room = room
+        self.range = range
+        self.messages = messages
+        self.frame = frame
+    }
+}

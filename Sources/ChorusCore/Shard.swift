@@ -1,0 +1,187 @@
+/// Identifies a connection across the daemon; unique for the process's lifetime.
+public struct ConnectionID: Hashable, Sendable, CustomStringConvertible {
+    public let raw: UInt64
+
+    public init(_ raw: UInt64) {
+        self.raw = raw
+    }
+
+    public var description: String { "c\(raw)" }
+}
+
+/// The members one service thread owns: which rooms they are in and what waits to be
+/// written to each. Owned by that thread alone; the hub never touches it.
+///
+/// Generic over `Frame` so the transport can keep frames in the form its socket layer needs
+/// (with libwebsockets' headroom) while the policy stays here, testable without sockets.
+public struct Shard<Frame: OutboundFrame> {
+    public enum Action {
+        /// The connection has something to write; ask the socket layer for a writable callback.
+        case wantWrite(ConnectionID)
+        case close(ConnectionID, code: UInt16, reason: String)
+    }
+
+    public struct Budgets: Sendable {
+        public var viewerBytes: Int
+        public var consoleBytes: Int
+
+        public init(viewerBytes: Int, consoleBytes: Int) {
+            self.viewerBytes = viewerBytes
+            self.consoleBytes = consoleBytes
+        }
+    }
+
+    struct Member {
+        let role: Role
+        /// Room → last sequence number this member already has (from its welcome).
+        var rooms: [String: UInt64] = [:]
+        var languages: Set<String>?
+        var queue: OutboundQueue<Frame>
+        var awaitingWritable = false
+        var closing = false
+    }
+
+    public static var closeCodeConsoleTooSlow: UInt16 { 4001 }
+
+    public let budgets: Budgets
+    private var members: [ConnectionID: Member] = [:]
+    private var roomMembers: [String: Set<ConnectionID>] = [:]
+    public private(set) var statistics = ShardStatistics()
+
+    public init(budgets: Budgets) {
+        self.budgets = budgets
+    }
+
+    public var connectionCount: Int { members.count }
+
+    public func role(of id: ConnectionID) -> Role? { members[id]?.role }
+
+    public func rooms(of id: ConnectionID) -> [String] { members[id].map { Array($0.rooms.keys) } ?? [] }
+
+    public func languages(of id: ConnectionID) -> Set<String>? { members[id]?.languages }
+
+    public mutating func add(_ id: ConnectionID, role: Role) {
+        let queue: OutboundQueue<Frame> =
+            switch role {
+            case .viewer: OutboundQueue(budgetBytes: budgets.viewerBytes, policy: .dropOldestBatches)
+            case .console: OutboundQueue(budgetBytes: budgets.consoleBytes, policy: .disconnect)
+            }
+        members[id] = Member(role: role, queue: queue)
+    }
+
+    /// Adds `id` to `room`; it receives batches after `seq`.
+    public mutating func join(_ id: ConnectionID, room: String, after seq: UInt64) {
+        guard members[id] != nil else { return }
+        members[id]!.rooms[room] = seq
+        roomMembers[room, default: []].insert(id)
+    }
+
+    /// Returns false when `id` was not in `room`.
+    @discardableResult
+    public mutating func leave(_ id: ConnectionID, room: String) -> Bool {
+        guard members[id]?.rooms.removeValue(forKey: room) != nil else { return false }
+        roomMembers[room]?.remove(id)
+        if roomMembers[room]?.isEmpty == true { roomMembers[room] = nil }
+        return true
+    }
+
+    /// Forgets a closed connection; returns its role and rooms so the hub can be told.
+    public mutating func remove(_ id: ConnectionID) -> (role: Role, rooms: [String])? {
+        guard let member = members.removeValue(forKey: id) else { return nil }
+        statistics.queuedBytes -= member.queue.queuedBytes
+        for room in member.rooms.keys {
+            roomMembers[room]?.remove(id)
+            if roomMembers[room]?.isEmpty == true { roomMembers[room] = nil }
+        }
+        return (member.role, Array(member.rooms.keys))
+    }
+
+    public mutating func setLanguages(_ id: ConnectionID, _ languages: Set<String>?) {
+        members[id]?.languages = languages
+    }
+
+    /// Queues a control frame (welcome, error, …), which is never dropped.
+    public mutating func send(_ frame: Frame, to id: ConnectionID) -> Action? {
+        enqueue(.control(frame), for: id)
+    }
+
+    /// Queues a batch for every local member of its room. `encode` is called once for the
+    /// unfiltered frame and once per distinct console language filter.
+    public mutating func deliver(_ batch: RoomBatch, encode: (RoomBatch, Set<String>?) -> Frame) -> [Action] {
+        guard let ids = roomMembers[batch.room] else { return [] }
+        var actions: [Action] = []
+        var unfiltered: Frame?
+        var filteredFrames: [Set<String>: Frame] = [:]
+        for id in ids {
+            guard let member = members[id], !member.closing, let after = member.rooms[batch.room],
+                batch.range.upperBound > after
+            else { continue }
+            let frame: Frame
+            if let languages = member.languages {
+                if let cached = filteredFrames[languages] {
+                    frame = cached
+                } else {
+                    frame = encode(batch, languages)
+                    filteredFrames[languages] = frame
+                }
+            } else if let cached = unfiltered {
+                frame = cached
+            } else {
+                frame = encode(batch, nil)
+                unfiltered = frame
+            }
+            statistics.batchFramesQueued += 1
+            statistics.deliveredMessages += UInt64(batch.messages.count)
+            if let action = enqueue(.batch(room: batch.room, range: batch.range, frame), for: id) {
+                actions.append(action)
+            }
+        }
+        return actions
+    }
+
+    /// Takes the next item to write for `id`. `more` says whether another write should be
+    /// requested after this one (at most one write per writable callback).
+    public mutating func nextWrite(for id: ConnectionID) -> (item: OutboundQueue<Frame>.Item, more: Bool)? {
+        guard members[id] != nil else { return nil }
+        let before = members[id]!.queue.queuedBytes
+        guard let item = members[id]!.queue.next() else {
+            members[id]!.awaitingWritable = false
+            return nil
+        }
+        statistics.queuedBytes -= before - members[id]!.queue.queuedBytes
+        let more = !members[id]!.queue.isEmpty
+        members[id]!.awaitingWritable = more
+        return (item, more)
+    }
+
+    private mutating func enqueue(_ entry: OutboundQueue<Frame>.Entry, for id: ConnectionID) -> Action? {
+        guard members[id] != nil, !members[id]!.closing else { return nil }
+        let before = members[id]!.queue.queuedBytes
+        let result = members[id]!.queue.enqueue(entry)
+        statistics.queuedBytes += members[id]!.queue.queuedBytes - before
+        switch result {
+        case .overflow:
+            members[id]!.closing = true
+            statistics.slowConsolesClosed += 1
+            return .close(id, code: Self.closeCodeConsoleTooSlow, reason: "console too slow")
+        case .queuedAfterDropping(let messages):
+            statistics.droppedViewerMessages += messages
+        case .queued:
+            break
+        }
+        guard !members[id]!.awaitingWritable else { return nil }
+        members[id]!.awaitingWritable = true
+        return .wantWrite(id)
+    }
+}
+
+/// Running totals for metrics.
+public struct ShardStatistics: Sendable, Equatable {
+    public var deliveredMessages: UInt64 = 0
+    public var batchFramesQueued: UInt64 = 0
+    public var droppedViewerMessages: UInt64 = 0
+    public var slowConsolesClosed: UInt64 = 0
+    public var queuedBytes = 0
+
+    public init() {}
+}

@@ -1,0 +1,109 @@
+import ChorusCore
+public import ChorusTransport
+import Prometheus
+import Synchronization
+
+/// Prometheus exposition of the hub's counters and the transport's statistics.
+///
+/// The relay counts in plain integers on its hot path; at scrape time the exporter brings
+/// the Prometheus counters up to those totals (by the difference since the last scrape), so
+/// the per-message path never touches a metrics object. Label sets are bounded: interaction
+/// types are fixed, languages come from the tagger's closed set, regions are alpha-2 codes.
+public final class MetricsExporter: Sendable {
+    private struct State {
+        var counters: [String: Counter] = [:]
+        var gauges: [String: Gauge] = [:]
+        var exported: [String: UInt64] = [:]
+    }
+
+    private let registry = PrometheusCollectorRegistry()
+    private let state = Mutex(State())
+
+    public init() {}
+
+    public func render(_ relay: RelayServer) -> [UInt8] {
+        let hub = relay.withHub { hub in
+            (totals: hub.totals, rooms: hub.roomCount, batches: hub.batchesFlushed, members: hub.memberTotals())
+        }
+        let transport = relay.statistics()
+        state.withLock { state in
+            for kind in InteractionKind.allCases {
+                raise(&state, "chorus_interactions_total", [("type", kind.rawValue)], to: hub.totals.count(of: kind))
+            }
+            for (language, count) in hub.totals.byLanguage {
+                raise(&state, "chorus_interactions_by_language_total", [("lang", language)], to: count)
+            }
+            for (region, count) in hub.totals.byRegion {
+                raise(&state, "chorus_interactions_by_region_total", [("region", region)], to: count)
+            }
+            raise(&state, "chorus_batches_total", [], to: hub.batches)
+            raise(&state, "chorus_delivered_messages_total", [], to: transport.shard.deliveredMessages)
+            raise(&state, "chorus_batch_frames_total", [], to: transport.shard.batchFramesQueued)
+            raise(
+                &state, "chorus_dropped_messages_total", [("role", "viewer"), ("reason", "queue_full")],
+                to: transport.shard.droppedViewerMessages)
+            raise(&state, "chorus_slow_consoles_closed_total", [], to: transport.shard.slowConsolesClosed)
+            raise(&state, "chorus_frames_written_total", [], to: transport.framesWritten)
+            raise(&state, "chorus_bytes_written_total", [], to: transport.bytesWritten)
+            for (code, count) in transport.protocolErrors {
+                raise(&state, "chorus_protocol_errors_total", [("code", code)], to: count)
+            }
+            for (code, count) in transport.closes {
+                raise(&state, "chorus_server_closes_total", [("code", String(code))], to: count)
+            }
+            set(&state, "chorus_connections", [("role", "viewer")], transport.viewers)
+            set(&state, "chorus_connections", [("role", "console")], transport.consoles)
+            set(&state, "chorus_rooms", [], hub.rooms)
+            set(&state, "chorus_outbound_queue_bytes", [], transport.shard.queuedBytes)
+        }
+        return registry.emitToBuffer()
+    }
+
+    private func raise(_ state: inout State, _ name: String, _ labels: [(String, String)], to total: UInt64) {
+        let key = name + labels.map { "|\($0.0)=\($0.1)" }.joined()
+        let counter: Counter
+        if let existing = state.counters[key] {
+            counter = existing
+        } else {
+            counter = registry.makeCounter(descriptor: Self.descriptor(name), labels: labels)
+            state.counters[key] = counter
+        }
+        let previous = state.exported[key] ?? 0
+        if total > previous { counter.increment(by: Int64(total - previous)) }
+        state.exported[key] = max(previous, total)
+    }
+
+    private func set(_ state: inout State, _ name: String, _ labels: [(String, String)], _ value: Int) {
+        let key = name + labels.map { "|\($0.0)=\($0.1)" }.joined()
+        let gauge: Gauge
+        if let existing = state.gauges[key] {
+            gauge = existing
+        } else {
+            gauge = registry.makeGauge(descriptor: Self.descriptor(name), labels: labels)
+            state.gauges[key] = gauge
+        }
+        gauge.set(Double(value))
+    }
+
+    static let help: [String: String] = [
+        "chorus_interactions_total": "Accepted interactions by type.",
+        "chorus_interactions_by_language_total": "Accepted interactions by language (detected for chat, declared otherwise).",
+        "chorus_interactions_by_region_total": "Accepted interactions by the viewer's region (ZZ = unknown).",
+        "chorus_batches_total": "Room batches flushed.",
+        "chorus_delivered_messages_total": "Messages queued to recipients (batch size times recipients).",
+        "chorus_batch_frames_total": "Batch frames queued to recipients.",
+        "chorus_dropped_messages_total": "Messages dropped before delivery, by recipient role and reason.",
+        "chorus_slow_consoles_closed_total": "Consoles closed with 4001 because their queue overflowed.",
+        "chorus_frames_written_total": "WebSocket frames written.",
+        "chorus_bytes_written_total": "WebSocket payload bytes written.",
+        "chorus_protocol_errors_total": "Invalid client frames, by error code.",
+        "chorus_server_closes_total": "Connections closed by the server, by close code.",
+        "chorus_connections": "Open WebSocket connections by role.",
+        "chorus_rooms": "Open rooms.",
+        "chorus_outbound_queue_bytes": "Bytes waiting in outbound queues.",
+    ]
+
+    private static func descriptor(_ name: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help[name] ?? "")
+    }
+}

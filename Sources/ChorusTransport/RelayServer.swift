@@ -1,0 +1,126 @@
+import CChorusShim
+public import ChorusCore
+import Glibc
+public import Logging
+import Synchronization
+
+/// The relay's network side: service threads with one libwebsockets context each, sharing
+/// one listening port, around one `Hub`.
+///
+/// Threads: `start` and `stop` are called from the bootstrap thread. The hub is behind a
+/// mutex that service threads take briefly per accepted message; batches leave the lock
+/// as inbox messages to the service threads that own the recipients, posted in flush
+/// order under the lock so every thread sees a room's batches in sequence order.
+public final class RelayServer: Sendable {
+    public let config: ChorusConfig
+    let logger: Logger
+    let tagger: any LanguageTagger
+    let consoleSecret: [UInt8]
+    let responder: any HTTPResponder
+    let decoder: ClientFrameDecoder
+    let tickNanoseconds: UInt64
+
+    private let hub: Mutex<Hub>
+    let threads: [ServiceThread]
+    private let nextConnection = Atomic<UInt64>(1)
+    let openConnections = Atomic<Int>(0)
+    private let drainingFlag = Atomic<Bool>(false)
+    private let boundPort = Atomic<Int>(0)
+
+    public init(
+        config: ChorusConfig, tagger: any LanguageTagger, consoleSecret: [UInt8], responder: any HTTPResponder,
+        logger: Logger
+    ) {
+        self.config = config
+        self.tagger = tagger
+        self.consoleSecret = consoleSecret
+        self.responder = responder
+        self.logger = logger
+        self.decoder = ClientFrameDecoder(maxChatCharacters: config.limits.maxChatChars)
+        // A tenth of the batch window bounds how late a timed flush can be.
+        self.tickNanoseconds = UInt64(max(1, min(10, config.batch.maxDelayMs / 10))) * 1_000_000
+        let hubConfiguration = Hub.Configuration(
+            batch: .init(maxMessages: config.batch.maxMessages, maxDelayMilliseconds: config.batch.maxDelayMs),
+            staticRooms: config.rooms.staticRooms, autoCreateRooms: config.rooms.autoCreate,
+            roomIdleNanoseconds: UInt64(config.rooms.idleSeconds) * 1_000_000_000,
+            shardCount: config.transport.serviceThreads)
+        self.hub = Mutex(Hub(configuration: hubConfiguration, now: MonotonicClock.nanoseconds()))
+        self.threads = (0..<config.transport.serviceThreads).map { ServiceThread(index: $0) }
+    }
+
+    /// The port actually listened on (differs from the configured one when that was 0).
+    public var port: Int { boundPort.load(ordering: .acquiring) }
+
+    public var isDraining: Bool { drainingFlag.load(ordering: .acquiring) }
+
+    /// Creates every context and starts the service threads; returns once all listen.
+    public func start() throws(TransportError) {
+        LWSLog.install(logger: logger, verbose: config.logLevel == "trace" || config.logLevel == "debug")
+        var port = config.listen.port
+        for thread in threads {
+            try thread.createContext(relay: self, port: port)
+            if port == 0 { port = thread.listeningPort }
+        }
+        boundPort.store(port, ordering: .releasing)
+        for thread in threads {
+            try thread.start()
+        }
+        logger.info(
+            "listening",
+            metadata: [
+                "address": "\(config.listen.host):\(port)", "threads": "\(threads.count)",
+                "eventLoop": "\(config.transport.eventLoop.rawValue)",
+            ])
+    }
+
+    /// Graceful stop: flush every pending batch, let each connection write what it has
+    /// queued, close it with 1001, then stop the threads. Waits at most `timeoutSeconds`
+    /// for slow connections before closing the contexts regardless.
+    public func stop(timeoutSeconds: Double) {
+        drainingFlag.store(true, ordering: .releasing)
+        withHub { hub in dispatch(hub.flushAll()) }
+        for thread in threads { thread.post(.drain) }
+        let deadline = MonotonicClock.nanoseconds() + UInt64(timeoutSeconds * 1e9)
+        while openConnections.load(ordering: .acquiring) > 0, MonotonicClock.nanoseconds() < deadline {
+            usleep(5_000)
+        }
+        let left = openConnections.load(ordering: .acquiring)
+        if left > 0 { logger.warning("closing connections that did not drain in time", metadata: ["count": "\(left)"]) }
+        for thread in threads { thread.post(.stop) }
+        for thread in threads { thread.join() }
+        logger.info("stopped")
+    }
+
+    /// Runs `body` with the hub locked. Actions returned by the hub must be dispatched
+    /// inside the same call so batches keep their order.
+    public func withHub<T>(_ body: (inout Hub) -> T) -> T {
+        hub.withLock { body(&$0) }
+    }
+
+    /// Counters of every service thread, summed.
+    public func statistics() -> TransportStatistics {
+        threads.reduce(into: TransportStatistics()) { sum, thread in sum.add(thread.publishedStatistics()) }
+    }
+
+    func makeConnectionID() -> ConnectionID {
+        ConnectionID(nextConnection.wrappingAdd(1, ordering: .relaxed).oldValue)
+    }
+
+    /// Hands flushed batches to the threads that have members in their rooms. Call with the
+    /// hub locked (from inside `withHub`).
+    func dispatch(_ actions: [Hub.Action]) {
+        for action in actions { dispatch(action) }
+    }
+
+    func dispatch(_ action: Hub.Action) {
+        switch action {
+        case .deliver(let batch, let shards):
+            for shard in shards { threads[shard].post(.deliver(batch)) }
+        }
+    }
+
+    func authenticate(token: String) throws(ConsoleToken.ValidationError) -> ConsoleToken {
+        try ConsoleToken.validate(
+            token, secret: consoleSecret, nowSeconds: WallClock.seconds(), authenticator: HMAC.sha256)
+    }
+}

@@ -1,0 +1,155 @@
+import CLibWebSockets
+import ChorusCore
+import Glibc
+
+/// The single lws protocol callback; finds the `ServiceThread` that owns the context and
+/// hands it the event. Runs on that service thread.
+func chorusServiceCallback(
+    _ wsi: OpaquePointer?, _ reason: lws_callback_reasons, _ user: UnsafeMutableRawPointer?,
+    _ input: UnsafeMutableRawPointer?, _ length: Int
+) -> Int32 {
+    guard let wsi, let context = lws_get_context(wsi), let owner = lws_context_user(context) else { return 0 }
+    let thread = Unmanaged<ServiceThread>.fromOpaque(owner).takeUnretainedValue()
+    return thread.handle(wsi, reason, session: user, input: input, length: length)
+}
+
+extension ServiceThread {
+    func handle(
+        _ wsi: OpaquePointer, _ reason: lws_callback_reasons, session: UnsafeMutableRawPointer?,
+        input: UnsafeMutableRawPointer?, length: Int
+    ) -> Int32 {
+        switch reason {
+        case LWS_CALLBACK_HTTP:
+            return serveHTTP(wsi)
+        case LWS_CALLBACK_ESTABLISHED:
+            guard let session else { return -1 }
+            let id = relay.makeConnectionID()
+            session.storeBytes(of: id.raw, as: UInt64.self)
+            connections[id] = Connection(wsi: wsi)
+            establish(id)
+            return 0
+        case LWS_CALLBACK_RECEIVE:
+            guard let id = connectionID(session) else { return -1 }
+            receive(id, input.map { UnsafeRawBufferPointer(start: $0, count: length) })
+            return 0
+        case LWS_CALLBACK_SERVER_WRITEABLE:
+            guard let id = connectionID(session) else { return -1 }
+            return writeNext(id)
+        case LWS_CALLBACK_CLOSED:
+            if let id = connectionID(session) { closed(id) }
+            return 0
+        case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+            drainInbox()
+            return 0
+        default:
+            return lws_callback_http_dummy(wsi, reason, session, input, length)
+        }
+    }
+
+    private func connectionID(_ session: UnsafeMutableRawPointer?) -> ConnectionID? {
+        guard let session else { return nil }
+        let raw = session.load(as: UInt64.self)
+        return raw == 0 ? nil : ConnectionID(raw)
+    }
+
+    /// Asks for the connection to be closed with `code` at its next writable callback.
+    func requestClose(_ id: ConnectionID, code: UInt16, reason: String) {
+        guard connections[id] != nil, connections[id]!.closeRequest == nil else { return }
+        connections[id]!.closeRequest = (code, reason)
+        statistics.closes[code, default: 0] += 1
+        lws_callback_on_writable(connections[id]!.wsi)
+    }
+
+    func perform(_ actions: [Shard<LWSFrame>.Action]) {
+        for action in actions { perform(action) }
+    }
+
+    func perform(_ action: Shard<LWSFrame>.Action) {
+        switch action {
+        case .wantWrite(let id):
+            if let wsi = connections[id]?.wsi { lws_callback_on_writable(wsi) }
+        case .close(let id, let code, let reason):
+            requestClose(id, code: code, reason: reason)
+        }
+    }
+
+    func send(_ payload: [UInt8], to id: ConnectionID) {
+        if let action = shard.send(LWSFrame(payload), to: id) { perform(action) }
+    }
+
+    private func drainInbox() {
+        for message in inbox.takeAll() {
+            switch message {
+            case .deliver(let batch):
+                perform(
+                    shard.deliver(batch) { batch, languages in
+                        guard let languages else { return LWSFrame(batch.frame) }
+                        return LWSFrame(
+                            BatchEncoder.encode(
+                                room: batch.room, range: batch.range, messages: batch.messages, languages: languages))
+                    })
+            case .drain:
+                draining = true
+                for id in connections.keys {
+                    connections[id]!.closeWhenFlushed = true
+                    lws_callback_on_writable(connections[id]!.wsi)
+                }
+            case .stop:
+                stopping = true
+                publishStatistics()
+            }
+        }
+    }
+
+    /// One write per writable callback: lws cannot accept a second before the socket drains.
+    private func writeNext(_ id: ConnectionID) -> Int32 {
+        guard let connection = connections[id] else { return -1 }
+        if let close = connection.closeRequest {
+            closeNow(connection.wsi, code: close.code, reason: close.reason)
+            return -1
+        }
+        guard let (item, more) = shard.nextWrite(for: id) else {
+            if connection.closeWhenFlushed {
+                statistics.closes[CloseCode.goingAway, default: 0] += 1
+                closeNow(connection.wsi, code: CloseCode.goingAway, reason: "server shutting down")
+                return -1
+            }
+            return 0
+        }
+        let frame: LWSFrame
+        switch item {
+        case .frame(let queued): frame = queued
+        case .missed(let room, let range): frame = LWSFrame(ServerFrames.missed(room: room, range: range))
+        }
+        let written = lws_write(connection.wsi, frame.payload, frame.byteCount, LWS_WRITE_TEXT)
+        guard written >= frame.byteCount else { return -1 }
+        statistics.framesWritten += 1
+        statistics.bytesWritten += UInt64(frame.byteCount)
+        if more || connection.closeWhenFlushed { lws_callback_on_writable(connection.wsi) }
+        return 0
+    }
+
+    func closeNow(_ wsi: OpaquePointer, code: UInt16, reason: String) {
+        var bytes = Array(reason.utf8.prefix(120))
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            lws_close_reason(wsi, lws_close_status(rawValue: UInt32(code)), buffer.baseAddress, buffer.count)
+        }
+    }
+
+    private func closed(_ id: ConnectionID) {
+        guard let connection = connections.removeValue(forKey: id) else { return }
+        if connection.counted {
+            relay.openConnections.subtract(1, ordering: .relaxed)
+            switch connection.role {
+            case .viewer: statistics.viewers -= 1
+            case .console: statistics.consoles -= 1
+            case nil: break
+            }
+        }
+        guard let (role, rooms) = shard.remove(id) else { return }
+        let now = MonotonicClock.nanoseconds()
+        relay.withHub { hub in
+            for room in rooms { hub.leave(room: room, role: role, shard: index, now: now) }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import CLibWebSockets
+import ChorusCore
+
+extension ServiceThread {
+    /// Plain HTTP on the WebSocket port: the responder decides, lws writes.
+    func serveHTTP(_ wsi: OpaquePointer) -> Int32 {
+        let request = HandshakeRequest(wsi: wsi)
+        let method = lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0 ? "GET" : "OTHER"
+        let response: HTTPResponse
+        if method != "GET" {
+            response = .text(405, "method not allowed\n")
+        } else {
+            response = relay.responder.respond(to: HTTPRequest(method: method, path: request.path), relay: relay)
+        }
+        var headers = [UInt8](repeating: 0, count: LWSFrame.headroom + 1024)
+        let headerStatus: Int32 = headers.withUnsafeMutableBufferPointer { buffer in
+            let start = buffer.baseAddress! + LWSFrame.headroom
+            var cursor: UnsafeMutablePointer<UInt8>? = start
+            let end = buffer.baseAddress! + buffer.count - 1
+            if lws_add_http_common_headers(
+                wsi, UInt32(response.status), response.contentType, lws_filepos_t(response.body.count), &cursor, end)
+                != 0
+            {
+                return -1
+            }
+            return lws_finalize_write_http_header(wsi, start, &cursor, end)
+        }
+        guard headerStatus == 0 else { return -1 }
+        let body = LWSFrame(response.body)
+        guard lws_write(wsi, body.payload, body.byteCount, LWS_WRITE_HTTP_FINAL) >= body.byteCount else { return -1 }
+        return lws_http_transaction_completed(wsi) != 0 ? -1 : 0
+    }
+}

@@ -1,0 +1,109 @@
+import CLibWebSockets
+import ChorusCore
+
+extension ServiceThread {
+    /// A WebSocket was just accepted: check the request, join the room(s), send the welcome.
+    func establish(_ id: ConnectionID) {
+        guard let wsi = connections[id]?.wsi else { return }
+        let open = relay.openConnections.wrappingAdd(1, ordering: .relaxed).newValue
+        connections[id]!.counted = true
+        if relay.isDraining || draining {
+            return requestClose(id, code: CloseCode.goingAway, reason: "server shutting down")
+        }
+        guard open <= relay.config.limits.maxConnections else {
+            return requestClose(id, code: CloseCode.tryAgainLater, reason: "connection limit reached")
+        }
+        let request = HandshakeRequest(wsi: wsi)
+        switch request.path {
+        case "/v1/viewer": establishViewer(id, request)
+        case "/v1/console": establishConsole(id, request)
+        default: requestClose(id, code: CloseCode.badRequest, reason: "unknown endpoint \(request.path.prefix(64))")
+        }
+    }
+
+    private func establishViewer(_ id: ConnectionID, _ request: HandshakeRequest) {
+        guard let room = request.arguments["room"], RoomName.isValid(room) else {
+            return requestClose(id, code: CloseCode.badRequest, reason: "missing or invalid room")
+        }
+        let locale = request.arguments["locale"] ?? "und"
+        guard LocaleTag.isValid(locale) else {
+            return requestClose(id, code: CloseCode.badRequest, reason: "invalid locale")
+        }
+        var region = RegionCode.unknown
+        if let declared = request.arguments["region"], !declared.isEmpty {
+            guard let normalized = RegionCode.normalized(declared) else {
+                return requestClose(id, code: CloseCode.badRequest, reason: "invalid region")
+            }
+            region = normalized
+        }
+        let user = request.arguments["user"] ?? "v\(id.raw)"
+        guard UserName.isValid(user) else {
+            return requestClose(id, code: CloseCode.badRequest, reason: "invalid user")
+        }
+        let now = MonotonicClock.nanoseconds()
+        let outcome = relay.withHub { hub in
+            hub.join(room: room, role: .viewer, shard: index, mayOpen: false, now: now)
+        }
+        guard case .joined(let seq) = outcome else {
+            return requestClose(id, code: CloseCode.unknownRoom, reason: "unknown room")
+        }
+        let author = Author(user: user, locale: locale, region: region)
+        connections[id]!.role = .viewer
+        connections[id]!.author = author
+        connections[id]!.room = room
+        statistics.viewers += 1
+        shard.add(id, role: .viewer)
+        shard.join(id, room: room, after: seq)
+        send(ServerFrames.viewerWelcome(room: room, seq: seq, author: author, batch: batchSettings), to: id)
+    }
+
+    private func establishConsole(_ id: ConnectionID, _ request: HandshakeRequest) {
+        guard let tokenText = request.bearerToken ?? request.arguments["token"] else {
+            return requestClose(id, code: CloseCode.unauthorized, reason: "console token required")
+        }
+        let token: ConsoleToken
+        do {
+            token = try relay.authenticate(token: tokenText)
+        } catch {
+            return requestClose(id, code: CloseCode.unauthorized, reason: "invalid console token")
+        }
+        let rooms = (request.arguments["rooms"] ?? "").split(separator: ",").map(String.init)
+        guard !rooms.isEmpty, rooms.count <= 256, rooms.allSatisfy({ RoomName.isValid($0) }) else {
+            return requestClose(id, code: CloseCode.badRequest, reason: "missing or invalid rooms")
+        }
+        guard rooms.allSatisfy({ token.allows(room: $0) }) else {
+            return requestClose(id, code: CloseCode.unauthorized, reason: "token does not allow these rooms")
+        }
+        var languages: [String] = []
+        if let filter = request.arguments["langs"], !filter.isEmpty {
+            languages = filter.split(separator: ",").map { $0.lowercased() }
+            guard languages.allSatisfy({ LanguageCode.isValid($0) }) else {
+                return requestClose(id, code: CloseCode.badRequest, reason: "invalid langs")
+            }
+        }
+        connections[id]!.role = .console
+        connections[id]!.token = token
+        statistics.consoles += 1
+        shard.add(id, role: .console)
+        shard.setLanguages(id, languages.isEmpty ? nil : Set(languages))
+        var joined: [(room: String, seq: UInt64)] = []
+        for room in Set(rooms).sorted() {
+            if case .joined(let seq) = joinConsole(id, room: room) { joined.append((room, seq)) }
+        }
+        send(ServerFrames.consoleWelcome(rooms: joined, languages: languages.sorted(), batch: batchSettings), to: id)
+    }
+
+    /// Consoles are authorised by their token, so they may open a room that is not there yet.
+    func joinConsole(_ id: ConnectionID, room: String) -> Hub.JoinOutcome {
+        let now = MonotonicClock.nanoseconds()
+        let outcome = relay.withHub { hub in
+            hub.join(room: room, role: .console, shard: index, mayOpen: true, now: now)
+        }
+        if case .joined(let seq) = outcome { shard.join(id, room: room, after: seq) }
+        return outcome
+    }
+
+    var batchSettings: ServerFrames.BatchSettings {
+        .init(maxMessages: relay.config.batch.maxMessages, maxDelayMilliseconds: relay.config.batch.maxDelayMs)
+    }
+}

@@ -1,0 +1,102 @@
+import CLibWebSockets
+import ChorusCore
+
+extension ServiceThread {
+    /// A piece of a client message arrived. lws has already checked UTF-8 (closing with
+    /// 1007 otherwise); here fragments are reassembled up to the size limit.
+    func receive(_ id: ConnectionID, _ bytes: UnsafeRawBufferPointer?) {
+        guard let connection = connections[id], connection.role != nil, connection.closeRequest == nil else { return }
+        let wsi = connection.wsi
+        let isFinal = lws_is_final_fragment(wsi) != 0
+        let isBinary = lws_frame_is_binary(wsi) != 0
+        let limit = relay.config.limits.maxMessageBytes
+        let chunk = bytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
+
+        // Common case: a whole small message in one piece, parsed straight from lws's buffer.
+        if isFinal, connection.receiveBuffer.isEmpty, !connection.discardingOversize {
+            guard chunk.count <= limit else { return reject(id, .tooLarge(limit: limit)) }
+            guard !isBinary else { return reject(id, .invalidJSON("binary frames are not supported")) }
+            return process(id, chunk.assumingMemoryBound(to: UInt8.self))
+        }
+        if !connection.discardingOversize {
+            if connection.receiveBuffer.count + chunk.count > limit {
+                connections[id]!.receiveBuffer = []
+                connections[id]!.discardingOversize = true
+            } else {
+                connections[id]!.receiveBuffer.append(contentsOf: chunk)
+            }
+        }
+        guard isFinal else { return }
+        let message = connections[id]!.receiveBuffer
+        let wasOversize = connections[id]!.discardingOversize
+        connections[id]!.receiveBuffer = []
+        connections[id]!.discardingOversize = false
+        if wasOversize { return reject(id, .tooLarge(limit: limit)) }
+        guard !isBinary else { return reject(id, .invalidJSON("binary frames are not supported")) }
+        message.withUnsafeBufferPointer { process(id, $0) }
+    }
+
+    private func process(_ id: ConnectionID, _ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let role = connections[id]?.role else { return }
+        let frame: ClientFrame
+        do {
+            frame = try relay.decoder.decode(bytes, role: role)
+        } catch {
+            return reject(id, error)
+        }
+        switch frame {
+        case .interaction(let payload, let clientID):
+            accept(id, payload, clientID: clientID)
+        case .subscribe(let rooms):
+            guard let token = connections[id]?.token else { return }
+            for room in rooms {
+                guard token.allows(room: room) else {
+                    reject(id, .forbidden(room: room))
+                    continue
+                }
+                guard !shard.rooms(of: id).contains(room) else { continue }
+                if case .joined(let seq) = joinConsole(id, room: room) {
+                    send(ServerFrames.subscribed(room: room, seq: seq), to: id)
+                }
+            }
+        case .unsubscribe(let rooms):
+            let now = MonotonicClock.nanoseconds()
+            for room in rooms where shard.leave(id, room: room) {
+                relay.withHub { hub in hub.leave(room: room, role: .console, shard: index, now: now) }
+                send(ServerFrames.unsubscribed(room: room), to: id)
+            }
+        case .filter(let languages):
+            shard.setLanguages(id, languages.isEmpty ? nil : Set(languages))
+        }
+    }
+
+    /// Tags a viewer's interaction (outside the hub lock: tagging is the costly part) and
+    /// hands it to the hub, which numbers, counts and batches it.
+    private func accept(_ id: ConnectionID, _ payload: InteractionPayload, clientID: String?) {
+        guard let connection = connections[id], let author = connection.author, let room = connection.room else {
+            return reject(id, .unknownType(payload.kind.rawValue))
+        }
+        var tag: LanguageTag?
+        if case .chat(let text) = payload {
+            tag = relay.tagger.tag(text, hints: LanguageHints(locale: author.locale, region: author.region))
+        }
+        let wallMillis = WallClock.milliseconds()
+        let now = MonotonicClock.nanoseconds()
+        relay.withHub { hub in
+            let (_, action) = hub.ingest(
+                room: room, payload: payload, author: author, clientID: clientID, tag: tag, wallMillis: wallMillis,
+                now: now)
+            if let action { relay.dispatch(action) }
+        }
+    }
+
+    /// Answers a bad frame with an error frame; a connection that keeps sending them is closed.
+    private func reject(_ id: ConnectionID, _ error: ProtocolError) {
+        statistics.protocolErrors[error.code, default: 0] += 1
+        send(ServerFrames.error(error), to: id)
+        connections[id]?.invalidFrames += 1
+        if let count = connections[id]?.invalidFrames, count >= relay.config.limits.maxErrorsPerConnection {
+            requestClose(id, code: CloseCode.tooManyErrors, reason: "too many invalid frames")
+        }
+    }
+}

@@ -1,0 +1,185 @@
+import CChorusShim
+import CLibWebSockets
+import ChorusCore
+import Glibc
+import Synchronization
+
+/// One libwebsockets context and the thread that services it.
+///
+/// Threads: everything below `// service-thread state` is touched only by this thread
+/// (inside lws callbacks). Other threads may only `post` to the inbox, which wakes the
+/// loop with `lws_cancel_service` — the one lws call that is safe from another thread —
+/// and read `publishedStatistics()`.
+final class ServiceThread: @unchecked Sendable {
+    enum Message: Sendable {
+        case deliver(RoomBatch)
+        /// Close every connection with 1001 once its queue is written.
+        case drain
+        case stop
+    }
+
+    let index: Int
+    let inbox = Inbox<Message>()
+    private let statisticsSlot = Mutex(TransportStatistics())
+    /// Written before the thread starts, then only read.
+    private(set) var context: OpaquePointer?
+    private(set) var listeningPort = 0
+    private var pthread: pthread_t?
+
+    // service-thread state
+    unowned(unsafe) var relay: RelayServer!
+    var shard: Shard<LWSFrame>!
+    var connections: [ConnectionID: Connection] = [:]
+    var statistics = TransportStatistics()
+    var stopping = false
+    var draining = false
+    private var tickTimer: UnsafeMutableRawPointer?
+    private var protocols: UnsafeMutablePointer<lws_protocols>?
+    private var retryPolicy: UnsafeMutablePointer<lws_retry_bo_t>?
+    private var interface: UnsafeMutablePointer<CChar>?
+
+    init(index: Int) {
+        self.index = index
+    }
+
+    deinit {
+        protocols?.deallocate()
+        retryPolicy?.deallocate()
+        free(interface)
+        tickTimer?.deallocate()
+    }
+
+    func createContext(relay: RelayServer, port: Int) throws(TransportError) {
+        self.relay = relay
+        let config = relay.config
+        shard = Shard(
+            budgets: .init(viewerBytes: config.limits.viewerQueueBytes, consoleBytes: config.limits.consoleQueueBytes))
+
+        protocols = .allocate(capacity: 2)
+        protocols!.initialize(repeating: lws_protocols(), count: 2)
+        protocols![0].name = UnsafePointer(strdup("chorus.v1"))
+        protocols![0].callback = chorusServiceCallback
+        protocols![0].per_session_data_size = MemoryLayout<UInt64>.size
+        // Small receive buffer: it is allocated per connection; larger frames arrive in
+        // fragments and are reassembled up to limits.maxMessageBytes.
+        protocols![0].rx_buffer_size = 1024
+        // Send whole batch frames in one send(); 0 would cap sends at rx_buffer_size.
+        protocols![0].tx_packet_size = max(config.limits.viewerQueueBytes, 64 * 1024)
+
+        retryPolicy = .allocate(capacity: 1)
+        retryPolicy!.initialize(to: lws_retry_bo_t())
+        retryPolicy!.pointee.secs_since_valid_ping = UInt16(config.transport.pingIntervalSeconds)
+        retryPolicy!.pointee.secs_since_valid_hangup = UInt16(min(65535, config.transport.pingIntervalSeconds * 2))
+
+        var info = lws_context_creation_info()
+        info.port = Int32(port)
+        interface = strdup(config.listen.host)
+        info.iface = UnsafePointer(interface)
+        info.protocols = UnsafePointer(protocols)
+        info.user = Unmanaged.passUnretained(self).toOpaque()
+        info.retry_and_idle_policy = UnsafePointer(retryPolicy)
+        info.timeout_secs = 10
+        info.count_threads = 1
+        info.vhost_name = UnsafePointer(strdup("chorus"))
+        var options = UInt64(LWS_SERVER_OPTION_VALIDATE_UTF8) | UInt64(LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND)
+        if relay.threads.count > 1 { options |= UInt64(LWS_SERVER_OPTION_ALLOW_LISTEN_SHARE) }
+        // lws 4.1.6 binds every interface when IPv6 is on, whatever `iface` says.
+        if !config.listen.host.contains(":") { options |= UInt64(LWS_SERVER_OPTION_DISABLE_IPV6) }
+        switch config.transport.eventLoop {
+        case .poll: break
+        case .libev: options |= UInt64(LWS_SERVER_OPTION_LIBEV)
+        case .libuv: options |= UInt64(LWS_SERVER_OPTION_LIBUV)
+        }
+        info.options = options
+        guard let created = lws_create_context(&info) else {
+            throw .contextCreationFailed(
+                host: config.listen.host, port: port, eventLoop: config.transport.eventLoop.rawValue)
+        }
+        context = created
+        if let vhost = lws_get_vhost_by_name(created, "chorus") {
+            listeningPort = Int(lws_get_vhost_listen_port(vhost))
+        } else {
+            listeningPort = port
+        }
+    }
+
+    func start() throws(TransportError) {
+        let box = Unmanaged.passRetained(self).toOpaque()
+        var thread = pthread_t()
+        let status = pthread_create(
+            &thread, nil,
+            { raw in
+                let service = Unmanaged<ServiceThread>.fromOpaque(raw!).takeRetainedValue()
+                service.run()
+                return nil
+            }, box)
+        guard status == 0 else {
+            Unmanaged<ServiceThread>.fromOpaque(box).release()
+            throw .threadStartFailed(index: index)
+        }
+        pthread = thread
+    }
+
+    func join() {
+        if let pthread { pthread_join(pthread, nil) }
+        pthread = nil
+    }
+
+    /// Any thread: queue work and wake the service loop if it may be sleeping.
+    func post(_ message: Message) {
+        if inbox.post(message), let context { lws_cancel_service(context) }
+    }
+
+    func publishedStatistics() -> TransportStatistics {
+        statisticsSlot.withLock { $0 }
+    }
+
+    private func run() {
+        scheduleTick()
+        while !stopping {
+            if lws_service(context, 0) < 0 { break }
+        }
+        lws_context_destroy(context)
+        context = nil
+    }
+
+    // MARK: periodic work
+
+    private func scheduleTick() {
+        if tickTimer == nil {
+            let size = MemoryLayout<lws_sorted_usec_list_t>.stride + MemoryLayout<UnsafeRawPointer>.size
+            tickTimer = .allocate(byteCount: size, alignment: 16)
+            tickTimer!.initializeMemory(as: UInt8.self, repeating: 0, count: size)
+            (tickTimer! + MemoryLayout<lws_sorted_usec_list_t>.stride).storeBytes(
+                of: Unmanaged.passUnretained(self).toOpaque(), as: UnsafeMutableRawPointer.self)
+        }
+        let sul = tickTimer!.assumingMemoryBound(to: lws_sorted_usec_list_t.self)
+        lws_sul_schedule(context, 0, sul, serviceTickCallback, lws_usec_t(relay.tickNanoseconds / 1000))
+    }
+
+    fileprivate func tick() {
+        if index == 0 {
+            let now = MonotonicClock.nanoseconds()
+            relay.withHub { hub in relay.dispatch(hub.tick(now: now)) }
+        }
+        publishStatistics()
+        if !stopping { scheduleTick() }
+    }
+
+    func publishStatistics() {
+        statistics.shard = shard.statistics
+        let snapshot = statistics
+        statisticsSlot.withLock { $0 = snapshot }
+    }
+
+    fileprivate static func owner(of sul: UnsafeMutablePointer<lws_sorted_usec_list_t>) -> ServiceThread {
+        let raw = UnsafeMutableRawPointer(sul) + MemoryLayout<lws_sorted_usec_list_t>.stride
+        return Unmanaged<ServiceThread>.fromOpaque(raw.load(as: UnsafeMutableRawPointer.self))
+            .takeUnretainedValue()
+    }
+}
+
+private func serviceTickCallback(_ sul: UnsafeMutablePointer<lws_sorted_usec_list_t>?) {
+    guard let sul else { return }
+    ServiceThread.owner(of: sul).tick()
+}

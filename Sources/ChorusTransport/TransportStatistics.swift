@@ -1,0 +1,29 @@
+public import ChorusCore
+
+/// What the service threads counted, for `/metrics`.
+public struct TransportStatistics: Sendable, Equatable {
+    public var viewers = 0
+    public var consoles = 0
+    public var shard = ShardStatistics()
+    public var protocolErrors: [String: UInt64] = [:]
+    /// Connections closed by the server, by close code.
+    public var closes: [UInt16: UInt64] = [:]
+    public var framesWritten: UInt64 = 0
+    public var bytesWritten: UInt64 = 0
+
+    public init() {}
+
+    mutating func add(_ other: TransportStatistics) {
+        viewers += other.viewers
+        consoles += other.consoles
+        shard.deliveredMessages += other.shard.deliveredMessages
+        shard.batchFramesQueued += other.shard.batchFramesQueued
+        shard.droppedViewerMessages += other.shard.droppedViewerMessages
+        shard.slowConsolesClosed += other.shard.slowConsolesClosed
+        shard.queuedBytes += other.shard.queuedBytes
+        protocolErrors.merge(other.protocolErrors, uniquingKeysWith: +)
+        closes.merge(other.closes, uniquingKeysWith: +)
+        framesWritten += other.framesWritten
+        bytesWritten += other.bytesWritten
+    }
+}

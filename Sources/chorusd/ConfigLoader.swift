@@ -1,0 +1,64 @@
+import ChorusCore
+import Foundation
+
+/// Builds the configuration: defaults, then the config file, then `CHORUS_*` environment
+/// variables, then flags; the last word wins. Only this executable reads these sources.
+enum ConfigLoader {
+    static func load(_ options: ConfigOptions, environment: [String: String]) throws(ConfigError) -> ChorusConfig {
+        var config = ChorusConfig()
+        if let path = options.config {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ConfigError(key: "--config", reason: "cannot read \(path)")
+            }
+            let document: JSONValue
+            do {
+                document = try JSONParser.parse(Array(data))
+            } catch {
+                throw ConfigError(key: "--config", reason: "\(path) is not valid JSON: \(error.reason) at byte \(error.offset)")
+            }
+            try config.apply(document)
+        }
+        for key in ChorusConfig.keys {
+            if let value = environment[environmentName(key)] { try config.set(key, text: value) }
+        }
+        if let listen = environment["CHORUS_LISTEN"] { try applyListen(listen, to: &config) }
+        if let listen = options.listen { try applyListen(listen, to: &config) }
+        if let stateDir = options.stateDir { config.stateDir = stateDir }
+        if let logLevel = options.logLevel { config.logLevel = logLevel }
+        for override in options.overrides {
+            guard let equals = override.firstIndex(of: "=") else {
+                throw ConfigError(key: override, reason: "must be written key=value")
+            }
+            try config.set(String(override[..<equals]), text: String(override[override.index(after: equals)...]))
+        }
+        try config.validate()
+        return config
+    }
+
+    /// `batch.maxMessages` → `CHORUS_BATCH_MAX_MESSAGES`.
+    static func environmentName(_ key: String) -> String {
+        var name = "CHORUS_"
+        for character in key {
+            if character == "." {
+                name.append("_")
+            } else if character.isUppercase {
+                name.append("_")
+                name.append(character)
+            } else {
+                name.append(contentsOf: character.uppercased())
+            }
+        }
+        return name
+    }
+
+    /// `HOST:PORT`, `[v6]:PORT` or `:PORT`.
+    static func applyListen(_ text: String, to config: inout ChorusConfig) throws(ConfigError) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) else {
+            throw ConfigError(key: "listen", reason: "'\(text)' is not HOST:PORT")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if !host.isEmpty { config.listen.host = host }
+        config.listen.port = port
+    }
+}
