@@ -1,0 +1,110 @@
+import Testing
+
+@testable import ChorusCore
+
+@Suite struct CodecTests {
+    let decoder = ClientFrameDecoder(maxChatCharacters: 10)
+
+    func decode(_ text: String, role: Role = .viewer) throws(ProtocolError) -> ClientFrame {
+        try decoder.decode(Array(text.utf8), role: role)
+    }
+
+    @Test func parsesEveryInteractionType() throws {
+        #expect(try decode(#"{"type":"chat","text":"olá","cid":"c1"}"#) == .interaction(.chat(text: "olá"), clientID: "c1"))
+        #expect(try decode(#"{"type":"like"}"#) == .interaction(.like(count: 1), clientID: nil))
+        #expect(try decode(#"{"type":"like","count":5}"#) == .interaction(.like(count: 5), clientID: nil))
+        #expect(try decode(#"{"type":"gift","gift":"rose"}"#) == .interaction(.gift(name: "rose", amount: 1), clientID: nil))
+        #expect(try decode(#"{"type":"cart","sku":"A-1"}"#) == .interaction(.cart(sku: "A-1"), clientID: nil))
+        #expect(
+            try decode(#"{"type":"purchase","sku":"A-1","qty":2}"#)
+                == .interaction(.purchase(sku: "A-1", quantity: 2), clientID: nil))
+        #expect(try decode(#"{"type":"coupon","code":"SAVE"}"#) == .interaction(.coupon(code: "SAVE"), clientID: nil))
+    }
+
+    @Test func reportsTheRightErrorCode() {
+        #expect(throws: ProtocolError.self) { try decode("{nope") }
+        #expect(errorCode { () throws(ProtocolError) -> ClientFrame in try decode("[1,2]") } == "invalid_json")
+        #expect(errorCode { () throws(ProtocolError) -> ClientFrame in try decode(#"{"text":"x"}"#) } == "unknown_type")
+        #expect(errorCode { () throws(ProtocolError) -> ClientFrame in try decode(#"{"type":"dance"}"#) } == "unknown_type")
+        #expect(errorCode { () throws(ProtocolError) -> ClientFrame in try decode(#"{"type":"chat"}"#) } == "invalid_field")
+        #expect(errorCode { () throws(ProtocolError) -> ClientFrame in try decode(#"{"type":"chat","text":"   "}"#) } == "invalid_field")
+        #expect(errorCode { () throws(ProtocolError) -> ClientFrame in try decode(#"{"type":"chat","text":"01234567890"}"#) } == "invalid_field")
+        #expect(errorCode { () throws(ProtocolError) -> ClientFrame in try decode(#"{"type":"like","count":1000}"#) } == "invalid_field")
+        #expect(errorCode { () throws(ProtocolError) -> ClientFrame in try decode(#"{"type":"purchase","sku":"A","qty":1.5}"#) } == "invalid_field")
+        #expect(errorCode { () throws(ProtocolError) -> ClientFrame in try decode(#"{"type":"chat","text":"hi"}"#, role: .console) } == "unknown_type")
+        #expect(errorCode { () throws(ProtocolError) -> ClientFrame in try decode(#"{"type":"subscribe","rooms":["bad room"]}"#, role: .console) } == "invalid_field")
+    }
+
+    @Test func consoleCommands() throws {
+        #expect(try decode(#"{"type":"subscribe","rooms":["a","b"]}"#, role: .console) == .subscribe(rooms: ["a", "b"]))
+        #expect(try decode(#"{"type":"filter","langs":["ES","pt"]}"#, role: .console) == .filter(languages: ["es", "pt"]))
+        #expect(try decode(#"{"type":"filter","langs":[]}"#, role: .console) == .filter(languages: []))
+    }
+
+    @Test func jsonParserHandlesEscapesAndRejectsHostileInput() throws {
+        let value = try JSONParser.parse(Array(#"{"a":"\u00e9\ud83d\udc4d\n","b":[true,false,null,-1.5e2]}"#.utf8))
+        #expect(value["a"]?.stringValue == "é👍\n")
+        #expect(value["b"] == .array([.bool(true), .bool(false), .null, .number(-150)]))
+        let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(Array(deep.utf8)) }
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(Array(#"{"a":"\ud800"}"#.utf8)) }
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(Array(#"{"a":01}"#.utf8)) }
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(Array("{\"a\":\"x\u{01}\"}".utf8)) }
+    }
+
+    @Test func writerRoundTripsThroughTheParser() throws {
+        let text = "quote\" back\\slash\n tab\t \u{01} émoji 👍 مرحبا"
+        var json = JSONWriter()
+        json.raw("{")
+        json.key("t")
+        json.string(text)
+        json.raw(",")
+        json.key("n")
+        json.integer(-12_345_678_901)
+        json.raw(",")
+        json.key("c")
+        json.fraction(0.456)
+        json.raw("}")
+        let parsed = try JSONParser.parse(json.bytes)
+        #expect(parsed["t"]?.stringValue == text)
+        #expect(parsed["n"]?.integerValue == -12_345_678_901)
+        #expect(parsed["c"] == .number(0.46))
+    }
+
+    @Test func batchFrameCarriesRangeAndFilteredCount() throws {
+        let author = Author(user: "u", locale: "es-MX", region: "MX")
+        let messages = [
+            RoomMessage(
+                seq: 4, payload: .chat(text: "hola"), author: author, clientID: "c", language: "es", confidence: 0.9,
+                receivedAtMillis: 5),
+            RoomMessage(
+                seq: 5, payload: .chat(text: "hi"), author: author, clientID: nil, language: "en", confidence: 0.8,
+                receivedAtMillis: 6),
+            RoomMessage(
+                seq: 6, payload: .purchase(sku: "S", quantity: 1), author: author, clientID: nil, language: "es",
+                confidence: nil, receivedAtMillis: 7),
+        ]
+        let all = try JSONParser.parse(BatchEncoder.encode(room: "r", range: 4...6, messages: messages))
+        guard case .array(let items) = all["messages"] else { throw ProtocolError.invalidJSON("no messages") }
+        #expect(items.count == 3)
+        #expect(items[0]["cid"]?.stringValue == "c")
+        #expect(items[2]["qty"]?.integerValue == 1)
+        #expect(all["filtered"] == nil)
+        let english = try JSONParser.parse(
+            BatchEncoder.encode(room: "r", range: 4...6, messages: messages, languages: ["en"]))
+        guard case .array(let kept) = english["messages"] else { throw ProtocolError.invalidJSON("no messages") }
+        #expect(kept.map { $0["seq"]?.integerValue } == [5, 6])
+        #expect(english["filtered"]?.integerValue == 1)
+        #expect(english["from"]?.integerValue == 4)
+        #expect(english["to"]?.integerValue == 6)
+    }
+
+    func errorCode(_ body: () throws(ProtocolError) -> ClientFrame) -> String? {
+        do {
+            _ = try body()
+            return nil
+        } catch {
+            return error.code
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import Testing
+
+@testable import ChorusCore
+
+@Suite struct ConfigTests {
+    @Test func defaultsAreValid() throws {
+        try ChorusConfig().validate()
+        #expect(ChorusConfig().listen.host == "127.0.0.1")
+    }
+
+    @Test func appliesAFileAndTextOverrides() throws {
+        var config = ChorusConfig()
+        let file = try JSONParser.parse(
+            Array(#"{"listen":{"port":9000},"batch":{"maxMessages":10},"rooms":{"static":["a","b"],"autoCreate":true}}"#.utf8))
+        try config.apply(file)
+        try config.set("batch.maxDelayMs", text: "20")
+        try config.set("transport.eventLoop", text: "poll")
+        #expect(config.listen.port == 9000)
+        #expect(config.batch.maxMessages == 10)
+        #expect(config.batch.maxDelayMs == 20)
+        #expect(config.rooms.staticRooms == ["a", "b"])
+        #expect(config.rooms.autoCreate)
+        #expect(config.transport.eventLoop == .poll)
+    }
+
+    @Test func rejectsUnknownKeysWrongTypesAndBadValues() throws {
+        var config = ChorusConfig()
+        #expect(throws: ConfigError(key: "batch.maxMesages", reason: "is not a known setting")) {
+            try config.apply(try JSONParser.parse(Array(#"{"batch":{"maxMesages":1}}"#.utf8)))
+        }
+        #expect(throws: ConfigError.self) { try config.set("listen.port", .string("x")) }
+        config.batch.maxMessages = 0
+        #expect(throws: ConfigError.self) { try config.validate() }
+        config = ChorusConfig()
+        config.rooms.staticRooms = ["no spaces"]
+        #expect(throws: ConfigError.self) { try config.validate() }
+        config = ChorusConfig()
+        config.console.secret = "short"
+        #expect(throws: ConfigError.self) { try config.validate() }
+    }
+}

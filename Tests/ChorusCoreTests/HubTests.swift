@@ -1,0 +1,106 @@
+import Testing
+
+@testable import ChorusCore
+
+@Suite struct HubTests {
+    static let ms: UInt64 = 1_000_000
+    let author = Author(user: "ana", locale: "pt-BR", region: "BR")
+
+    func makeHub(maxMessages: Int = 3, maxDelayMs: Int = 50, shards: Int = 2, autoCreate: Bool = false) -> Hub {
+        Hub(
+            configuration: .init(
+                batch: .init(maxMessages: maxMessages, maxDelayMilliseconds: maxDelayMs), staticRooms: ["lobby"],
+                autoCreateRooms: autoCreate, roomIdleNanoseconds: 1000 * Self.ms, shardCount: shards),
+            now: 0)
+    }
+
+    func chat(_ hub: inout Hub, _ text: String, at now: UInt64, room: String = "lobby") -> (UInt64?, Hub.Action?) {
+        hub.ingest(
+            room: room, payload: .chat(text: text), author: author, clientID: nil,
+            tag: LanguageTag(language: "pt", confidence: 0.9), wallMillis: 1, now: now)
+    }
+
+    @Test func sequenceNumbersAreConsecutiveFromOne() {
+        var hub = makeHub(maxMessages: 100)
+        let seqs = (0..<5).map { chat(&hub, "oi \($0)", at: 0).0 }
+        #expect(seqs == [1, 2, 3, 4, 5])
+    }
+
+    @Test func flushesWhenTheBatchIsFull() throws {
+        var hub = makeHub(maxMessages: 3)
+        _ = hub.join(room: "lobby", role: .viewer, shard: 1, mayOpen: false, now: 0)
+        #expect(chat(&hub, "a", at: 0).1 == nil)
+        #expect(chat(&hub, "b", at: 1).1 == nil)
+        let action = try #require(chat(&hub, "c", at: 2).1)
+        guard case .deliver(let batch, let shards) = action else { return }
+        #expect(batch.range == 1...3)
+        #expect(batch.messages.map(\.seq) == [1, 2, 3])
+        #expect(shards == [1])
+        let decoded = try JSONParser.parse(batch.frame)
+        #expect(decoded["from"]?.integerValue == 1)
+        #expect(decoded["to"]?.integerValue == 3)
+    }
+
+    @Test func flushesWhenTheOldestMessageHasWaitedTheWindow() {
+        var hub = makeHub(maxMessages: 64, maxDelayMs: 50)
+        _ = hub.join(room: "lobby", role: .viewer, shard: 0, mayOpen: false, now: 0)
+        _ = chat(&hub, "a", at: 10 * Self.ms)
+        _ = chat(&hub, "b", at: 40 * Self.ms)
+        #expect(hub.nextFlushDeadline() == 60 * Self.ms)
+        #expect(hub.tick(now: 59 * Self.ms).isEmpty)
+        let actions = hub.tick(now: 60 * Self.ms)
+        #expect(actions.count == 1)
+        if case .deliver(let batch, _) = actions.first { #expect(batch.range == 1...2) }
+        #expect(hub.tick(now: 200 * Self.ms).isEmpty)
+        #expect(hub.nextFlushDeadline() == nil)
+    }
+
+    @Test func welcomeSequenceIsTheLastBroadcastSoTheNextBatchFollowsIt() {
+        var hub = makeHub(maxMessages: 2)
+        _ = chat(&hub, "a", at: 0)
+        _ = chat(&hub, "b", at: 0)  // flushed: 1...2
+        _ = chat(&hub, "c", at: 0)  // pending: 3
+        #expect(hub.join(room: "lobby", role: .viewer, shard: 0, mayOpen: false, now: 0) == .joined(seq: 2))
+        let actions = hub.flushAll()
+        if case .deliver(let batch, let shards) = actions.first {
+            #expect(batch.range == 3...3)
+            #expect(shards == [0])
+        } else {
+            Issue.record("expected a delivery")
+        }
+    }
+
+    @Test func unknownRoomsNeedAnOpenerOrAutoCreate() {
+        var hub = makeHub()
+        #expect(hub.join(room: "show", role: .viewer, shard: 0, mayOpen: false, now: 0) == .unknownRoom)
+        #expect(hub.join(room: "show", role: .console, shard: 0, mayOpen: true, now: 0) == .joined(seq: 0))
+        #expect(hub.join(room: "show", role: .viewer, shard: 1, mayOpen: false, now: 0) == .joined(seq: 0))
+        var open = makeHub(autoCreate: true)
+        #expect(open.join(room: "any", role: .viewer, shard: 0, mayOpen: false, now: 0) == .joined(seq: 0))
+    }
+
+    @Test func emptyDynamicRoomsCloseAfterTheirIdleTime() {
+        var hub = makeHub()
+        _ = hub.join(room: "show", role: .console, shard: 0, mayOpen: true, now: 0)
+        hub.leave(room: "show", role: .console, shard: 0, now: 10 * Self.ms)
+        _ = hub.tick(now: 500 * Self.ms)
+        #expect(hub.roomExists("show"))
+        _ = hub.tick(now: 1010 * Self.ms)
+        #expect(!hub.roomExists("show"))
+        #expect(hub.roomExists("lobby"))
+    }
+
+    @Test func countsByTypeLanguageAndRegion() {
+        var hub = makeHub(maxMessages: 100)
+        _ = chat(&hub, "oi", at: 0)
+        _ = hub.ingest(
+            room: "lobby", payload: .purchase(sku: "A", quantity: 1),
+            author: Author(user: "b", locale: "es-MX", region: "MX"), clientID: "p1", tag: nil, wallMillis: 1, now: 0)
+        let stats = hub.stats(room: "lobby")
+        #expect(stats?.counters.total == 2)
+        #expect(stats?.counters.count(of: .purchase) == 1)
+        #expect(stats?.counters.byLanguage == ["pt": 1, "es": 1])
+        #expect(stats?.counters.byRegion == ["BR": 1, "MX": 1])
+        #expect(hub.totals == stats?.counters)
+    }
+}

@@ -1,0 +1,95 @@
+import Testing
+
+@testable import ChorusCore
+
+@Suite struct ShardTests {
+    let author = Author(user: "u", locale: "en-US", region: "US")
+
+    func batch(_ range: ClosedRange<UInt64>, languages: [String]) -> RoomBatch {
+        let messages = zip(range, languages).map { seq, language in
+            RoomMessage(
+                seq: seq, payload: .chat(text: "m\(seq)"), author: author, clientID: nil, language: language,
+                confidence: 0.9, receivedAtMillis: 0)
+        }
+        return RoomBatch(
+            room: "r", range: range, messages: messages,
+            frame: BatchEncoder.encode(room: "r", range: range, messages: messages))
+    }
+
+    func encode(_ batch: RoomBatch, _ languages: Set<String>?) -> TestFrame {
+        TestFrame(name: languages.map { $0.sorted().joined(separator: ",") } ?? "all", byteCount: 100)
+    }
+
+    @Test func deliversOnlyBatchesAfterTheMembersWelcomeSequence() {
+        var shard = Shard<TestFrame>(budgets: .init(viewerBytes: 10_000, consoleBytes: 10_000))
+        let early = ConnectionID(1)
+        let late = ConnectionID(2)
+        shard.add(early, role: .viewer)
+        shard.join(early, room: "r", after: 0)
+        shard.add(late, role: .viewer)
+        shard.join(late, room: "r", after: 3)
+        let actions = shard.deliver(batch(1...3, languages: ["en", "es", "pt"]), encode: encode)
+        #expect(actions.count == 1)
+        #expect(shard.nextWrite(for: late) == nil)
+        #expect(shard.nextWrite(for: early) != nil)
+        #expect(shard.statistics.deliveredMessages == 3)
+    }
+
+    @Test func encodesOncePerDistinctFilter() {
+        var shard = Shard<TestFrame>(budgets: .init(viewerBytes: 10_000, consoleBytes: 10_000))
+        var encodings: [String] = []
+        for raw in 1...4 {
+            let id = ConnectionID(UInt64(raw))
+            shard.add(id, role: raw <= 2 ? .viewer : .console)
+            shard.join(id, room: "r", after: 0)
+            if raw > 2 { shard.setLanguages(id, ["es"]) }
+        }
+        _ = shard.deliver(batch(1...2, languages: ["en", "es"])) { batch, languages in
+            let frame = encode(batch, languages)
+            encodings.append(frame.name)
+            return frame
+        }
+        #expect(encodings.sorted() == ["all", "es"])
+    }
+
+    @Test func asksForOneWritableUntilTheQueueEmpties() {
+        var shard = Shard<TestFrame>(budgets: .init(viewerBytes: 10_000, consoleBytes: 10_000))
+        let id = ConnectionID(7)
+        shard.add(id, role: .viewer)
+        shard.join(id, room: "r", after: 0)
+        #expect(shard.deliver(batch(1...1, languages: ["en"]), encode: encode).count == 1)
+        #expect(shard.deliver(batch(2...2, languages: ["en"]), encode: encode).isEmpty)
+        #expect(shard.nextWrite(for: id)?.more == true)
+        #expect(shard.nextWrite(for: id)?.more == false)
+        #expect(shard.deliver(batch(3...3, languages: ["en"]), encode: encode).count == 1)
+    }
+
+    @Test func aConsoleOverBudgetIsClosedWith4001() {
+        var shard = Shard<TestFrame>(budgets: .init(viewerBytes: 10_000, consoleBytes: 150))
+        let id = ConnectionID(9)
+        shard.add(id, role: .console)
+        shard.join(id, room: "r", after: 0)
+        _ = shard.deliver(batch(1...1, languages: ["en"]), encode: encode)
+        let actions = shard.deliver(batch(2...2, languages: ["en"]), encode: encode)
+        guard case .close(let closed, let code, _) = actions.first else {
+            Issue.record("expected a close")
+            return
+        }
+        #expect(closed == id)
+        #expect(code == 4001)
+        #expect(shard.statistics.slowConsolesClosed == 1)
+        #expect(shard.deliver(batch(3...3, languages: ["en"]), encode: encode).isEmpty)
+    }
+
+    @Test func removeReportsRoomsForTheHub() {
+        var shard = Shard<TestFrame>(budgets: .init(viewerBytes: 10_000, consoleBytes: 10_000))
+        let id = ConnectionID(3)
+        shard.add(id, role: .console)
+        shard.join(id, room: "a", after: 0)
+        shard.join(id, room: "b", after: 0)
+        let removed = shard.remove(id)
+        #expect(removed?.role == .console)
+        #expect(Set(removed?.rooms ?? []) == ["a", "b"])
+        #expect(shard.connectionCount == 0)
+    }
+}
