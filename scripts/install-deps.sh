@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian 12 + Swift machine lacks to build and test Chorus.
+# Idempotent: only missing packages are installed (apt-get needs root, or sudo).
+set -euo pipefail
+
+packages=(
+  pkg-config
+  libssl-dev
+  libwebsockets-dev
+  libwebsockets-evlib-ev   # the libev (epoll) event loop plugin chorusd uses by default
+  libwebsockets-evlib-uv
+  libcld2-dev
+  iproute2                 # ss, used by the integration tests
+  procps
+)
+command -v python3 >/dev/null 2>&1 || packages+=(python3 python3-venv python3-pip)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

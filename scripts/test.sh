@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: Swift unit tests, then the integration tests, which start the
+# real daemon on 127.0.0.1 and drive it with Python's `websockets` client.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+
+swift build --build-tests
+swift test --skip-build
+
+venv=.build/integration-venv
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+fi
+"$venv/bin/python" -m pip install -q --disable-pip-version-check -r Tests/integration/requirements.txt
+CHORUSD="$PWD/.build/debug/chorusd" "$venv/bin/python" -m pytest -q Tests/integration
