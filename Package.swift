@@ -26,6 +26,7 @@ let package = Package(
                 .linkedLibrary("cld2"),
                 .linkedLibrary("websockets"),
                 .linkedLibrary("crypto"),
+                .linkedLibrary("ev"),
             ]
         ),
         .systemLibrary(name: "CLibWebSockets", pkgConfig: "libwebsockets"),

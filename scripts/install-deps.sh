@@ -9,6 +9,7 @@ packages=(
   libwebsockets-dev
   libwebsockets-evlib-ev   # the libev (epoll) event loop plugin chorusd uses by default
   libwebsockets-evlib-uv
+  libev-dev                # each service thread runs its own libev loop (lws "foreign loop")
   libcld2-dev
   iproute2                 # ss, used by the integration tests
   procps

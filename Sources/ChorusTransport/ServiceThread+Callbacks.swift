@@ -38,6 +38,9 @@ extension ServiceThread {
         case LWS_CALLBACK_CLOSED:
             if let id = connectionID(session) { closed(id) }
             return 0
+        case LWS_CALLBACK_RAW_RX_FILE:
+            acceptPending()
+            return 0
         case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
             drainInbox()
             return 0
@@ -90,6 +93,7 @@ extension ServiceThread {
                     })
             case .drain:
                 draining = true
+                stopAccepting()
                 for id in connections.keys {
                     connections[id]!.closeWhenFlushed = true
                     lws_callback_on_writable(connections[id]!.wsi)

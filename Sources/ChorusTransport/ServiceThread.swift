@@ -36,7 +36,15 @@ final class ServiceThread: @unchecked Sendable {
     private var tickTimer: UnsafeMutableRawPointer?
     private var protocols: UnsafeMutablePointer<lws_protocols>?
     private var retryPolicy: UnsafeMutablePointer<lws_retry_bo_t>?
-    private var interface: UnsafeMutablePointer<CChar>?
+    private var listener: ListenSocket?
+    private var listenerWatch: OpaquePointer?
+    /// Kept open to be given up when the process runs out of descriptors, so a pending
+    /// connection can still be accepted and closed instead of spinning on it.
+    private var spareDescriptor: Int32 = -1
+    var vhost: OpaquePointer?
+    /// The libev loop this thread runs, when `transport.eventLoop` is libev.
+    private var eventLoop: UnsafeMutableRawPointer?
+    private var foreignLoops: UnsafeMutablePointer<UnsafeMutableRawPointer?>?
 
     init(index: Int) {
         self.index = index
@@ -45,8 +53,8 @@ final class ServiceThread: @unchecked Sendable {
     deinit {
         protocols?.deallocate()
         retryPolicy?.deallocate()
-        free(interface)
         tickTimer?.deallocate()
+        foreignLoops?.deallocate()
     }
 
     func createContext(relay: RelayServer, port: Int) throws(TransportError) {
@@ -71,23 +79,28 @@ final class ServiceThread: @unchecked Sendable {
         retryPolicy!.pointee.secs_since_valid_ping = UInt16(config.transport.pingIntervalSeconds)
         retryPolicy!.pointee.secs_since_valid_hangup = UInt16(min(65535, config.transport.pingIntervalSeconds * 2))
 
+        listener = try ListenSocket(host: config.listen.host, port: port)
+        listeningPort = listener!.port
+        spareDescriptor = open("/dev/null", O_RDONLY | O_CLOEXEC)
+
         var info = lws_context_creation_info()
-        info.port = Int32(port)
-        interface = strdup(config.listen.host)
-        info.iface = UnsafePointer(interface)
+        // lws listens nowhere itself: this thread accepts on its own SO_REUSEPORT socket.
+        info.port = CONTEXT_PORT_NO_LISTEN_SERVER
         info.protocols = UnsafePointer(protocols)
         info.user = Unmanaged.passUnretained(self).toOpaque()
         info.retry_and_idle_policy = UnsafePointer(retryPolicy)
         info.timeout_secs = 10
         info.count_threads = 1
         info.vhost_name = UnsafePointer(strdup("chorus"))
-        var options = UInt64(LWS_SERVER_OPTION_VALIDATE_UTF8) | UInt64(LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND)
-        if relay.threads.count > 1 { options |= UInt64(LWS_SERVER_OPTION_ALLOW_LISTEN_SHARE) }
-        // lws 4.1.6 binds every interface when IPv6 is on, whatever `iface` says.
-        if !config.listen.host.contains(":") { options |= UInt64(LWS_SERVER_OPTION_DISABLE_IPV6) }
+        var options = UInt64(LWS_SERVER_OPTION_VALIDATE_UTF8)
         switch config.transport.eventLoop {
         case .poll: break
-        case .libev: options |= UInt64(LWS_SERVER_OPTION_LIBEV)
+        case .libev:
+            options |= UInt64(LWS_SERVER_OPTION_LIBEV)
+            eventLoop = chorus_ev_loop_new()
+            foreignLoops = .allocate(capacity: 1)
+            foreignLoops!.initialize(to: eventLoop)
+            info.foreign_loops = foreignLoops
         case .libuv: options |= UInt64(LWS_SERVER_OPTION_LIBUV)
         }
         info.options = options
@@ -96,11 +109,47 @@ final class ServiceThread: @unchecked Sendable {
                 host: config.listen.host, port: port, eventLoop: config.transport.eventLoop.rawValue)
         }
         context = created
-        if let vhost = lws_get_vhost_by_name(created, "chorus") {
-            listeningPort = Int(lws_get_vhost_listen_port(vhost))
-        } else {
-            listeningPort = port
+        vhost = lws_get_vhost_by_name(created, "chorus")
+        var descriptor = lws_sock_file_fd_type()
+        descriptor.filefd = listener!.descriptor
+        // Watched as a raw file: lws reports it readable (RAW_RX_FILE) and this thread accepts.
+        listenerWatch = lws_adopt_descriptor_vhost(vhost, LWS_ADOPT_RAW_FILE_DESC, descriptor, "chorus.v1", nil)
+        guard listenerWatch != nil else { throw .adoptFailed(index: index) }
+    }
+
+    /// Accepts what is pending on this thread's listening socket and hands each connection
+    /// to lws as if its own listener had accepted it.
+    func acceptPending() {
+        guard let listener else { return }
+        for _ in 0..<256 {
+            switch listener.accept() {
+            case nil:
+                return
+            case .success(let client):
+                if draining || relay.isDraining {
+                    close(client)
+                } else if lws_adopt_socket_vhost(vhost, client) == nil {
+                    relay.logger.warning("lws could not adopt an accepted connection")
+                }
+            case .failure(.outOfDescriptors):
+                relay.logger.warning("out of file descriptors: refusing a connection")
+                close(spareDescriptor)
+                if case .success(let client) = listener.accept() { close(client) }
+                spareDescriptor = open("/dev/null", O_RDONLY | O_CLOEXEC)
+                return
+            case .failure(.transient):
+                continue
+            case .failure(.failed(let reason)):
+                relay.logger.error("accept failed", metadata: ["error": "\(reason)"])
+                return
+            }
         }
+    }
+
+    /// Stops accepting: lws closes the listening socket's watch (and the socket) shortly.
+    func stopAccepting() {
+        if let listenerWatch { lws_set_timeout(listenerWatch, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC) }
+        listenerWatch = nil
     }
 
     func start() throws(TransportError) {
@@ -136,11 +185,17 @@ final class ServiceThread: @unchecked Sendable {
 
     private func run() {
         scheduleTick()
-        while !stopping {
-            if lws_service(context, 0) < 0 { break }
+        if let eventLoop {
+            while !stopping { chorus_ev_run_once(eventLoop) }
+        } else {
+            while !stopping {
+                if lws_service(context, 0) < 0 { break }
+            }
         }
         lws_context_destroy(context)
         context = nil
+        if spareDescriptor >= 0 { close(spareDescriptor) }
+        if let eventLoop { chorus_ev_loop_destroy(eventLoop) }
     }
 
     // MARK: periodic work

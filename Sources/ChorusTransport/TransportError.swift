@@ -2,14 +2,20 @@
 public enum TransportError: Error, CustomStringConvertible, Sendable {
     case contextCreationFailed(host: String, port: Int, eventLoop: String)
     case threadStartFailed(index: Int)
+    case bindFailed(host: String, port: Int, reason: String)
+    case adoptFailed(index: Int)
 
     public var description: String {
         switch self {
         case .contextCreationFailed(let host, let port, let eventLoop):
-            "could not listen on \(host):\(port) with the \(eventLoop) event loop "
-                + "(address in use, no such interface, or event library plugin missing)"
+            "could not create the lws context for \(host):\(port) with the \(eventLoop) event loop "
+                + "(is its plugin, libwebsockets-evlib-\(eventLoop == "libev" ? "ev" : "uv"), installed?)"
         case .threadStartFailed(let index):
             "could not start service thread \(index)"
+        case .bindFailed(let host, let port, let reason):
+            "could not listen on \(host):\(port): \(reason)"
+        case .adoptFailed(let index):
+            "service thread \(index) could not watch its listening socket"
         }
     }
 }

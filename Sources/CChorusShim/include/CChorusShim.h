@@ -61,6 +61,22 @@ typedef void (*chorus_lws_log_sink)(int level, const char *line);
 /** Routes lws logging at `levels` (LLL_* mask) to `sink`. */
 void chorus_lws_set_log(int levels, chorus_lws_log_sink sink);
 
+/* ---- libev ----------------------------------------------------------------------------- */
+
+/*
+ * Each service thread owns its libev loop and hands it to lws as a "foreign" loop: lws
+ * registers a SIGINT watcher on loops it creates itself, and libev allows a signal on only
+ * one loop per process, so a second internally-created loop aborts.
+ */
+
+/** A new libev loop (epoll on Linux), or NULL. */
+void *chorus_ev_loop_new(void);
+
+/** Runs one iteration of the loop, blocking until some event is handled. */
+void chorus_ev_run_once(void *loop);
+
+void chorus_ev_loop_destroy(void *loop);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Starts a throwaway chorusd on a free loopback port and runs one chorus-bench scenario
+# against it, then stops the daemon. Usage:
+#
+#   scripts/bench-run.sh fanout --viewers 1000 --rates 500,1000,2000 --seconds 10
+#   scripts/bench-run.sh hold --connections 2000
+#   scripts/bench-run.sh rooms --rooms 200 --viewers 10 --rates 1,5,20
+#
+# Everything after the scenario goes to chorus-bench; --url and --server-pid are added.
+# Environment:
+#   BIN_DIR      where chorusd and chorus-bench are (default .build/release; build them with
+#                swift build -c release --product chorusd && ... --product chorus-bench)
+#   PORT         port for the daemon (default: a free one in 20000-29999)
+#   PIN=0        do not pin (default pins chorusd to CPU 0 and the bench to CPU 1 when
+#                taskset exists and there are at least 2 CPUs)
+#   CHORUSD_ARGS extra chorusd arguments, e.g. "--set batch.maxDelayMs=20"
+#   KEEP=1       keep the temp dir (config, state, daemon log) after the run
+set -euo pipefail
+
+if [ $# -lt 1 ]; then
+  sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
+  exit 2
+fi
+scenario=$1
+shift
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin_dir=${BIN_DIR:-$root/.build/release}
+chorusd=$bin_dir/chorusd
+bench=$bin_dir/chorus-bench
+for binary in "$chorusd" "$bench"; do
+  if [ ! -x "$binary" ]; then
+    echo "bench-run: $binary is missing; build with: swift build -c release" >&2
+    exit 1
+  fi
+done
+
+port_in_use() {
+  { exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null && exec 3>&-
+}
+
+port=${PORT:-}
+if [ -z "$port" ]; then
+  for _ in $(seq 1 50); do
+    candidate=$((20000 + RANDOM % 10000))
+    if ! port_in_use "$candidate"; then
+      port=$candidate
+      break
+    fi
+  done
+fi
+if [ -z "$port" ]; then
+  echo "bench-run: no free port found" >&2
+  exit 1
+fi
+
+daemon_cpu=()
+bench_cpu=()
+if [ "${PIN:-1}" = 1 ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+  daemon_cpu=(taskset -c 0)
+  bench_cpu=(taskset -c 1)
+fi
+
+work=$(mktemp -d /tmp/chorus-bench.XXXXXX)
+daemon_pid=
+cleanup() {
+  if [ -n "$daemon_pid" ] && kill -0 "$daemon_pid" 2>/dev/null; then
+    kill -TERM "$daemon_pid"
+    for _ in $(seq 1 50); do
+      kill -0 "$daemon_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$daemon_pid" 2>/dev/null; then
+      echo "bench-run: chorusd still running 5 s after SIGTERM; sending SIGKILL" >&2
+      kill -KILL "$daemon_pid"
+    fi
+    wait "$daemon_pid" 2>/dev/null || true
+  fi
+  if [ "${KEEP:-0}" = 1 ]; then
+    echo "bench-run: kept $work" >&2
+  else
+    rm -rf "$work"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+cat >"$work/chorusd.json" <<JSON
+{"listen":{"host":"127.0.0.1","port":$port},"rooms":{"autoCreate":true},"stateDir":"$work/state"}
+JSON
+
+# One descriptor per connection on both sides: use the whole hard limit.
+ulimit -n "$(ulimit -Hn)"
+
+# shellcheck disable=SC2086 # CHORUSD_ARGS is split on purpose
+"${daemon_cpu[@]}" "$chorusd" --config "$work/chorusd.json" ${CHORUSD_ARGS:-} \
+  2>"$work/chorusd.log" &
+daemon_pid=$!
+
+healthy=0
+for _ in $(seq 1 100); do
+  if ! kill -0 "$daemon_pid" 2>/dev/null; then
+    break
+  fi
+  if { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null; then
+    printf 'GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+    read -r status_line <&3 || status_line=
+    exec 3>&-
+    if [[ $status_line == *" 200 "* ]]; then
+      healthy=1
+      break
+    fi
+  fi
+  sleep 0.1
+done
+if [ "$healthy" != 1 ]; then
+  echo "bench-run: chorusd did not become healthy on port $port; its log:" >&2
+  cat "$work/chorusd.log" >&2
+  exit 1
+fi
+echo "bench-run: chorusd pid $daemon_pid on 127.0.0.1:$port${daemon_cpu:+ (CPU 0, bench on CPU 1)}" >&2
+
+status=0
+"${bench_cpu[@]}" "$bench" "$scenario" --url "ws://127.0.0.1:$port" --server-pid "$daemon_pid" "$@" \
+  || status=$?
+if ! kill -0 "$daemon_pid" 2>/dev/null; then
+  echo "bench-run: chorusd exited during the run; its log:" >&2
+  tail -50 "$work/chorusd.log" >&2
+  status=1
+fi
+exit "$status"
