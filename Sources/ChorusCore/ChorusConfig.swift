@@ -85,10 +85,12 @@ public struct ChorusConfig: Sendable, Equatable {
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         try require(levels.contains(logLevel), "logLevel", "must be one of \(levels.joined(separator: ", "))")
         try require((1...64).contains(transport.serviceThreads), "transport.serviceThreads", "must be in 1...64")
-        try require((1...3600).contains(transport.pingIntervalSeconds), "transport.pingIntervalSeconds", "must be in 1...3600")
+        try require(
+            (1...3600).contains(transport.pingIntervalSeconds), "transport.pingIntervalSeconds", "must be in 1...3600")
         try require((1...4096).contains(batch.maxMessages), "batch.maxMessages", "must be in 1...4096")
         try require((1...10_000).contains(batch.maxDelayMs), "batch.maxDelayMs", "must be in 1...10000")
-        try require((64...1_048_576).contains(limits.maxMessageBytes), "limits.maxMessageBytes", "must be in 64...1048576")
+        try require(
+            (64...1_048_576).contains(limits.maxMessageBytes), "limits.maxMessageBytes", "must be in 64...1048576")
         try require((1...10_000).contains(limits.maxChatChars), "limits.maxChatChars", "must be in 1...10000")
         try require(limits.viewerQueueBytes >= 4096, "limits.viewerQueueBytes", "must be at least 4096")
         try require(limits.consoleQueueBytes >= 4096, "limits.consoleQueueBytes", "must be at least 4096")

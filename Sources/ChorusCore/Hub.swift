@@ -162,7 +162,8 @@ public struct Hub: Sendable {
         room.pending = []
         room.lastBroadcast = last.seq
         let frame = BatchEncoder.encode(room: room.name, range: range, messages: messages)
-        return .deliver(RoomBatch(room: room.name, range: range, messages: messages, frame: frame), shards: room.shardsWithMembers)
+        return .deliver(
+            RoomBatch(room: room.name, range: range, messages: messages, frame: frame), shards: room.shardsWithMembers)
     }
 }
 

@@ -87,7 +87,8 @@ public final class MetricsExporter: Sendable {
 
     static let help: [String: String] = [
         "chorus_interactions_total": "Accepted interactions by type.",
-        "chorus_interactions_by_language_total": "Accepted interactions by language (detected for chat, declared otherwise).",
+        "chorus_interactions_by_language_total":
+            "Accepted interactions by language (detected for chat, declared otherwise).",
         "chorus_interactions_by_region_total": "Accepted interactions by the viewer's region (ZZ = unknown).",
         "chorus_batches_total": "Room batches flushed.",
         "chorus_delivered_messages_total": "Messages queued to recipients (batch size times recipients).",

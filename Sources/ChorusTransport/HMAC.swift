@@ -1,4 +1,5 @@
 import CChorusShim
+public import ChorusCore
 
 /// OpenSSL's HMAC-SHA256 through the shim, for console tokens.
 public enum HMAC {
@@ -20,5 +21,3 @@ public enum HMAC {
         return chorus_random_bytes(&bytes, count) == 0 ? bytes : nil
     }
 }
-
-public import ChorusCore

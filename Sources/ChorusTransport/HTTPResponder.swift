@@ -1,4 +1,3 @@
-
 /// A plain HTTP request on the relay's port (anything that is not a WebSocket upgrade).
 public struct HTTPRequest: Sendable {
     public var method: String

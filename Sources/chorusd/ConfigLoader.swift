@@ -14,7 +14,8 @@ enum ConfigLoader {
             do {
                 document = try JSONParser.parse(Array(data))
             } catch {
-                throw ConfigError(key: "--config", reason: "\(path) is not valid JSON: \(error.reason) at byte \(error.offset)")
+                throw ConfigError(
+                    key: "--config", reason: "\(path) is not valid JSON: \(error.reason) at byte \(error.offset)")
             }
             try config.apply(document)
         }

@@ -10,10 +10,13 @@ import Testing
     }
 
     @Test func parsesEveryInteractionType() throws {
-        #expect(try decode(#"{"type":"chat","text":"olá","cid":"c1"}"#) == .interaction(.chat(text: "olá"), clientID: "c1"))
+        #expect(
+            try decode(#"{"type":"chat","text":"olá","cid":"c1"}"#) == .interaction(.chat(text: "olá"), clientID: "c1"))
         #expect(try decode(#"{"type":"like"}"#) == .interaction(.like(count: 1), clientID: nil))
         #expect(try decode(#"{"type":"like","count":5}"#) == .interaction(.like(count: 5), clientID: nil))
-        #expect(try decode(#"{"type":"gift","gift":"rose"}"#) == .interaction(.gift(name: "rose", amount: 1), clientID: nil))
+        #expect(
+            try decode(#"{"type":"gift","gift":"rose"}"#) == .interaction(.gift(name: "rose", amount: 1), clientID: nil)
+        )
         #expect(try decode(#"{"type":"cart","sku":"A-1"}"#) == .interaction(.cart(sku: "A-1"), clientID: nil))
         #expect(
             try decode(#"{"type":"purchase","sku":"A-1","qty":2}"#)
@@ -25,19 +28,38 @@ import Testing
         #expect(throws: ProtocolError.self) { try decode("{nope") }
         #expect(errorCode { () throws(ProtocolError) -> ClientFrame in try decode("[1,2]") } == "invalid_json")
         #expect(errorCode { () throws(ProtocolError) -> ClientFrame in try decode(#"{"text":"x"}"#) } == "unknown_type")
-        #expect(errorCode { () throws(ProtocolError) -> ClientFrame in try decode(#"{"type":"dance"}"#) } == "unknown_type")
-        #expect(errorCode { () throws(ProtocolError) -> ClientFrame in try decode(#"{"type":"chat"}"#) } == "invalid_field")
-        #expect(errorCode { () throws(ProtocolError) -> ClientFrame in try decode(#"{"type":"chat","text":"   "}"#) } == "invalid_field")
-        #expect(errorCode { () throws(ProtocolError) -> ClientFrame in try decode(#"{"type":"chat","text":"01234567890"}"#) } == "invalid_field")
-        #expect(errorCode { () throws(ProtocolError) -> ClientFrame in try decode(#"{"type":"like","count":1000}"#) } == "invalid_field")
-        #expect(errorCode { () throws(ProtocolError) -> ClientFrame in try decode(#"{"type":"purchase","sku":"A","qty":1.5}"#) } == "invalid_field")
-        #expect(errorCode { () throws(ProtocolError) -> ClientFrame in try decode(#"{"type":"chat","text":"hi"}"#, role: .console) } == "unknown_type")
-        #expect(errorCode { () throws(ProtocolError) -> ClientFrame in try decode(#"{"type":"subscribe","rooms":["bad room"]}"#, role: .console) } == "invalid_field")
+        #expect(
+            errorCode { () throws(ProtocolError) -> ClientFrame in try decode(#"{"type":"dance"}"#) } == "unknown_type")
+        #expect(
+            errorCode { () throws(ProtocolError) -> ClientFrame in try decode(#"{"type":"chat"}"#) } == "invalid_field")
+        #expect(
+            errorCode { () throws(ProtocolError) -> ClientFrame in try decode(#"{"type":"chat","text":"   "}"#) }
+                == "invalid_field")
+        #expect(
+            errorCode { () throws(ProtocolError) -> ClientFrame in try decode(#"{"type":"chat","text":"01234567890"}"#)
+            } == "invalid_field")
+        #expect(
+            errorCode { () throws(ProtocolError) -> ClientFrame in try decode(#"{"type":"like","count":1000}"#) }
+                == "invalid_field")
+        #expect(
+            errorCode { () throws(ProtocolError) -> ClientFrame in
+                try decode(#"{"type":"purchase","sku":"A","qty":1.5}"#)
+            } == "invalid_field")
+        #expect(
+            errorCode { () throws(ProtocolError) -> ClientFrame in
+                try decode(#"{"type":"chat","text":"hi"}"#, role: .console)
+            } == "unknown_type")
+        #expect(
+            errorCode { () throws(ProtocolError) -> ClientFrame in
+                try decode(#"{"type":"subscribe","rooms":["bad room"]}"#, role: .console)
+            } == "invalid_field")
     }
 
     @Test func consoleCommands() throws {
-        #expect(try decode(#"{"type":"subscribe","rooms":["a","b"]}"#, role: .console) == .subscribe(rooms: ["a", "b"]))
-        #expect(try decode(#"{"type":"filter","langs":["ES","pt"]}"#, role: .console) == .filter(languages: ["es", "pt"]))
+        #expect(
+            try decode(#"{"type":"subscribe","rooms":["a","b"]}"#, role: .console) == .subscribe(rooms: ["a", "b"]))
+        #expect(
+            try decode(#"{"type":"filter","langs":["ES","pt"]}"#, role: .console) == .filter(languages: ["es", "pt"]))
         #expect(try decode(#"{"type":"filter","langs":[]}"#, role: .console) == .filter(languages: []))
     }
 

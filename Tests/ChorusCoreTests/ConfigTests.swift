@@ -11,7 +11,9 @@ import Testing
     @Test func appliesAFileAndTextOverrides() throws {
         var config = ChorusConfig()
         let file = try JSONParser.parse(
-            Array(#"{"listen":{"port":9000},"batch":{"maxMessages":10},"rooms":{"static":["a","b"],"autoCreate":true}}"#.utf8))
+            Array(
+                #"{"listen":{"port":9000},"batch":{"maxMessages":10},"rooms":{"static":["a","b"],"autoCreate":true}}"#
+                    .utf8))
         try config.apply(file)
         try config.set("batch.maxDelayMs", text: "20")
         try config.set("transport.eventLoop", text: "poll")

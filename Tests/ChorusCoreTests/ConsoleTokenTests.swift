@@ -19,7 +19,9 @@ import Testing
         #expect(parsed.allows(room: "a"))
         #expect(!parsed.allows(room: "c"))
         let wildcard = ConsoleToken(rooms: nil, expiresAt: 2000).signed(secret: secret, authenticator: Self.fakeMAC)
-        #expect(try ConsoleToken.validate(wildcard, secret: secret, nowSeconds: 1, authenticator: Self.fakeMAC).allows(room: "z"))
+        #expect(
+            try ConsoleToken.validate(wildcard, secret: secret, nowSeconds: 1, authenticator: Self.fakeMAC).allows(
+                room: "z"))
     }
 
     @Test func rejectsTamperingExpiryAndGarbage() {
@@ -30,7 +32,8 @@ import Testing
                 authenticator: Self.fakeMAC)
         }
         #expect(throws: ConsoleToken.ValidationError.badSignature) {
-            try ConsoleToken.validate(token, secret: Array("another-secret!!".utf8), nowSeconds: 1000, authenticator: Self.fakeMAC)
+            try ConsoleToken.validate(
+                token, secret: Array("another-secret!!".utf8), nowSeconds: 1000, authenticator: Self.fakeMAC)
         }
         #expect(throws: ConsoleToken.ValidationError.expired(at: 2000)) {
             try ConsoleToken.validate(token, secret: secret, nowSeconds: 2000, authenticator: Self.fakeMAC)

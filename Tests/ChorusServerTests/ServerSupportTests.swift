@@ -19,7 +19,9 @@ import Testing
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         let second = try ConsoleSecret.load(configured: nil, stateDir: directory)
         #expect(first == second)
-        #expect(try ConsoleSecret.load(configured: "configured-secret-123", stateDir: directory) == Array("configured-secret-123".utf8))
+        #expect(
+            try ConsoleSecret.load(configured: "configured-secret-123", stateDir: directory)
+                == Array("configured-secret-123".utf8))
     }
 
     @Test func statsPathsNameOneValidRoom() {
