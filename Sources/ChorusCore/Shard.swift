@@ -96,6 +96,11 @@ public struct Shard<Frame: OutboundFrame> {
         return (member.role, Array(member.rooms.keys))
     }
 
+    /// Nothing more is queued for `id` (it is being closed); what is queued is still written.
+    public mutating func stopDeliveries(to id: ConnectionID) {
+        members[id]?.closing = true
+    }
+
     public mutating func setLanguages(_ id: ConnectionID, _ languages: Set<String>?) {
         members[id]?.languages = languages
     }

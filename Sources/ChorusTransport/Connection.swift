@@ -14,8 +14,9 @@ struct Connection {
     /// Set when the message being received passed the size limit; the rest is discarded.
     var discardingOversize = false
     var invalidFrames = 0
-    /// Close with this code on the next writable callback.
-    var closeRequest: (code: UInt16, reason: String)?
+    /// Close with this code: at the next writable callback, or once the queue is written
+    /// when `flushFirst` (so a client closed for bad input still reads every error frame).
+    var closeRequest: (code: UInt16, reason: String, flushFirst: Bool)?
     /// Close with 1001 once everything queued is written (graceful stop).
     var closeWhenFlushed = false
     var counted = false

@@ -55,10 +55,12 @@ extension ServiceThread {
         return raw == 0 ? nil : ConnectionID(raw)
     }
 
-    /// Asks for the connection to be closed with `code` at its next writable callback.
-    func requestClose(_ id: ConnectionID, code: UInt16, reason: String) {
+    /// Asks for the connection to be closed with `code` at its next writable callback, after
+    /// what is already queued when `flushFirst`.
+    func requestClose(_ id: ConnectionID, code: UInt16, reason: String, flushFirst: Bool = false) {
         guard connections[id] != nil, connections[id]!.closeRequest == nil else { return }
-        connections[id]!.closeRequest = (code, reason)
+        connections[id]!.closeRequest = (code, reason, flushFirst)
+        shard.stopDeliveries(to: id)
         statistics.closes[code, default: 0] += 1
         lws_callback_on_writable(connections[id]!.wsi)
     }
@@ -108,11 +110,15 @@ extension ServiceThread {
     /// One write per writable callback: lws cannot accept a second before the socket drains.
     private func writeNext(_ id: ConnectionID) -> Int32 {
         guard let connection = connections[id] else { return -1 }
-        if let close = connection.closeRequest {
+        if let close = connection.closeRequest, !close.flushFirst {
             closeNow(connection.wsi, code: close.code, reason: close.reason)
             return -1
         }
         guard let (item, more) = shard.nextWrite(for: id) else {
+            if let close = connection.closeRequest {
+                closeNow(connection.wsi, code: close.code, reason: close.reason)
+                return -1
+            }
             if connection.closeWhenFlushed {
                 statistics.closes[CloseCode.goingAway, default: 0] += 1
                 closeNow(connection.wsi, code: CloseCode.goingAway, reason: "server shutting down")
@@ -129,7 +135,9 @@ extension ServiceThread {
         guard written >= frame.byteCount else { return -1 }
         statistics.framesWritten += 1
         statistics.bytesWritten += UInt64(frame.byteCount)
-        if more || connection.closeWhenFlushed { lws_callback_on_writable(connection.wsi) }
+        if more || connection.closeWhenFlushed || connection.closeRequest != nil {
+            lws_callback_on_writable(connection.wsi)
+        }
         return 0
     }
 

@@ -95,8 +95,8 @@ extension ServiceThread {
         statistics.protocolErrors[error.code, default: 0] += 1
         send(ServerFrames.error(error), to: id)
         connections[id]?.invalidFrames += 1
-        if let count = connections[id]?.invalidFrames, count >= relay.config.limits.maxErrorsPerConnection {
-            requestClose(id, code: CloseCode.tooManyErrors, reason: "too many invalid frames")
+        if let count = connections[id]?.invalidFrames, count > relay.config.limits.maxErrorsPerConnection {
+            requestClose(id, code: CloseCode.tooManyErrors, reason: "too many invalid frames", flushFirst: true)
         }
     }
 }

@@ -1,0 +1,67 @@
+import ArgumentParser
+
+/// `chorus-bench`: load and benchmark tool for `chorusd`, speaking the real wire protocol.
+@main
+struct ChorusBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chorus-bench",
+        abstract: "Load and benchmark a local chorusd over real WebSocket connections.",
+        discussion: """
+            Targets 127.0.0.0/8 only. Progress goes to stderr once per second; the summary \
+            table and one `RESULT {json}` line go to stdout. Every run is bounded by \
+            --max-seconds. Rooms must exist: run chorusd with "rooms":{"autoCreate":true}.
+            """,
+        subcommands: [FanoutCommand.self, HoldCommand.self, RoomsCommand.self])
+}
+
+/// Options every scenario shares.
+struct CommonOptions: ParsableArguments {
+    @Option(help: "Daemon URL, loopback only: ws://127.0.0.1:PORT")
+    var url: String
+
+    @Option(help: "chorusd's pid, to report its CPU % and RSS from /proc.")
+    var serverPID: Int32?
+
+    @Option(help: "Hard limit for the whole run in seconds (default: fits the plan).")
+    var maxSeconds: Double?
+
+    @Option(help: "Upgrades in flight at once while connecting.")
+    var connectConcurrency = 256
+
+    @Option(help: "Seconds allowed for the whole connect phase.")
+    var connectTimeout: Double = 60
+
+    @Option(help: "Spread connections over 127.0.0.1…127.0.0.N (ephemeral ports are per address).")
+    var sourceAddresses = 1
+
+    @Flag(help: "Scan every copy of every batch instead of once per room (slower, stricter).")
+    var noBatchCache = false
+
+    func poolOptions(connections: Int) -> ConnectionPool.Options {
+        var options = ConnectionPool.Options()
+        options.concurrency = max(1, connectConcurrency)
+        options.sourceCount = max(sourceAddresses, (connections + 24_999) / 25_000)
+        return options
+    }
+
+    func endpoint() throws(BenchError) -> LoopbackEndpoint {
+        try LoopbackEndpoint(url: url)
+    }
+}
+
+/// Parses `--rates 500,1000,2000`.
+func parseRates(_ text: String) throws(BenchError) -> [Double] {
+    let rates = text.split(separator: ",").compactMap { Double($0.trimmingCharacters()) }
+    guard !rates.isEmpty, rates.count == text.split(separator: ",").count else {
+        throw .invalidOption(name: "--rates", reason: "expected numbers like 500,1000,2000")
+    }
+    return rates
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters() -> Substring {
+        drop { $0 == " " }.reversed().drop { $0 == " " }.reversed().reduce(into: "") {
+            $0.append($1)
+        }[...]
+    }
+}

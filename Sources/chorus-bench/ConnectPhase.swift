@@ -1,0 +1,58 @@
+/// Opens every queued connection and waits for their welcomes, with progress and a time limit.
+///
+/// Shared by all scenarios: a run measures nothing until its members are in the room, and a
+/// server that cannot accept them all in time is itself a result worth printing.
+enum ConnectPhase {
+    struct Outcome {
+        var seconds: Double
+        var welcomed: Int
+        var failed: Int
+        var timedOut: Bool
+    }
+
+    /// Viewer path for `room`, with the fixed locale/region the bench uses.
+    static func viewerPath(room: String, user: String) -> String {
+        "/v1/viewer?room=\(room)&locale=en-US&region=US&user=\(user)"
+    }
+
+    /// Pumps `pool` until every queued connection has been welcomed or has failed, or until
+    /// `timeoutSeconds` or `deadline` pass, or Ctrl-C.
+    static func run(
+        pool: ConnectionPool, recorder: DeliveryRecorder, label: String, timeoutSeconds: Double,
+        deadline: UInt64, progress: inout ProgressLine
+    ) -> Outcome {
+        let start = MonotonicClock.now()
+        let limit = min(deadline, start + UInt64(timeoutSeconds * 1e9))
+        let wanted = pool.connections.count
+        var settledAt: UInt64?
+        while true {
+            pool.pump(timeoutMilliseconds: 10)
+            let now = MonotonicClock.now()
+            let welcomed = recorder.welcomedViewers + recorder.welcomedPublishers
+            if pool.isSettled {
+                if welcomed + pool.closedCount >= pool.openedCount { break }
+                // Upgraded but no welcome yet: give the server 2 s more, then move on.
+                if let settledAt, now &- settledAt > 2_000_000_000 { break }
+                if settledAt == nil { settledAt = now }
+            }
+            if now >= limit || pool.loop.interrupted {
+                progress.note("\(label): connect phase stopped after \(timeoutSeconds) s or Ctrl-C")
+                break
+            }
+            progress.update(now: now) {
+                "\(label): connecting \(welcomed)/\(wanted) welcomed, \(pool.failedCount) failed"
+            }
+        }
+        let welcomed = recorder.welcomedViewers + recorder.welcomedPublishers
+        return Outcome(
+            seconds: MonotonicClock.seconds(from: start, to: MonotonicClock.now()),
+            welcomed: welcomed, failed: wanted - welcomed, timedOut: !pool.isSettled)
+    }
+
+    /// The most common failure reason, for error messages.
+    static func firstFailure(_ pool: ConnectionPool) -> String {
+        let reasons = pool.failures.isEmpty ? pool.closes : pool.failures
+        let worst = reasons.max { $0.value < $1.value }
+        return worst.map { "\($0.key) (×\($0.value))" } ?? "no welcome received"
+    }
+}

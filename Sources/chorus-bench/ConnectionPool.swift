@@ -1,0 +1,142 @@
+import Glibc
+
+/// Every connection of one bench process, opened at a bounded pace and driven by one loop.
+///
+/// Opening thousands of sockets at once overflows the server's accept backlog and turns the
+/// connect phase into a SYN-retry benchmark, so at most `concurrency` upgrades are in flight.
+/// The pool sits between the connections and the scenario: it counts opens and failures for the
+/// reports and forwards everything else.
+final class ConnectionPool: WebSocketEventHandler {
+    struct Options {
+        var concurrency = 256
+        var connectTimeoutNanoseconds: UInt64 = 10_000_000_000
+        var sourceFirst = 1
+        var sourceCount = 1
+        /// Bind explicitly only when spreading over several addresses or not starting at .1.
+        var bindsSource: Bool { sourceCount > 1 || sourceFirst != 1 }
+    }
+
+    let loop: EventLoop
+    let endpoint: LoopbackEndpoint
+    private let options: Options
+    private unowned let delegate: any WebSocketEventHandler
+    private let scratch: UnsafeMutableRawBufferPointer
+    private(set) var connections: [WebSocketClientConnection?] = []
+    private var queued: [(id: Int, tag: Int, path: String)] = []
+    private var queueHead = 0
+    private var inFlight: Set<Int> = []
+    private var released: [Int] = []
+    private var lastTimeoutCheck: UInt64 = 0
+
+    /// Upgrades completed so far.
+    private(set) var openedCount = 0
+    /// Connections that never completed the upgrade, by reason.
+    private(set) var failures: [String: Int] = [:]
+    /// Connections that were open and then ended, by reason.
+    private(set) var closes: [String: Int] = [:]
+
+    init(
+        endpoint: LoopbackEndpoint, options: Options, delegate: any WebSocketEventHandler
+    ) throws(BenchError) {
+        loop = try EventLoop()
+        self.endpoint = endpoint
+        self.options = options
+        self.delegate = delegate
+        scratch = .allocate(byteCount: 1 << 20, alignment: 64)
+    }
+
+    deinit { scratch.deallocate() }
+
+    /// Queues a connection to `path`; returns its id (also its index in `connections`).
+    @discardableResult
+    func add(tag: Int, path: String) -> Int {
+        let id = connections.count
+        connections.append(nil)
+        queued.append((id, tag, path))
+        return id
+    }
+
+    var failedCount: Int { failures.values.reduce(0, +) }
+    var closedCount: Int { closes.values.reduce(0, +) }
+    /// True once every queued connection has opened or failed.
+    var isSettled: Bool { queueHead == queued.count && inFlight.isEmpty }
+
+    /// Starts queued connects, waits for readiness up to `timeoutMilliseconds` and handles it.
+    func pump(timeoutMilliseconds: Int32) {
+        let now = MonotonicClock.now()
+        startQueued(now: now)
+        if now &- lastTimeoutCheck > 250_000_000 {
+            lastTimeoutCheck = now
+            expireStalled(now: now)
+        }
+        let scratch = self.scratch
+        loop.poll(timeoutMilliseconds: timeoutMilliseconds) { token, events in
+            let received = MonotonicClock.now()
+            self.connections[Int(token)]?.handle(events: events, scratch: scratch, now: received)
+        }
+        for id in released { connections[id] = nil }
+        released.removeAll(keepingCapacity: true)
+    }
+
+    /// Closes every connection still open (end of run).
+    func closeAll() {
+        for case let connection? in connections { connection.close(reason: "bench finished") }
+        for id in released { connections[id] = nil }
+        released.removeAll()
+    }
+
+    private func startQueued(now: UInt64) {
+        while queueHead < queued.count && inFlight.count < options.concurrency {
+            let request = queued[queueHead]
+            queueHead += 1
+            let source =
+                options.bindsSource
+                ? LoopbackEndpoint.sourceAddress(
+                    index: request.id, first: options.sourceFirst, count: options.sourceCount)
+                : nil
+            do {
+                connections[request.id] = try WebSocketClientConnection(
+                    id: request.id, tag: request.tag, endpoint: endpoint, source: source,
+                    path: request.path, loop: loop, handler: self, now: now)
+                inFlight.insert(request.id)
+            } catch {
+                failures[error.description, default: 0] += 1
+            }
+        }
+    }
+
+    private func expireStalled(now: UInt64) {
+        let stalled = inFlight.filter { id in
+            guard let connection = connections[id] else { return true }
+            return now &- connection.startedAt > options.connectTimeoutNanoseconds
+        }
+        for id in stalled {
+            connections[id]?.close(reason: "timeout before upgrade")
+            inFlight.remove(id)
+        }
+    }
+
+    func connectionDidOpen(_ connection: WebSocketClientConnection, at now: UInt64) {
+        inFlight.remove(connection.id)
+        openedCount += 1
+        delegate.connectionDidOpen(connection, at: now)
+    }
+
+    func connection(
+        _ connection: WebSocketClientConnection, didReceive payload: UnsafeRawBufferPointer,
+        at now: UInt64
+    ) {
+        delegate.connection(connection, didReceive: payload, at: now)
+    }
+
+    func connectionDidClose(_ connection: WebSocketClientConnection, reason: CloseReason) {
+        inFlight.remove(connection.id)
+        released.append(connection.id)
+        if reason.wasOpen {
+            closes[reason.text, default: 0] += 1
+        } else {
+            failures[reason.text, default: 0] += 1
+        }
+        delegate.connectionDidClose(connection, reason: reason)
+    }
+}

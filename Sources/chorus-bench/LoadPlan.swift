@@ -1,0 +1,56 @@
+/// The shape of a `fanout` or `rooms` run, built from the command line.
+///
+/// Both scenarios are the same machine: some rooms, each with viewers and publishers, and a
+/// list of publish rates tried one step at a time. `fanout` is one big room, `rooms` is many
+/// small ones.
+struct LoadPlan {
+    var scenario: String
+    var endpoint: LoopbackEndpoint
+    var rooms: [String]
+    var viewersPerRoom: Int
+    var publishersPerRoom: Int
+    /// Publish rate of each room, messages per second, one entry per step.
+    var roomRates: [Double]
+    var stepSeconds: Double
+    /// After each step, how long to wait for the step's last deliveries.
+    var drainSeconds: Double
+    var p99BoundMs: Double
+    var minDeliveryPercent: Double
+    var serverPID: Int32?
+    var connectTimeoutSeconds: Double
+    var pool: ConnectionPool.Options
+    var useBatchCache: Bool
+    /// Hard limit for the whole run; the bench reports what it has when it passes.
+    var deadlineSeconds: Double
+
+    var totalConnections: Int { rooms.count * (viewersPerRoom + publishersPerRoom) }
+
+    /// Checks the bounds every run must respect.
+    func validate() throws(BenchError) {
+        guard !rooms.isEmpty, viewersPerRoom >= 1, publishersPerRoom >= 1 else {
+            throw .invalidOption(name: "rooms/viewers/publishers", reason: "each must be ≥ 1")
+        }
+        let limit = ResourceLimits.maxConnections
+        guard totalConnections <= limit else {
+            throw .invalidOption(
+                name: "connections",
+                reason: "\(totalConnections) exceeds this process's descriptor budget \(limit)")
+        }
+        guard !roomRates.isEmpty, roomRates.allSatisfy({ $0 > 0 && $0 <= 1_000_000 }) else {
+            throw .invalidOption(name: "--rates", reason: "give 1–1,000,000 msg/s per step")
+        }
+        guard stepSeconds > 0, stepSeconds <= 600 else {
+            throw .invalidOption(name: "--seconds", reason: "must be in (0, 600]")
+        }
+        guard deadlineSeconds > 0 else {
+            throw .invalidOption(name: "--max-seconds", reason: "must be positive")
+        }
+    }
+
+    /// A deadline that fits the plan: connect budget, every step with its drain, and margin.
+    static func defaultDeadline(
+        connectTimeout: Double, steps: Int, stepSeconds: Double, drainSeconds: Double
+    ) -> Double {
+        connectTimeout + Double(steps) * (stepSeconds + drainSeconds + 1) + 10
+    }
+}

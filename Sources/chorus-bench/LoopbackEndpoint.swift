@@ -1,0 +1,54 @@
+import Glibc
+
+/// The daemon's address, parsed from `--url ws://127.0.0.1:PORT` and restricted to loopback.
+///
+/// The bench generates hundreds of MB/s of traffic and thousands of connections; pointing it at
+/// a remote host by mistake would be a denial-of-service attack, so only `127.0.0.0/8` and
+/// `localhost` are accepted.
+struct LoopbackEndpoint: CustomStringConvertible {
+    let address: in_addr
+    let port: UInt16
+    /// The text of the URL's authority, sent back as the `Host` header.
+    let hostHeader: String
+
+    var description: String { "ws://\(hostHeader)" }
+
+    init(url: String) throws(BenchError) {
+        guard url.hasPrefix("ws://") else {
+            throw .invalidTarget(url: url, reason: "only ws:// is supported (no TLS on loopback)")
+        }
+        let authority = url.dropFirst(5).prefix { $0 != "/" && $0 != "?" }
+        guard let colon = authority.lastIndex(of: ":"),
+            let port = UInt16(authority[authority.index(after: colon)...]), port > 0
+        else {
+            throw .invalidTarget(url: url, reason: "expected ws://127.0.0.1:PORT")
+        }
+        let host = String(authority[..<colon])
+        let numeric = host == "localhost" ? "127.0.0.1" : host
+        var parsed = in_addr()
+        guard inet_pton(AF_INET, numeric, &parsed) == 1 else {
+            throw .invalidTarget(url: url, reason: "host must be an IPv4 loopback address")
+        }
+        guard UInt32(bigEndian: parsed.s_addr) >> 24 == 127 else {
+            throw .invalidTarget(url: url, reason: "\(host) is not loopback; refusing to load it")
+        }
+        address = parsed
+        self.port = port
+        hostHeader = String(authority)
+    }
+
+    var socketAddress: sockaddr_in {
+        var result = sockaddr_in()
+        result.sin_family = sa_family_t(AF_INET)
+        result.sin_port = port.bigEndian
+        result.sin_addr = address
+        return result
+    }
+
+    /// `127.0.0.<first + index % count>`: spreading connections over several source addresses
+    /// lifts the ~28,000 ephemeral ports one source address gets per destination.
+    static func sourceAddress(index: Int, first: Int, count: Int) -> in_addr {
+        let last = UInt32(min(254, first + index % max(1, count)))
+        return in_addr(s_addr: (127 << 24 | last).bigEndian)
+    }
+}

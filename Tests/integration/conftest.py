@@ -1,0 +1,71 @@
+"""Fixtures: chorusd daemons on free ports with temp configs; their stderr is shown on failure.
+
+Run with `python3 -m pytest -q Tests/integration`. The binary is `$CHORUSD`, or
+`<repo>/.build/debug/chorusd`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+
+from chorustest import Daemon
+
+SHARED_ROOMS = ["lobby", "a", "b", "c", "stats", "bad", "lang", "solo"]
+
+
+class DaemonFactory:
+    def __init__(self, root: Path):
+        self.root = root
+        self.daemons: list[Daemon] = []
+
+    def __call__(self, config: dict[str, Any] | None = None, *, start: bool = True, **kw: Any) -> Daemon:
+        daemon = Daemon(self.root / f"chorusd-{len(self.daemons)}", config, **kw)
+        self.daemons.append(daemon)
+        if start:
+            daemon.start()
+        return daemon
+
+    def stop_all(self) -> None:
+        for daemon in self.daemons:
+            daemon.stop()
+
+
+@pytest.fixture
+def chorusd(tmp_path: Path) -> Iterator[Callable[..., Daemon]]:
+    """Starts daemons with the given config overrides; stops them after the test."""
+    factory = DaemonFactory(tmp_path)
+    yield factory
+    factory.stop_all()
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Daemon]:
+    """One daemon per test module with default limits and static rooms SHARED_ROOMS."""
+    daemon = Daemon(tmp_path_factory.mktemp("shared"), {"rooms": {"static": SHARED_ROOMS}})
+    daemon.start()
+    yield daemon
+    daemon.stop()
+
+
+def _daemons_of(item: pytest.Item) -> list[Daemon]:
+    found: list[Daemon] = []
+    for value in getattr(item, "funcargs", {}).values():
+        if isinstance(value, Daemon):
+            found.append(value)
+        elif isinstance(value, DaemonFactory):
+            found.extend(value.daemons)
+    return found
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.failed and call.when in ("setup", "call"):
+        for daemon in _daemons_of(item):
+            text = daemon.stderr_text()
+            tail = text[-6000:]
+            report.sections.append((f"chorusd stderr (port {daemon.port}, {daemon.log_path})", tail or "(empty)"))
+    return report

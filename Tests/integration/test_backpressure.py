@@ -1,0 +1,134 @@
+"""Slow clients: a viewer that stops reading loses messages (and is told exactly which), never
+slows the room down and never grows the daemon's memory; a console that stops reading is closed."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from chorustest import Daemon, RawWebSocket, assert_coverage, make_token
+
+# Cheap to parse, heavy to fan out: ~330 bytes per broadcast message, 40 per batch = ~13 KB batches.
+GIFT = {"type": "gift", "gift": "g" * 64, "amount": 1_000_000, "cid": "c" * 64}
+PER_BATCH = 40
+CONFIG = {"batch": {"maxMessages": PER_BATCH, "maxDelayMs": 20}}
+
+
+def publish_in_lockstep(publisher, reader, start: int, rounds: int) -> None:
+    """One batch per round: the daemon may read a whole burst before it writes anything, and a
+    16 KiB queue holds one batch, so the reader (a viewer that keeps up) paces the publisher."""
+    for r in range(1, rounds + 1):
+        for _ in range(PER_BATCH):
+            publisher.send(GIFT)
+        reader.read_through("lobby", start + r * PER_BATCH, timeout=10)
+
+
+class RssSampler(threading.Thread):
+    def __init__(self, daemon: Daemon):
+        super().__init__(daemon=True)
+        self.daemon_ = daemon
+        self.peak = daemon.rss_kb()
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(0.02):
+            self.peak = max(self.peak, self.daemon_.rss_kb())
+
+    def stop(self) -> int:
+        self.stopped.set()
+        self.join()
+        return max(self.peak, self.daemon_.rss_kb())
+
+
+def test_slow_viewer_gets_missed_frames_and_memory_stays_bounded(chorusd) -> None:
+    # ~13 KB batches fit the 16 KiB queue: a viewer that keeps reading never overflows.
+    daemon = chorusd({**CONFIG, "limits": {"viewerQueueBytes": 16384}})
+    publisher = daemon.viewer("lobby", locale="zh-Hans-CN", region="CN", user="u" * 64)
+    good = daemon.viewer("lobby")
+    slow = RawWebSocket(daemon.port, "/v1/viewer?room=lobby", rcvbuf=4096)
+    try:
+        slow_welcome = slow.recv()
+        assert slow_welcome and slow_welcome["type"] == "welcome"
+        start = good.welcome["seq"]
+        assert slow_welcome["seq"] == start
+
+        baseline = daemon.rss_kb()
+        sampler = RssSampler(daemon)
+        sampler.start()
+        rounds = 1800  # ~24 MB to every member
+        total = rounds * PER_BATCH
+        began = time.monotonic()
+        publish_in_lockstep(publisher, good, start, rounds)
+        elapsed = time.monotonic() - began
+        peak = sampler.stop()
+
+        assert_coverage(good.frames, "lobby", start + 1, start + total)
+        growth_mb = (peak - baseline) / 1024
+        traffic_mb = sum(len(r) for r in good.raw) / 1e6
+        assert growth_mb < traffic_mb / 4, \
+            f"RSS grew {growth_mb:.1f} MB (baseline {baseline} kB, peak {peak} kB) for {traffic_mb:.0f} MB of traffic"
+
+        # The slow viewer now reads: whatever was queued, then `missed`, then the next batch.
+        drained = []
+        while True:
+            try:
+                frame = slow.recv(timeout=1.0)
+            except TimeoutError:
+                break
+            assert frame is not None, f"slow viewer closed with {slow.close_code}"
+            drained.append(frame)
+        publisher.send({"type": "like", "cid": "sentinel"})
+        last = start + total + 1
+        while not drained or drained[-1].get("to", 0) < last:
+            frame = slow.recv(timeout=5)
+            assert frame is not None, f"slow viewer closed with {slow.close_code}"
+            drained.append(frame)
+        missed = [f for f in drained if f["type"] == "missed"]
+        assert missed, "a viewer that read nothing for 32 MB was never told it missed messages"
+        assert_coverage(drained, "lobby", start + 1, last, allow_missed=True)
+        assert drained[-1]["type"] == "batch" and drained[-1]["messages"][-1]["cid"] == "sentinel"
+        assert sum(f["count"] for f in missed) > total / 2
+
+        good.read_through("lobby", last)
+        assert_coverage(good.frames, "lobby", start + 1, last)
+        print(f"published {total} messages in {elapsed:.1f}s; rss {baseline}->{peak} kB; "
+              f"slow viewer: {len(drained)} frames, {len(missed)} missed")
+    finally:
+        slow.close()
+        good.close()
+        publisher.close()
+
+
+def test_slow_console_closed_4001(chorusd) -> None:
+    daemon = chorusd({**CONFIG, "limits": {"consoleQueueBytes": 16384}})
+    publisher = daemon.viewer("lobby", locale="zh-Hans-CN", region="CN", user="u" * 64)
+    slow = RawWebSocket(daemon.port, f"/v1/console?rooms=lobby&token={make_token(['lobby'])}", rcvbuf=4096)
+    try:
+        welcome = slow.recv()
+        assert welcome and welcome["type"] == "welcome"
+        start = publisher.welcome["seq"]
+        rounds = 600  # ~8 MB, well past the kernel's socket buffers
+        total = rounds * PER_BATCH
+        publish_in_lockstep(publisher, publisher, start, rounds)
+        assert_coverage(publisher.frames, "lobby", start + 1, start + total)
+
+        frames = received = 0
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                frame = slow.recv(timeout=max(0.1, deadline - time.monotonic()))
+            except EOFError as error:
+                raise AssertionError(f"slow console lost its TCP connection without close 4001 after {frames} frames") from error
+            if frame is None:
+                break
+            frames += 1
+            received += len(frame.get("messages", []))
+        assert slow.close_code == 4001, f"slow console closed with {slow.close_code} after {frames} frames"
+        assert received < total, "the console received everything, so it was never too slow"
+
+        # The room carries on.
+        publisher.send({"type": "like", "cid": "after"})
+        publisher.read_through("lobby", start + total + 1)
+    finally:
+        slow.close()
+        publisher.close()
