@@ -11,14 +11,14 @@
 #   BIN_DIR      where chorusd and chorus-bench are (default .build/release; build them with
 #                swift build -c release --product chorusd && ... --product chorus-bench)
 #   PORT         port for the daemon (default: a free one in 20000-29999)
-#   PIN=0        do not pin (default pins chorusd to CPU 0 and the bench to CPU 1 when
-#                taskset exists and there are at least 2 CPUs)
+#   PIN=0        do not pin (default pins chorusd to DAEMON_CPUS=0 and the bench to
+#                BENCH_CPUS=1 when taskset exists and there are at least 2 CPUs)
 #   CHORUSD_ARGS extra chorusd arguments, e.g. "--set batch.maxDelayMs=20"
 #   KEEP=1       keep the temp dir (config, state, daemon log) after the run
 set -euo pipefail
 
 if [ $# -lt 1 ]; then
-  sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
+  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
   exit 2
 fi
 scenario=$1
@@ -57,8 +57,8 @@ fi
 daemon_cpu=()
 bench_cpu=()
 if [ "${PIN:-1}" = 1 ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
-  daemon_cpu=(taskset -c 0)
-  bench_cpu=(taskset -c 1)
+  daemon_cpu=(taskset -c "${DAEMON_CPUS:-0}")
+  bench_cpu=(taskset -c "${BENCH_CPUS:-1}")
 fi
 
 work=$(mktemp -d /tmp/chorus-bench.XXXXXX)
@@ -118,7 +118,7 @@ if [ "$healthy" != 1 ]; then
   cat "$work/chorusd.log" >&2
   exit 1
 fi
-echo "bench-run: chorusd pid $daemon_pid on 127.0.0.1:$port${daemon_cpu:+ (CPU 0, bench on CPU 1)}" >&2
+echo "bench-run: chorusd pid $daemon_pid on 127.0.0.1:$port${daemon_cpu:+ (CPU ${DAEMON_CPUS:-0}, bench on CPU ${BENCH_CPUS:-1})}" >&2
 
 status=0
 "${bench_cpu[@]}" "$bench" "$scenario" --url "ws://127.0.0.1:$port" --server-pid "$daemon_pid" "$@" \

@@ -8,13 +8,17 @@ packages=(
   libssl-dev
   libwebsockets-dev
   libwebsockets-evlib-ev   # the libev (epoll) event loop plugin chorusd uses by default
-  libwebsockets-evlib-uv
   libev-dev                # each service thread runs its own libev loop (lws "foreign loop")
   libcld2-dev
   iproute2                 # ss, used by the integration tests
   procps
 )
-command -v python3 >/dev/null 2>&1 || packages+=(python3 python3-venv python3-pip)
+# The integration tests run in a venv (Tests/integration/requirements.txt from PyPI).
+if ! command -v python3 >/dev/null 2>&1; then
+  packages+=(python3 python3-venv)
+elif ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+  packages+=(python3-venv)
+fi
 
 missing=()
 for package in "${packages[@]}"; do

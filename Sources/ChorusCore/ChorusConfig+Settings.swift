@@ -44,7 +44,7 @@ extension ChorusConfig {
         case "transport.serviceThreads": transport.serviceThreads = try int()
         case "transport.eventLoop":
             guard let loop = EventLoop(rawValue: try string()) else {
-                throw ConfigError(key: key, reason: "must be one of poll, libev, libuv")
+                throw ConfigError(key: key, reason: "must be libev or poll")
             }
             transport.eventLoop = loop
         case "transport.pingIntervalSeconds": transport.pingIntervalSeconds = try int()

@@ -8,14 +8,14 @@ public struct ChorusConfig: Sendable, Equatable {
     }
 
     public enum EventLoop: String, Sendable, CaseIterable {
-        case poll, libev, libuv
+        case poll, libev
     }
 
     public struct Transport: Sendable, Equatable {
         /// Service threads, each with its own libwebsockets context on the shared port.
         public var serviceThreads = 1
-        /// libev (epoll) by default: lws's poll() loop scans every socket each pass and slows
-        /// down with thousands of idle viewers (docs/performance.md).
+        /// libev (epoll) by default: lws's poll() loop scans every socket each pass and, with
+        /// 15,000 idle viewers, takes a whole core to serve one busy room (docs/performance.md).
         public var eventLoop = EventLoop.libev
         /// Seconds between WebSocket pings on an idle connection; a peer that does not
         /// answer within the same time again is closed.

@@ -115,14 +115,20 @@ public struct Shard<Frame: OutboundFrame> {
     public mutating func deliver(_ batch: RoomBatch, encode: (RoomBatch, Set<String>?) -> Frame) -> [Action] {
         guard let ids = roomMembers[batch.room] else { return [] }
         var actions: [Action] = []
+        actions.reserveCapacity(ids.count)
         var unfiltered: Frame?
         var filteredFrames: [Set<String>: Frame] = [:]
         for id in ids {
-            guard let member = members[id], !member.closing, let after = member.rooms[batch.room],
-                batch.range.upperBound > after
-            else { continue }
+            let languages: Set<String>?
+            do {
+                // Scoped so no copy of the member outlives the in-place enqueue below.
+                guard let member = members[id], !member.closing, let after = member.rooms[batch.room],
+                    batch.range.upperBound > after
+                else { continue }
+                languages = member.languages
+            }
             let frame: Frame
-            if let languages = member.languages {
+            if let languages {
                 if let cached = filteredFrames[languages] {
                     frame = cached
                 } else {
@@ -147,26 +153,27 @@ public struct Shard<Frame: OutboundFrame> {
     /// Takes the next item to write for `id`. `more` says whether another write should be
     /// requested after this one (at most one write per writable callback).
     public mutating func nextWrite(for id: ConnectionID) -> (item: OutboundQueue<Frame>.Item, more: Bool)? {
-        guard members[id] != nil else { return nil }
-        let before = members[id]!.queue.queuedBytes
-        guard let item = members[id]!.queue.next() else {
-            members[id]!.awaitingWritable = false
+        guard let index = members.index(forKey: id) else { return nil }
+        let before = members.values[index].queue.queuedBytes
+        guard let item = members.values[index].queue.next() else {
+            members.values[index].awaitingWritable = false
             return nil
         }
-        statistics.queuedBytes -= before - members[id]!.queue.queuedBytes
-        let more = !members[id]!.queue.isEmpty
-        members[id]!.awaitingWritable = more
+        statistics.queuedBytes -= before - members.values[index].queue.queuedBytes
+        let more = !members.values[index].queue.isEmpty
+        members.values[index].awaitingWritable = more
         return (item, more)
     }
 
     private mutating func enqueue(_ entry: OutboundQueue<Frame>.Entry, for id: ConnectionID) -> Action? {
-        guard members[id] != nil, !members[id]!.closing else { return nil }
-        let before = members[id]!.queue.queuedBytes
-        let result = members[id]!.queue.enqueue(entry)
-        statistics.queuedBytes += members[id]!.queue.queuedBytes - before
+        // One hash lookup, then in-place mutation through the index.
+        guard let index = members.index(forKey: id), !members.values[index].closing else { return nil }
+        let before = members.values[index].queue.queuedBytes
+        let result = members.values[index].queue.enqueue(entry)
+        statistics.queuedBytes += members.values[index].queue.queuedBytes - before
         switch result {
         case .overflow:
-            members[id]!.closing = true
+            members.values[index].closing = true
             statistics.slowConsolesClosed += 1
             return .close(id, code: Self.closeCodeConsoleTooSlow, reason: "console too slow")
         case .queuedAfterDropping(let messages):
@@ -174,8 +181,8 @@ public struct Shard<Frame: OutboundFrame> {
         case .queued:
             break
         }
-        guard !members[id]!.awaitingWritable else { return nil }
-        members[id]!.awaitingWritable = true
+        guard !members.values[index].awaitingWritable else { return nil }
+        members.values[index].awaitingWritable = true
         return .wantWrite(id)
     }
 }

@@ -101,7 +101,6 @@ final class ServiceThread: @unchecked Sendable {
             foreignLoops = .allocate(capacity: 1)
             foreignLoops!.initialize(to: eventLoop)
             info.foreign_loops = foreignLoops
-        case .libuv: options |= UInt64(LWS_SERVER_OPTION_LIBUV)
         }
         info.options = options
         guard let created = lws_create_context(&info) else {
@@ -213,12 +212,13 @@ final class ServiceThread: @unchecked Sendable {
     }
 
     fileprivate func tick() {
+        if stopping { return }
         if index == 0 {
             let now = MonotonicClock.nanoseconds()
             relay.withHub { hub in relay.dispatch(hub.tick(now: now)) }
         }
         publishStatistics()
-        if !stopping { scheduleTick() }
+        scheduleTick()
     }
 
     func publishStatistics() {

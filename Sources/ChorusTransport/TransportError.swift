@@ -9,7 +9,7 @@ public enum TransportError: Error, CustomStringConvertible, Sendable {
         switch self {
         case .contextCreationFailed(let host, let port, let eventLoop):
             "could not create the lws context for \(host):\(port) with the \(eventLoop) event loop "
-                + "(is its plugin, libwebsockets-evlib-\(eventLoop == "libev" ? "ev" : "uv"), installed?)"
+                + "(for libev: is libwebsockets-evlib-ev installed?)"
         case .threadStartFailed(let index):
             "could not start service thread \(index)"
         case .bindFailed(let host, let port, let reason):

@@ -87,8 +87,8 @@ final class EventLoop {
     private func control(
         _ operation: Int32, fd: Int32, token: UInt64, events mask: UInt32
     ) throws(BenchError) {
-        var event = [UInt8](repeating: 0, count: 16)
-        let result = event.withUnsafeMutableBytes { buffer in
+        var event: (UInt64, UInt64) = (0, 0)
+        let result = withUnsafeMutableBytes(of: &event) { buffer in
             LinuxEpoll.store(events: mask, token: token, into: buffer.baseAddress!)
             return api.control(epollFD, operation, fd, buffer.baseAddress)
         }

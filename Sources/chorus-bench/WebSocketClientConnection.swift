@@ -81,8 +81,12 @@ final class WebSocketClientConnection {
 
     /// Handles one readiness notification; `scratch` is the loop's shared read buffer.
     func handle(events: UInt32, scratch: UnsafeMutableRawBufferPointer, now: UInt64) {
-        if events & LinuxEpoll.writable != 0 {
-            if state == .connecting { finishConnect() } else { flush() }
+        if state == .connecting {
+            // A refused connect may report only EPOLLERR/EPOLLHUP; SO_ERROR tells which.
+            let done = LinuxEpoll.writable | LinuxEpoll.error | LinuxEpoll.hangUp
+            if events & done != 0 { finishConnect() }
+        } else if events & LinuxEpoll.writable != 0 {
+            flush()
         }
         guard state != .closed, state != .connecting else { return }
         let readMask = LinuxEpoll.readable | LinuxEpoll.hangUp | LinuxEpoll.error
