@@ -177,22 +177,13 @@ public struct RoomStats: Sendable, Equatable {
 
     public func json() -> [UInt8] {
         var json = JSONWriter()
-        json.raw("{")
-        json.key("room")
-        json.string(room)
-        json.raw(",")
-        json.key("seq")
-        json.integer(seq)
-        json.raw(",")
-        json.key("viewers")
-        json.integer(viewers)
-        json.raw(",")
-        json.key("consoles")
-        json.integer(consoles)
-        json.raw(",")
-        json.key("interactions")
-        counters.writeJSON(into: &json)
-        json.raw("}")
+        json.beginObject()
+        json.field("room", room)
+        json.field("seq", seq)
+        json.field("viewers", viewers)
+        json.field("consoles", consoles)
+        counters.writeJSON("interactions", into: &json)
+        json.endObject()
         return json.bytes
     }
 }

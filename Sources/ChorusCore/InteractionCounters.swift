@@ -20,33 +20,19 @@ public struct InteractionCounters: Sendable, Equatable {
         byKind[kind.index]
     }
 
-    /// `{"total":…,"byType":{…},"byLanguage":{…},"byRegion":{…}}` with keys sorted.
-    public func writeJSON(into json: inout JSONWriter) {
-        json.raw("{")
-        json.key("total")
-        json.integer(total)
-        json.raw(",\"byType\":{")
-        for (position, kind) in InteractionKind.allCases.enumerated() {
-            if position > 0 { json.raw(",") }
-            json.string(kind.rawValue)
-            json.raw(":")
-            json.integer(count(of: kind))
-        }
-        json.raw("},\"byLanguage\":")
-        Self.writeMap(byLanguage, into: &json)
-        json.raw(",\"byRegion\":")
-        Self.writeMap(byRegion, into: &json)
-        json.raw("}")
-    }
-
-    private static func writeMap(_ map: [String: UInt64], into json: inout JSONWriter) {
-        json.raw("{")
-        for (position, key) in map.keys.sorted().enumerated() {
-            if position > 0 { json.raw(",") }
-            json.string(key)
-            json.raw(":")
-            json.integer(map[key] ?? 0)
-        }
-        json.raw("}")
+    /// `"interactions":{"total":…,"byType":{…},"byLanguage":{…},"byRegion":{…}}`, keys sorted.
+    public func writeJSON(_ key: StaticString, into json: inout JSONWriter) {
+        json.beginObject(key)
+        json.field("total", total)
+        json.beginObject("byType")
+        for kind in InteractionKind.allCases { json.field(named: kind.rawValue, count(of: kind)) }
+        json.endObject()
+        json.beginObject("byLanguage")
+        for language in byLanguage.keys.sorted() { json.field(named: language, byLanguage[language] ?? 0) }
+        json.endObject()
+        json.beginObject("byRegion")
+        for region in byRegion.keys.sorted() { json.field(named: region, byRegion[region] ?? 0) }
+        json.endObject()
+        json.endObject()
     }
 }

@@ -2,6 +2,8 @@
 /// recipient, so the writer favours plain byte appends over any intermediate representation.
 public struct JSONWriter: Sendable {
     public private(set) var bytes: [UInt8]
+    /// Whether the next member or element needs a comma before it.
+    var needsSeparator = false
 
     public init(capacity: Int = 256) {
         bytes = []

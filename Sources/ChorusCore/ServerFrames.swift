@@ -11,110 +11,76 @@ public enum ServerFrames {
     }
 
     public static func viewerWelcome(room: String, seq: UInt64, author: Author, batch: BatchSettings) -> [UInt8] {
-        var json = JSONWriter()
-        json.raw("{\"type\":\"welcome\",\"role\":\"viewer\",")
-        json.key("room")
-        json.string(room)
-        json.raw(",")
-        json.key("seq")
-        json.integer(seq)
-        json.raw(",")
-        json.key("user")
-        json.string(author.user)
-        json.raw(",")
-        json.key("locale")
-        json.string(author.locale)
-        json.raw(",")
-        json.key("region")
-        json.string(author.region)
-        json.raw(",")
-        batchSettings(batch, into: &json)
-        json.raw("}")
-        return json.bytes
+        frame("welcome") { json in
+            json.field("role", "viewer")
+            json.field("room", room)
+            json.field("seq", seq)
+            json.field("user", author.user)
+            json.field("locale", author.locale)
+            json.field("region", author.region)
+            batchSettings(batch, into: &json)
+        }
     }
 
     public static func consoleWelcome(rooms: [(room: String, seq: UInt64)], languages: [String], batch: BatchSettings)
         -> [UInt8]
     {
-        var json = JSONWriter()
-        json.raw("{\"type\":\"welcome\",\"role\":\"console\",\"rooms\":[")
-        for (position, entry) in rooms.enumerated() {
-            if position > 0 { json.raw(",") }
-            json.raw("{")
-            json.key("room")
-            json.string(entry.room)
-            json.raw(",")
-            json.key("seq")
-            json.integer(entry.seq)
-            json.raw("}")
+        frame("welcome") { json in
+            json.field("role", "console")
+            json.beginArray("rooms")
+            for entry in rooms {
+                json.beginObject()
+                json.field("room", entry.room)
+                json.field("seq", entry.seq)
+                json.endObject()
+            }
+            json.endArray()
+            json.field("langs", strings: languages)
+            batchSettings(batch, into: &json)
         }
-        json.raw("],")
-        json.key("langs")
-        json.stringArray(languages)
-        json.raw(",")
-        batchSettings(batch, into: &json)
-        json.raw("}")
-        return json.bytes
     }
 
     public static func subscribed(room: String, seq: UInt64) -> [UInt8] {
-        var json = JSONWriter()
-        json.raw("{\"type\":\"subscribed\",")
-        json.key("room")
-        json.string(room)
-        json.raw(",")
-        json.key("seq")
-        json.integer(seq)
-        json.raw("}")
-        return json.bytes
+        frame("subscribed") { json in
+            json.field("room", room)
+            json.field("seq", seq)
+        }
     }
 
     public static func unsubscribed(room: String) -> [UInt8] {
-        var json = JSONWriter()
-        json.raw("{\"type\":\"unsubscribed\",")
-        json.key("room")
-        json.string(room)
-        json.raw("}")
-        return json.bytes
+        frame("unsubscribed") { json in json.field("room", room) }
     }
 
     public static func missed(room: String, range: ClosedRange<UInt64>) -> [UInt8] {
-        var json = JSONWriter()
-        json.raw("{\"type\":\"missed\",")
-        json.key("room")
-        json.string(room)
-        json.raw(",")
-        json.key("from")
-        json.integer(range.lowerBound)
-        json.raw(",")
-        json.key("to")
-        json.integer(range.upperBound)
-        json.raw(",")
-        json.key("count")
-        json.integer(range.upperBound - range.lowerBound + 1)
-        json.raw("}")
-        return json.bytes
+        frame("missed") { json in
+            json.field("room", room)
+            json.field("from", range.lowerBound)
+            json.field("to", range.upperBound)
+            json.field("count", range.upperBound - range.lowerBound + 1)
+        }
     }
 
     public static func error(_ error: ProtocolError) -> [UInt8] {
-        var json = JSONWriter()
-        json.raw("{\"type\":\"error\",")
-        json.key("code")
-        json.string(error.code)
-        json.raw(",")
-        json.key("message")
-        json.string(error.message)
-        json.raw("}")
+        frame("error") { json in
+            json.field("code", error.code)
+            json.field("message", error.message)
+        }
+    }
+
+    /// `{"type":<type>, …fields}`.
+    static func frame(_ type: String, capacity: Int = 256, _ fields: (inout JSONWriter) -> Void) -> [UInt8] {
+        var json = JSONWriter(capacity: capacity)
+        json.beginObject()
+        json.field("type", type)
+        fields(&json)
+        json.endObject()
         return json.bytes
     }
 
     private static func batchSettings(_ batch: BatchSettings, into json: inout JSONWriter) {
-        json.raw("\"batch\":{")
-        json.key("maxMessages")
-        json.integer(batch.maxMessages)
-        json.raw(",")
-        json.key("maxDelayMs")
-        json.integer(batch.maxDelayMilliseconds)
-        json.raw("}")
+        json.beginObject("batch")
+        json.field("maxMessages", batch.maxMessages)
+        json.field("maxDelayMs", batch.maxDelayMilliseconds)
+        json.endObject()
     }
 }
