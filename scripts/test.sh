@@ -13,4 +13,6 @@ if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
 fi
 "$venv/bin/python" -m pip install -q --disable-pip-version-check -r Tests/integration/requirements.txt
-CHORUSD="$PWD/.build/debug/chorusd" "$venv/bin/python" -m pytest -q Tests/integration
+# Twice: one service thread, then two (connections and rooms spread over two lws contexts).
+CHORUS_TRANSPORT_SERVICE_THREADS=2 CHORUSD="$PWD/.build/debug/chorusd" "$venv/bin/python" -m pytest -q Tests/integration
+CHORUS_TRANSPORT_SERVICE_THREADS=1 CHORUSD="$PWD/.build/debug/chorusd" "$venv/bin/python" -m pytest -q Tests/integration
