@@ -1,7 +1,6 @@
 import ChorusCore
 public import ChorusTransport
 import Prometheus
-import Synchronization
 
 /// Prometheus exposition of the hub's counters and the transport's statistics.
 ///
@@ -17,7 +16,7 @@ public final class MetricsExporter: Sendable {
     }
 
     private let registry = PrometheusCollectorRegistry()
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     public init() {}
 

@@ -1,11 +1,10 @@
 import CChorusShim
 import CLibWebSockets
 import Logging
-import Synchronization
 
 /// Routes libwebsockets' own log lines into swift-log.
 enum LWSLog {
-    private static let logger = Mutex<Logger?>(nil)
+    private static let logger = Locked<Logger?>(nil)
 
     static func install(logger newLogger: Logger, verbose: Bool) {
         logger.withLock { $0 = newLogger }

@@ -20,7 +20,7 @@ public final class RelayServer: Sendable {
     let decoder: ClientFrameDecoder
     let tickNanoseconds: UInt64
 
-    private let hub: Mutex<Hub>
+    private let hub: Locked<Hub>
     let threads: [ServiceThread]
     private let nextConnection = Atomic<UInt64>(1)
     let openConnections = Atomic<Int>(0)
@@ -44,7 +44,7 @@ public final class RelayServer: Sendable {
             staticRooms: config.rooms.staticRooms, autoCreateRooms: config.rooms.autoCreate,
             roomIdleNanoseconds: UInt64(config.rooms.idleSeconds) * 1_000_000_000,
             shardCount: config.transport.serviceThreads)
-        self.hub = Mutex(Hub(configuration: hubConfiguration, now: MonotonicClock.nanoseconds()))
+        self.hub = Locked(Hub(configuration: hubConfiguration, now: MonotonicClock.nanoseconds()))
         self.threads = (0..<config.transport.serviceThreads).map { ServiceThread(index: $0) }
     }
 

@@ -2,7 +2,6 @@ import CChorusShim
 import CLibWebSockets
 import ChorusCore
 import Glibc
-import Synchronization
 
 /// One libwebsockets context and the thread that services it.
 ///
@@ -20,7 +19,7 @@ final class ServiceThread: @unchecked Sendable {
 
     let index: Int
     let inbox = Inbox<Message>()
-    private let statisticsSlot = Mutex(TransportStatistics())
+    private let statisticsSlot = Locked(TransportStatistics())
     /// Written before the thread starts, then only read.
     private(set) var context: OpaquePointer?
     private(set) var listeningPort = 0
