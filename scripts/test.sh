@@ -13,6 +13,19 @@ if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
 fi
 "$venv/bin/python" -m pip install -q --disable-pip-version-check -r Tests/integration/requirements.txt
-# Twice: one service thread, then two (connections and rooms spread over two lws contexts).
+
+# The daemon again under ThreadSanitizer, with two service threads: any data race fails the run.
+swift build --scratch-path .build/tsan --sanitize=thread --product chorusd
+rm -rf .build/tsan-reports && mkdir -p .build/tsan-reports
+TSAN_OPTIONS="log_path=$PWD/.build/tsan-reports/report" CHORUS_SANITIZER=thread CHORUS_TRANSPORT_SERVICE_THREADS=2 \
+  CHORUSD="$PWD/.build/tsan/debug/chorusd" "$venv/bin/python" -m pytest -q Tests/integration
+if compgen -G ".build/tsan-reports/report*" >/dev/null; then
+  cat .build/tsan-reports/report*
+  echo "ThreadSanitizer reported races in chorusd" >&2
+  exit 1
+fi
+echo "ThreadSanitizer: no reports"
+
+# Then the plain build twice: one service thread, then two (connections and rooms spread over two lws contexts).
 CHORUS_TRANSPORT_SERVICE_THREADS=2 CHORUSD="$PWD/.build/debug/chorusd" "$venv/bin/python" -m pytest -q Tests/integration
 CHORUS_TRANSPORT_SERVICE_THREADS=1 CHORUSD="$PWD/.build/debug/chorusd" "$venv/bin/python" -m pytest -q Tests/integration

@@ -3,6 +3,7 @@ slows the room down and never grows the daemon's memory; a console that stops re
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -65,8 +66,10 @@ def test_slow_viewer_gets_missed_frames_and_memory_stays_bounded(chorusd) -> Non
         assert_coverage(good.frames, "lobby", start + 1, start + total)
         growth_mb = (peak - baseline) / 1024
         traffic_mb = sum(len(r) for r in good.raw) / 1e6
-        assert growth_mb < traffic_mb / 4, \
-            f"RSS grew {growth_mb:.1f} MB (baseline {baseline} kB, peak {peak} kB) for {traffic_mb:.0f} MB of traffic"
+        # ThreadSanitizer's shadow memory grows with every byte touched: no RSS bound under it.
+        if not os.environ.get("CHORUS_SANITIZER"):
+            assert growth_mb < traffic_mb / 4, \
+                f"RSS grew {growth_mb:.1f} MB (baseline {baseline} kB, peak {peak} kB) for {traffic_mb:.0f} MB of traffic"
 
         # The slow viewer now reads: whatever was queued, then `missed`, then the next batch.
         drained = []
