@@ -81,5 +81,8 @@ for target in package.targets where target.type != .system {
         (target.swiftSettings ?? []) + [
             .enableUpcomingFeature("ExistentialAny"),
             .enableUpcomingFeature("InternalImportsByDefault"),
+            // Lets the transport specialise the core's generic Shard and OutboundQueue for its
+            // frame type; without it every queue operation went through runtime generics.
+            .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
         ]
 }

@@ -2,7 +2,7 @@ extension ChorusConfig {
     /// Every settable key, as written in config files (`batch.maxMessages`).
     public static let keys: [String] = [
         "listen.host", "listen.port", "stateDir", "logLevel",
-        "transport.serviceThreads", "transport.eventLoop", "transport.pingIntervalSeconds",
+        "transport.serviceThreads", "transport.eventLoop", "transport.pingIntervalSeconds", "transport.directWrites",
         "batch.maxMessages", "batch.maxDelayMs",
         "limits.maxMessageBytes", "limits.maxChatChars", "limits.viewerQueueBytes", "limits.consoleQueueBytes",
         "limits.maxErrorsPerConnection", "limits.maxConnections",
@@ -32,6 +32,10 @@ extension ChorusConfig {
             guard let number = value.integerValue else { throw ConfigError(key: key, reason: "must be an integer") }
             return Int(number)
         }
+        func bool() throws(ConfigError) -> Bool {
+            guard case .bool(let flag) = value else { throw ConfigError(key: key, reason: "must be true or false") }
+            return flag
+        }
         func string() throws(ConfigError) -> String {
             guard let text = value.stringValue else { throw ConfigError(key: key, reason: "must be a string") }
             return text
@@ -48,6 +52,7 @@ extension ChorusConfig {
             }
             transport.eventLoop = loop
         case "transport.pingIntervalSeconds": transport.pingIntervalSeconds = try int()
+        case "transport.directWrites": transport.directWrites = try bool()
         case "batch.maxMessages": batch.maxMessages = try int()
         case "batch.maxDelayMs": batch.maxDelayMs = try int()
         case "limits.maxMessageBytes": limits.maxMessageBytes = try int()
@@ -64,9 +69,7 @@ extension ChorusConfig {
                 names.append(name)
             }
             rooms.staticRooms = names
-        case "rooms.autoCreate":
-            guard case .bool(let flag) = value else { throw ConfigError(key: key, reason: "must be true or false") }
-            rooms.autoCreate = flag
+        case "rooms.autoCreate": rooms.autoCreate = try bool()
         case "rooms.idleSeconds": rooms.idleSeconds = try int()
         case "console.secret": console.secret = value == .null ? nil : try string()
         default: throw ConfigError(key: key, reason: "is not a known setting")
@@ -80,7 +83,7 @@ extension ChorusConfig {
         case "rooms.static":
             let names = text.split(separator: ",").map { JSONValue.string(String($0)) }
             try set(key, .array(names))
-        case "rooms.autoCreate":
+        case "rooms.autoCreate", "transport.directWrites":
             guard let flag = ["true": true, "1": true, "yes": true, "false": false, "0": false, "no": false][text]
             else { throw ConfigError(key: key, reason: "must be true or false") }
             try set(key, .bool(flag))

@@ -20,6 +20,9 @@ public struct ChorusConfig: Sendable, Equatable {
         /// Seconds between WebSocket pings on an idle connection; a peer that does not
         /// answer within the same time again is closed.
         public var pingIntervalSeconds = 30
+        /// Write a frame at once when the socket has room instead of waiting for a writable
+        /// callback (one poll() instead of a loop pass and two epoll_ctl calls per write).
+        public var directWrites = true
     }
 
     public struct Batch: Sendable, Equatable {

@@ -107,18 +107,23 @@ public struct Hub: Sendable {
         let window = UInt64(configuration.batch.maxDelayMilliseconds) * 1_000_000
         var actions: [Action] = []
         var idle: [String] = []
-        for name in rooms.keys {
-            let room = rooms[name]!
-            if !room.pending.isEmpty, now &- room.pendingSince >= window {
-                if let action = Self.flush(&rooms[name]!) {
+        // Walk by index and mutate through `values[index]`: iterating `keys` while mutating
+        // the dictionary copied all of it on every tick that flushed something.
+        var index = rooms.startIndex
+        while index != rooms.endIndex {
+            if !rooms.values[index].pending.isEmpty {
+                if now &- rooms.values[index].pendingSince >= window,
+                    let action = Self.flush(&rooms.values[index])
+                {
                     batchesFlushed += 1
                     actions.append(action)
                 }
-            } else if room.pending.isEmpty, !room.isStatic, room.memberCount == 0,
-                now &- room.emptySince >= configuration.roomIdleNanoseconds
+            } else if !rooms.values[index].isStatic, rooms.values[index].memberCount == 0,
+                now &- rooms.values[index].emptySince >= configuration.roomIdleNanoseconds
             {
-                idle.append(name)
+                idle.append(rooms.keys[index])
             }
+            index = rooms.index(after: index)
         }
         for name in idle { rooms[name] = nil }
         return actions
@@ -127,11 +132,13 @@ public struct Hub: Sendable {
     /// Flushes every pending batch now (graceful stop).
     public mutating func flushAll() -> [Action] {
         var actions: [Action] = []
-        for name in rooms.keys where !rooms[name]!.pending.isEmpty {
-            if let action = Self.flush(&rooms[name]!) {
+        var index = rooms.startIndex
+        while index != rooms.endIndex {
+            if let action = Self.flush(&rooms.values[index]) {
                 batchesFlushed += 1
                 actions.append(action)
             }
+            index = rooms.index(after: index)
         }
         return actions
     }

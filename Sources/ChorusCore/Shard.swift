@@ -119,14 +119,11 @@ public struct Shard<Frame: OutboundFrame> {
         var unfiltered: Frame?
         var filteredFrames: [Set<String>: Frame] = [:]
         for id in ids {
-            let languages: Set<String>?
-            do {
-                // Scoped so no copy of the member outlives the in-place enqueue below.
-                guard let member = members[id], !member.closing, let after = member.rooms[batch.room],
-                    batch.range.upperBound > after
-                else { continue }
-                languages = member.languages
-            }
+            // Read through the index: copying a Member retains all of its storage.
+            guard let index = members.index(forKey: id), !members.values[index].closing,
+                let after = members.values[index].rooms[batch.room], batch.range.upperBound > after
+            else { continue }
+            let languages = members.values[index].languages
             let frame: Frame
             if let languages {
                 if let cached = filteredFrames[languages] {

@@ -44,6 +44,7 @@ public final class MetricsExporter: Sendable {
             raise(&state, "chorus_slow_consoles_closed_total", [], to: transport.shard.slowConsolesClosed)
             raise(&state, "chorus_frames_written_total", [], to: transport.framesWritten)
             raise(&state, "chorus_bytes_written_total", [], to: transport.bytesWritten)
+            raise(&state, "chorus_direct_writes_total", [], to: transport.directWrites)
             for (code, count) in transport.protocolErrors {
                 raise(&state, "chorus_protocol_errors_total", [("code", code)], to: count)
             }
@@ -96,6 +97,7 @@ public final class MetricsExporter: Sendable {
         "chorus_slow_consoles_closed_total": "Consoles closed with 4001 because their queue overflowed.",
         "chorus_frames_written_total": "WebSocket frames written.",
         "chorus_bytes_written_total": "WebSocket payload bytes written.",
+        "chorus_direct_writes_total": "Frames written at once, without waiting for a writable callback.",
         "chorus_protocol_errors_total": "Invalid client frames, by error code.",
         "chorus_server_closes_total": "Connections closed by the server, by close code.",
         "chorus_connections": "Open WebSocket connections by role.",

@@ -72,7 +72,19 @@ extension ServiceThread {
     func perform(_ action: Shard<LWSFrame>.Action) {
         switch action {
         case .wantWrite(let id):
-            if let wsi = connections[id]?.wsi { lws_callback_on_writable(wsi) }
+            guard let connection = connections[id] else { return }
+            // Write at once when the socket has room: a writable callback costs a loop pass
+            // and two epoll_ctl calls per write, which dominated fan-out (docs/performance.md).
+            if relay.config.transport.directWrites, connection.closeRequest == nil, !connection.closeWhenFlushed,
+                lws_partial_buffered(connection.wsi) == 0, lws_send_pipe_choked(connection.wsi) == 0
+            {
+                if !writeQueued(id, connection) {
+                    // Not inside this connection's callback: have lws close it on its own.
+                    lws_set_timeout(connection.wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC)
+                }
+            } else {
+                lws_callback_on_writable(connection.wsi)
+            }
         case .close(let id, let code, let reason):
             requestClose(id, code: code, reason: reason)
         }
@@ -126,19 +138,34 @@ extension ServiceThread {
             }
             return 0
         }
+        guard write(item, to: connection.wsi) else { return -1 }
+        if more || connection.closeWhenFlushed || connection.closeRequest != nil {
+            lws_callback_on_writable(connection.wsi)
+        }
+        return 0
+    }
+
+    /// Direct write outside the writable callback: the next queued item, then a writable
+    /// request if more is queued. False when the write failed.
+    private func writeQueued(_ id: ConnectionID, _ connection: Connection) -> Bool {
+        guard let (item, more) = shard.nextWrite(for: id) else { return true }
+        guard write(item, to: connection.wsi) else { return false }
+        statistics.directWrites += 1
+        if more { lws_callback_on_writable(connection.wsi) }
+        return true
+    }
+
+    private func write(_ item: OutboundQueue<LWSFrame>.Item, to wsi: OpaquePointer) -> Bool {
         let frame: LWSFrame
         switch item {
         case .frame(let queued): frame = queued
         case .missed(let room, let range): frame = LWSFrame(ServerFrames.missed(room: room, range: range))
         }
-        let written = lws_write(connection.wsi, frame.payload, frame.byteCount, LWS_WRITE_TEXT)
-        guard written >= frame.byteCount else { return -1 }
+        let written = lws_write(wsi, frame.payload, frame.byteCount, LWS_WRITE_TEXT)
+        guard written >= frame.byteCount else { return false }
         statistics.framesWritten += 1
         statistics.bytesWritten += UInt64(frame.byteCount)
-        if more || connection.closeWhenFlushed || connection.closeRequest != nil {
-            lws_callback_on_writable(connection.wsi)
-        }
-        return 0
+        return true
     }
 
     func closeNow(_ wsi: OpaquePointer, code: UInt16, reason: String) {

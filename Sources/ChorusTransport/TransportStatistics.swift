@@ -10,6 +10,8 @@ public struct TransportStatistics: Sendable, Equatable {
     public var closes: [UInt16: UInt64] = [:]
     public var framesWritten: UInt64 = 0
     public var bytesWritten: UInt64 = 0
+    /// Frames written at once because the socket had room, without a writable callback.
+    public var directWrites: UInt64 = 0
 
     public init() {}
 
@@ -25,5 +27,6 @@ public struct TransportStatistics: Sendable, Equatable {
         closes.merge(other.closes, uniquingKeysWith: +)
         framesWritten += other.framesWritten
         bytesWritten += other.bytesWritten
+        directWrites += other.directWrites
     }
 }
