@@ -109,7 +109,11 @@ public struct OutboundQueue<Frame: OutboundFrame> {
         let entry = entries[head]
         head += 1
         queuedBytes -= entry.byteCount
-        if head > 64, head * 2 > entries.count {
+        if head == entries.count {
+            // Drained: give the storage back, so an idle connection holds no queue memory.
+            entries = []
+            head = 0
+        } else if head > 64, head * 2 > entries.count {
             entries.removeFirst(head)
             head = 0
         }

@@ -34,7 +34,7 @@ public struct Shard<Frame: OutboundFrame> {
     struct Member {
         let role: Role
         /// Room → last sequence number this member already has (from its welcome).
-        var rooms: [String: UInt64] = [:]
+        var rooms = MemberRooms()
         var languages: Set<String>?
         var queue: OutboundQueue<Frame>
         var awaitingWritable = false
@@ -56,7 +56,7 @@ public struct Shard<Frame: OutboundFrame> {
 
     public func role(of id: ConnectionID) -> Role? { members[id]?.role }
 
-    public func rooms(of id: ConnectionID) -> [String] { members[id].map { Array($0.rooms.keys) } ?? [] }
+    public func rooms(of id: ConnectionID) -> [String] { members[id]?.rooms.names ?? [] }
 
     public func languages(of id: ConnectionID) -> Set<String>? { members[id]?.languages }
 
@@ -72,14 +72,14 @@ public struct Shard<Frame: OutboundFrame> {
     /// Adds `id` to `room`; it receives batches after `seq`.
     public mutating func join(_ id: ConnectionID, room: String, after seq: UInt64) {
         guard members[id] != nil else { return }
-        members[id]!.rooms[room] = seq
+        members[id]!.rooms.set(room, after: seq)
         roomMembers[room, default: []].insert(id)
     }
 
     /// Returns false when `id` was not in `room`.
     @discardableResult
     public mutating func leave(_ id: ConnectionID, room: String) -> Bool {
-        guard members[id]?.rooms.removeValue(forKey: room) != nil else { return false }
+        guard members[id]?.rooms.remove(room) == true else { return false }
         roomMembers[room]?.remove(id)
         if roomMembers[room]?.isEmpty == true { roomMembers[room] = nil }
         return true
@@ -89,11 +89,12 @@ public struct Shard<Frame: OutboundFrame> {
     public mutating func remove(_ id: ConnectionID) -> (role: Role, rooms: [String])? {
         guard let member = members.removeValue(forKey: id) else { return nil }
         statistics.queuedBytes -= member.queue.queuedBytes
-        for room in member.rooms.keys {
+        let rooms = member.rooms.names
+        for room in rooms {
             roomMembers[room]?.remove(id)
             if roomMembers[room]?.isEmpty == true { roomMembers[room] = nil }
         }
-        return (member.role, Array(member.rooms.keys))
+        return (member.role, rooms)
     }
 
     /// Nothing more is queued for `id` (it is being closed); what is queued is still written.

@@ -93,3 +93,25 @@ import Testing
         #expect(shard.connectionCount == 0)
     }
 }
+
+@Suite struct MemberRoomsTests {
+    @Test func firstRoomInlineOthersInADictionary() {
+        var rooms = MemberRooms()
+        rooms.set("a", after: 1)
+        rooms.set("b", after: 2)
+        rooms.set("a", after: 3)
+        #expect(rooms["a"] == 3)
+        #expect(rooms["b"] == 2)
+        #expect(rooms["c"] == nil)
+        let removedA = rooms.remove("a")
+        #expect(removedA)
+        #expect(rooms["a"] == nil)
+        #expect(rooms["b"] == 2)
+        let removedAAgain = rooms.remove("a")
+        #expect(!removedAAgain)
+        #expect(rooms.names == ["b"])
+        let removedB = rooms.remove("b")
+        #expect(removedB)
+        #expect(rooms.names.isEmpty)
+    }
+}
