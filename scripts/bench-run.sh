@@ -92,8 +92,11 @@ JSON
 # One descriptor per connection on both sides: use the whole hard limit.
 ulimit -n "$(ulimit -Hn)"
 
+# Pinned to one CPU, the daemon gets one service thread unless CHORUSD_ARGS says otherwise.
+threads=()
+[ ${#daemon_cpu[@]} -gt 0 ] && threads=(--set transport.serviceThreads=1)
 # shellcheck disable=SC2086 # CHORUSD_ARGS is split on purpose
-"${daemon_cpu[@]}" "$chorusd" --config "$work/chorusd.json" ${CHORUSD_ARGS:-} \
+"${daemon_cpu[@]}" "$chorusd" --config "$work/chorusd.json" "${threads[@]}" ${CHORUSD_ARGS:-} \
   2>"$work/chorusd.log" &
 daemon_pid=$!
 

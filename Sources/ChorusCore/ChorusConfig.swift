@@ -12,8 +12,9 @@ public struct ChorusConfig: Sendable, Equatable {
     }
 
     public struct Transport: Sendable, Equatable {
-        /// Service threads, each with its own libwebsockets context on the shared port.
-        public var serviceThreads = 1
+        /// Service threads, each with its own libwebsockets context on the shared port;
+        /// 0 means one per online CPU (Debian's lws runs one service thread per context).
+        public var serviceThreads = 0
         /// libev (epoll) by default: lws's poll() loop scans every socket each pass and, with
         /// 15,000 idle viewers, takes a whole core to serve one busy room (docs/performance.md).
         public var eventLoop = EventLoop.libev
@@ -87,7 +88,7 @@ public struct ChorusConfig: Sendable, Equatable {
         try require(!stateDir.isEmpty, "stateDir", "must not be empty")
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         try require(levels.contains(logLevel), "logLevel", "must be one of \(levels.joined(separator: ", "))")
-        try require((1...64).contains(transport.serviceThreads), "transport.serviceThreads", "must be in 1...64")
+        try require((0...64).contains(transport.serviceThreads), "transport.serviceThreads", "must be in 0...64")
         try require(
             (1...3600).contains(transport.pingIntervalSeconds), "transport.pingIntervalSeconds", "must be in 1...3600")
         try require((1...4096).contains(batch.maxMessages), "batch.maxMessages", "must be in 1...4096")

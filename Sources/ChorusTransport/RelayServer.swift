@@ -31,6 +31,10 @@ public final class RelayServer: Sendable {
         config: ChorusConfig, tagger: any LanguageTagger, consoleSecret: [UInt8], responder: any HTTPResponder,
         logger: Logger
     ) {
+        var config = config
+        if config.transport.serviceThreads == 0 {
+            config.transport.serviceThreads = max(1, min(64, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
+        }
         self.config = config
         self.tagger = tagger
         self.consoleSecret = consoleSecret

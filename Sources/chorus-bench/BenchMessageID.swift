@@ -55,8 +55,10 @@ struct BenchMessageID: Equatable {
         self.sentAt = sentAt
     }
 
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
     private static func appendHex(_ value: UInt64, to output: inout [UInt8]) {
-        let digits = Array("0123456789abcdef".utf8)
+        let digits = hexDigits
         var shift = max(0, (64 - value.leadingZeroBitCount + 3) / 4 - 1) * 4
         while shift >= 0 {
             output.append(digits[Int((value >> UInt64(shift)) & 0xF)])

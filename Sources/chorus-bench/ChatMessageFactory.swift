@@ -1,8 +1,9 @@
-/// Builds the chat frames publishers send: ~53 bytes of English-like text plus a `cid`.
+/// Builds the chat frames publishers send: chat text (by default ~53 bytes of English-like
+/// text; `ChatPhrasebook.mixed` for several languages) plus a `cid`.
 ///
 /// The daemon tags every chat message's language, so the text must look like real chat (a
 /// random string would take a different, cheaper path through the language detector). The
-/// sentences are fixed, cycled, and contain nothing that needs JSON escaping.
+/// texts are fixed, cycled, and contain nothing that needs JSON escaping.
 struct ChatMessageFactory {
     private static let sentences = [
         "does this jacket come in a larger size for the winter",
@@ -23,23 +24,35 @@ struct ChatMessageFactory {
         "does the kit include batteries or do we buy them apart",
     ].map { Array($0.utf8) }
 
+    private static let prefix = Array(#"{"type":"chat","text":""#.utf8)
+    private static let cidKey = Array(#"","cid":""#.utf8)
+    private static let suffix = Array(#""}"#.utf8)
+
     let run: UInt16
+    private let texts: [[UInt8]]
     private var next = 0
 
-    init(run: UInt16) {
+    /// `texts` are cycled in order; the default is the English shopping sentences.
+    init(run: UInt16, texts: [[UInt8]] = Self.sentences) {
         self.run = run
+        self.texts = texts.isEmpty ? Self.sentences : texts
     }
 
     /// The frame text `{"type":"chat","text":"…","cid":"…"}` for message `id`.
     mutating func frame(for id: BenchMessageID) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(128)
-        output.append(contentsOf: Array(#"{"type":"chat","text":""#.utf8))
-        output.append(contentsOf: Self.sentences[next % Self.sentences.count])
-        next &+= 1
-        output.append(contentsOf: Array(#"","cid":""#.utf8))
-        id.append(run: run, to: &output)
-        output.append(contentsOf: Array(#""}"#.utf8))
+        append(for: id, to: &output)
         return output
+    }
+
+    /// Appends the frame text for message `id` to `output` (reuse one buffer on hot paths).
+    mutating func append(for id: BenchMessageID, to output: inout [UInt8]) {
+        output.append(contentsOf: Self.prefix)
+        output.append(contentsOf: texts[next % texts.count])
+        next &+= 1
+        output.append(contentsOf: Self.cidKey)
+        id.append(run: run, to: &output)
+        output.append(contentsOf: Self.suffix)
     }
 }

@@ -1,8 +1,8 @@
-/// The shape of a `fanout` or `rooms` run, built from the command line.
+/// The shape of a `fanout`, `rooms` or `ingest` run, built from the command line.
 ///
 /// Both scenarios are the same machine: some rooms, each with viewers and publishers, and a
 /// list of publish rates tried one step at a time. `fanout` is one big room, `rooms` is many
-/// small ones.
+/// small ones, `ingest` is many rooms with many publishers each and few viewers.
 struct LoadPlan {
     var scenario: String
     var endpoint: LoopbackEndpoint
@@ -22,6 +22,8 @@ struct LoadPlan {
     var useBatchCache: Bool
     /// Hard limit for the whole run; the bench reports what it has when it passes.
     var deadlineSeconds: Double
+    /// Chat texts publishers cycle through (UTF-8); empty means the English default.
+    var chatTexts: [[UInt8]] = []
 
     var totalConnections: Int { rooms.count * (viewersPerRoom + publishersPerRoom) }
 

@@ -23,6 +23,8 @@ final class LoadScenario {
     private let pool: ConnectionPool
     private var publishers: [Publisher] = []
     private var messages: ChatMessageFactory
+    /// Reused for every frame a publisher sends (no allocation per message).
+    private var frameBuffer: [UInt8] = []
     private var progress = ProgressLine()
     private let deadline: UInt64
 
@@ -32,7 +34,7 @@ final class LoadScenario {
         let run = UInt16.random(in: 1...UInt16.max)
         recorder = DeliveryRecorder(run: run, rooms: plan.rooms.count, useCache: plan.useBatchCache)
         pool = try ConnectionPool(endpoint: plan.endpoint, options: plan.pool, delegate: recorder)
-        messages = ChatMessageFactory(run: run)
+        messages = ChatMessageFactory(run: run, texts: plan.chatTexts)
         deadline = MonotonicClock.now() + UInt64(plan.deadlineSeconds * 1e9)
     }
 
@@ -125,15 +127,18 @@ final class LoadScenario {
             let iterationStart = now
             // Everything due before `end` is sent, even if the loop wakes up after it.
             let horizon = min(now, end - 1)
-            for index in publishers.indices {
+            for index in publishers.indices where publishers[index].nextDue <= horizon {
+                let connection = openPublisher(publishers[index])
                 while publishers[index].nextDue <= horizon {
                     maxLag = max(maxLag, now - publishers[index].nextDue)
-                    if !send(publisher: publishers[index]) { unsent += 1 }
+                    if !queue(publisher: publishers[index], on: connection) { unsent += 1 }
                     // Computed from the start, not accumulated: no drift from rounding.
                     publishers[index].sentInStep += 1
                     let offset = publishers[index].phase + Double(publishers[index].sentInStep) * interval
                     publishers[index].nextDue = start + UInt64(offset)
                 }
+                // One write per publisher per loop pass, however many messages were due.
+                connection?.flushQueued()
             }
             if now >= end { break }
             pool.pump(timeoutMilliseconds: 1)
@@ -172,16 +177,23 @@ final class LoadScenario {
         return report
     }
 
-    /// Sends the publisher's next message, stamped with its intended send time.
-    private func send(publisher: Publisher) -> Bool {
+    /// The publisher's connection if it is open and welcomed.
+    private func openPublisher(_ publisher: Publisher) -> WebSocketClientConnection? {
         guard let connection = pool.connections[publisher.connectionID],
             connection.state == .open, recorder.isWelcomed(publisher.connectionID)
-        else { return false }
+        else { return nil }
+        return connection
+    }
+
+    /// Queues the publisher's next message, stamped with its intended send time.
+    private func queue(publisher: Publisher, on connection: WebSocketClientConnection?) -> Bool {
+        guard let connection, connection.state == .open else { return false }
         let id = BenchMessageID(
             publisher: publisher.publisherID, index: recorder.allocateMessage(),
             sentAt: publisher.nextDue)
-        let frame = messages.frame(for: id)
-        return frame.withUnsafeBytes { connection.sendText($0) }
+        frameBuffer.removeAll(keepingCapacity: true)
+        messages.append(for: id, to: &frameBuffer)
+        return frameBuffer.withUnsafeBytes { connection.queueText($0) }
     }
 
     private func progressText(

@@ -32,6 +32,11 @@ enum ReportPrinter {
             ]
             print(zip(cells, header).map { Format.column($0, $1.1) }.joined(separator: " "))
         }
+        printFooter(report)
+    }
+
+    /// Connect summary, stop reason and the `RESULT` line, after a load table.
+    static func printFooter(_ report: LoadRunReport) {
         let connect = report.connect
         print(
             "connect: \(connect.welcomed)/\(connect.wanted) welcomed in "

@@ -1,6 +1,6 @@
 import Histogram
 
-/// The figures of one step (one publish rate) of `fanout` or `rooms`, as printed and as JSON.
+/// The figures of one step (one publish rate) of `fanout`, `rooms` or `ingest`, as printed and as JSON.
 struct StepReport: Codable {
     var step: Int
     /// Aggregate publish rate over all publishers, messages per second.
@@ -9,6 +9,10 @@ struct StepReport: Codable {
     var sent: Int
     /// Messages seen in at least one batch; sent minus accepted were lost before broadcast.
     var accepted: Int
+    /// Accepted messages per second of the send window (the daemon's ingest rate).
+    var acceptedPerSecond: Double
+    /// Accepted as a percentage of sent.
+    var acceptedPercent: Double
     var viewers: Int
     /// Sum over accepted messages of the viewers in the message's room.
     var expectedDeliveries: Int
@@ -38,6 +42,8 @@ struct StepReport: Codable {
     var maxLoopMs: Double
     var serverCPUPercent: Double?
     var serverRSSMB: Double?
+    /// Server CPU time during the send window divided by the messages accepted, µs.
+    var serverCPUMicrosPerMessage: Double?
     var benchCPUPercent: Double?
     /// CPU used on the machine by everything else during the step, percent of one core (with
     /// no --server-pid this includes the server). High values: the run competed for cores.

@@ -16,6 +16,10 @@ enum StepReportBuilder {
             serverCPU = Format.round(after.cpuPercent(since: before), 1)
             serverRSS = Format.round(Double(after.rssKilobytes) / 1_024, 1)
         }
+        var microsPerMessage: Double?
+        if let cpu = serverCPU, counters.accepted > 0 {
+            microsPerMessage = Format.round(cpu / 100 * seconds * 1e6 / Double(counters.accepted), 2)
+        }
         var benchCPU: Double?
         if let before = bench.0, let after = bench.1 {
             benchCPU = Format.round(after.cpuPercent(since: before), 1)
@@ -27,7 +31,11 @@ enum StepReportBuilder {
         }
         return StepReport(
             step: number, rate: rate, seconds: Format.round(seconds, 2), sent: counters.sent,
-            accepted: counters.accepted, viewers: viewers,
+            accepted: counters.accepted,
+            acceptedPerSecond: Format.round(seconds > 0 ? Double(counters.accepted) / seconds : 0, 0),
+            acceptedPercent: Format.round(
+                counters.sent > 0 ? Double(counters.accepted) / Double(counters.sent) * 100 : 0, 3),
+            viewers: viewers,
             expectedDeliveries: counters.expected, receivedDeliveries: counters.received,
             deliveryPercent: Format.round(percent, 3),
             deliveriesPerSecond: Format.round(seconds > 0 ? Double(counters.received) / seconds : 0, 0),
@@ -45,7 +53,8 @@ enum StepReportBuilder {
                 seconds > 0 ? Double(bytesDuringSend) / seconds / 1_048_576 : 0, 1),
             maxSendLagMs: Format.round(Double(maxSendLag) / 1e6, 2),
             maxLoopMs: Format.round(Double(maxLoopGap) / 1e6, 2),
-            serverCPUPercent: serverCPU, serverRSSMB: serverRSS, benchCPUPercent: benchCPU,
+            serverCPUPercent: serverCPU, serverRSSMB: serverRSS,
+            serverCPUMicrosPerMessage: microsPerMessage, benchCPUPercent: benchCPU,
             otherCPUPercent: otherCPU,
             passed: true, failure: nil)
     }
@@ -63,10 +72,9 @@ enum StepReportBuilder {
         if report.p99Ms > p99BoundMs {
             failures.append("p99 \(Format.fixed(report.p99Ms, 1)) ms > \(p99BoundMs) ms")
         }
-        let acceptedPercent =
-            report.sent > 0 ? Double(report.accepted) / Double(report.sent) * 100 : 0
-        if acceptedPercent < minDeliveryPercent {
-            failures.append("only \(Format.fixed(acceptedPercent, 2)) % of sent messages broadcast")
+        if report.acceptedPercent < minDeliveryPercent {
+            failures.append(
+                "only \(Format.fixed(report.acceptedPercent, 2)) % of sent messages broadcast")
         }
         if unsent > 0 {
             failures.append("\(unsent) messages not sent (publisher connection closed)")

@@ -51,7 +51,7 @@ final class WebSocketClientConnection {
     private var fragments: [UInt8] = []
     private var fragmentsActive = false
     private var writeInterest = true
-    private var maskState: UInt64
+    private var maskKeys: MaskKeyGenerator
     private unowned let handler: any WebSocketEventHandler
 
     /// Starts a non-blocking connect; the handshake is sent once the socket is writable.
@@ -64,7 +64,7 @@ final class WebSocketClientConnection {
         self.loop = loop
         self.handler = handler
         startedAt = now
-        maskState = (UInt64(id) &+ 1) &* 0x9E37_79B9_7F4A_7C15 ^ now
+        maskKeys = MaskKeyGenerator(connectionID: id, now: now)
         var key = [UInt8](repeating: 0, count: 16)
         var generator = SystemRandomNumberGenerator()
         for index in key.indices { key[index] = generator.next() }
@@ -96,11 +96,23 @@ final class WebSocketClientConnection {
     /// Queues a masked text frame and tries to write it at once. Returns false if not open.
     @discardableResult
     func sendText(_ payload: UnsafeRawBufferPointer) -> Bool {
-        guard state == .open else { return false }
-        WebSocketFrameCodec.appendMaskedFrame(
-            opcode: .text, payload: payload, maskKey: nextMaskKey(), to: &outbound)
+        guard queueText(payload) else { return false }
         flush()
         return true
+    }
+
+    /// Queues a masked text frame without writing it: a publisher sending many messages in one
+    /// loop pass queues them all and writes them with one `flushQueued()` (one `send`).
+    func queueText(_ payload: UnsafeRawBufferPointer) -> Bool {
+        guard state == .open else { return false }
+        WebSocketFrameCodec.appendMaskedFrame(
+            opcode: .text, payload: payload, maskKey: maskKeys.next(), to: &outbound)
+        return true
+    }
+
+    /// Writes whatever `queueText` queued (as far as the socket takes it).
+    func flushQueued() {
+        if state != .closed && outboundOffset < outbound.count { flush() }
     }
 
     /// Sends a close frame (1000) and releases the socket without waiting for the echo.
@@ -109,7 +121,7 @@ final class WebSocketClientConnection {
             let code: [UInt8] = [0x03, 0xE8]
             code.withUnsafeBytes { payload in
                 WebSocketFrameCodec.appendMaskedFrame(
-                    opcode: .close, payload: payload, maskKey: nextMaskKey(), to: &outbound)
+                    opcode: .close, payload: payload, maskKey: maskKeys.next(), to: &outbound)
             }
             flush()
         }
@@ -257,7 +269,7 @@ final class WebSocketClientConnection {
             }
         case .ping:
             WebSocketFrameCodec.appendMaskedFrame(
-                opcode: .pong, payload: payload, maskKey: nextMaskKey(), to: &outbound)
+                opcode: .pong, payload: payload, maskKey: maskKeys.next(), to: &outbound)
             flush()
         case .pong:
             break
@@ -265,7 +277,7 @@ final class WebSocketClientConnection {
             let code = payload.count >= 2 ? Int(payload[0]) << 8 | Int(payload[1]) : 1005
             WebSocketFrameCodec.appendMaskedFrame(
                 opcode: .close, payload: UnsafeRawBufferPointer(rebasing: payload.prefix(2)),
-                maskKey: nextMaskKey(), to: &outbound)
+                maskKey: maskKeys.next(), to: &outbound)
             flush()
             finish("server close \(code)")
         }
@@ -281,14 +293,5 @@ final class WebSocketClientConnection {
         pending = []
         fragments = []
         handler.connectionDidClose(self, reason: CloseReason(wasOpen: wasOpen, text: reason))
-    }
-
-    /// xorshift64*: masking keys only need to vary, not to be secret (RFC 6455 §10.3 is about
-    /// browsers talking to proxies; the bench talks to its own daemon on loopback).
-    private func nextMaskKey() -> UInt32 {
-        maskState ^= maskState >> 12
-        maskState ^= maskState << 25
-        maskState ^= maskState >> 27
-        return UInt32(truncatingIfNeeded: (maskState &* 0x2545_F491_4F6C_DD1D) >> 32)
     }
 }
