@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian 12 + Swift machine lacks to build and test Chorus.
 # Idempotent: only missing packages are installed (apt-get needs root, or sudo).
+# Usage: scripts/install-deps.sh [--list-missing]
 set -euo pipefail
 
 packages=(
@@ -24,6 +25,12 @@ missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
+
+# --list-missing: print what is missing and install nothing (.ci/run installs it itself).
+if [ "${1:-}" = "--list-missing" ]; then
+  echo "${missing[*]}"
+  exit 0
+fi
 
 if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
