@@ -64,6 +64,7 @@ let package = Package(
         .executableTarget(
             name: "chorus-bench",
             dependencies: [
+                "ChorusCore", "ChorusLanguage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]

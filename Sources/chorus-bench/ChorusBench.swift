@@ -11,7 +11,7 @@ struct ChorusBench: ParsableCommand {
             table and one `RESULT {json}` line go to stdout. Every run is bounded by \
             --max-seconds. Rooms must exist: run chorusd with "rooms":{"autoCreate":true}.
             """,
-        subcommands: [FanoutCommand.self, HoldCommand.self, IngestCommand.self, RoomsCommand.self])
+        subcommands: [FanoutCommand.self, HoldCommand.self, IngestCommand.self, LangidCommand.self, RoomsCommand.self])
 }
 
 /// Options every scenario shares.

@@ -1,0 +1,91 @@
+import ArgumentParser
+import ChorusLanguage
+import Foundation
+
+/// `chorus-bench langid`: the language tagger's accuracy (per language, per category, with no,
+/// correct and wrong locale hints), calibration, `und` detection and speed, in process.
+struct LangidCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "langid",
+        abstract: "Evaluate Chorus's language tagger on a short-text devset (evaluation only).")
+
+    @Option(help: "Devset folder: <language>/{sentences,word-pairs,single-words}.txt")
+    var devset = "../shared/langid-devset"
+
+    @Option(help: "Items per language and category for the wrong-hint mean (costs one tag per other language).")
+    var wrongHintSample = 200
+
+    @Option(help: "Threads for the multi-thread speed figure (default: online CPUs).")
+    var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(help: "Print accuracy per language as well.")
+    var perLanguage = false
+
+    func run() throws {
+        let data = try LangidDevset(path: devset)
+        let evaluation = LangidEvaluation(tagger: CLD2Tagger(), devset: data, wrongHintSample: wrongHintSample)
+        let accuracy = evaluation.accuracy()
+        var result: [String: Any] = ["scenario": "langid", "languages": data.languages.count]
+
+        print("language tagger on \(devset): \(data.languages.count) languages, macro accuracy %")
+        print("hints".padding(toLength: 10, withPad: " ", startingAt: 0) + "  sentences  word-pairs  single-words")
+        var macro: [String: [String: Double]] = [:]
+        for mode in LangidEvaluation.HintMode.allCases {
+            var row = mode.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+            for category in LangidDevset.categories {
+                let cells = accuracy[mode]?[category]?.values.filter { $0.total > 0 } ?? []
+                let mean = cells.isEmpty ? 0 : cells.map(\.accuracy).reduce(0, +) / Double(cells.count)
+                macro[mode.rawValue, default: [:]][category] = (mean * 1000).rounded() / 10
+                row += String(format: "  %9.1f", mean * 100)
+            }
+            print(row)
+        }
+        result["macroAccuracyPercent"] = macro
+
+        if perLanguage {
+            for mode in [LangidEvaluation.HintMode.none, .correct] {
+                print("\nper language, hints=\(mode.rawValue) (sentences / word-pairs / single-words %)")
+                for language in data.languages {
+                    let figures = LangidDevset.categories.map { category in
+                        String(format: "%5.1f", (accuracy[mode]?[category]?[language]?.accuracy ?? 0) * 100)
+                    }
+                    print("  \(language)  " + figures.joined(separator: "  "))
+                }
+            }
+        }
+
+        let calibration = evaluation.calibration()
+        print("\ncalibration, no hints: confidence bucket → share correct (items)")
+        for bucket in calibration where bucket.total > 0 {
+            print(
+                String(
+                    format: "  %.1f–%.1f  %5.1f %%  (%d)", Double(bucket.bucket) / 10, Double(bucket.bucket + 1) / 10,
+                    Double(bucket.correct) * 100 / Double(bucket.total), bucket.total))
+        }
+        result["calibration"] = calibration.filter { $0.total > 0 }.map {
+            [
+                "bucket": Double($0.bucket) / 10, "correctPercent": Double($0.correct) * 100 / Double($0.total),
+                "items": $0.total,
+            ]
+        }
+
+        let undetermined = evaluation.undeterminedRate()
+        let undPercent = Double(undetermined.und) * 100 / Double(undetermined.total)
+        print(
+            String(
+                format: "\nno linguistic content tagged und: %.1f %% (%d of %d)", undPercent, undetermined.und,
+                undetermined.total))
+        result["undPercent"] = undPercent
+
+        let speed = evaluation.speed(threads: max(1, threads))
+        print(
+            String(
+                format: "speed, word pairs, no hints: %.0f texts/s on 1 thread, %.0f on %d", speed.oneThread,
+                speed.allThreads, threads))
+        result["textsPerSecondOneThread"] = Int(speed.oneThread)
+        result["textsPerSecondAllThreads"] = Int(speed.allThreads)
+
+        let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
+        print("RESULT " + String(decoding: json, as: UTF8.self))
+    }
+}
