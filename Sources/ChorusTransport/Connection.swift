@@ -7,22 +7,34 @@ struct Connection {
     /// Viewers only.
     var author: Author?
     var room: String?
-    /// Consoles only.
-    var token: ConsoleToken?
     /// A text message being reassembled from fragments.
     var receiveBuffer: [UInt8] = []
     /// Set when the message being received passed the size limit; the rest is discarded.
     var discardingOversize = false
     var invalidFrames = 0
-    /// Close with this code: at the next writable callback, or once the queue is written
-    /// when `flushFirst` (so a client closed for bad input still reads every error frame).
-    var closeRequest: (code: UInt16, reason: String, flushFirst: Bool)?
+    /// Set when the connection is to be closed. A reference, not an inline tuple: every idle
+    /// connection carries this field, few ever use it (bytes per idle connection matter).
+    var closeRequest: CloseRequest?
     /// Close with 1001 once everything queued is written (graceful stop).
     var closeWhenFlushed = false
     var counted = false
 
     init(wsi: OpaquePointer) {
         self.wsi = wsi
+    }
+}
+
+/// Close with `code`: at the next writable callback, or once the queue is written when
+/// `flushFirst` (so a client closed for bad input still reads every error frame).
+final class CloseRequest {
+    let code: UInt16
+    let reason: String
+    let flushFirst: Bool
+
+    init(code: UInt16, reason: String, flushFirst: Bool) {
+        self.code = code
+        self.reason = reason
+        self.flushFirst = flushFirst
     }
 }
 

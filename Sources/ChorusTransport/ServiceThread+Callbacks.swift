@@ -59,7 +59,7 @@ extension ServiceThread {
     /// what is already queued when `flushFirst`.
     func requestClose(_ id: ConnectionID, code: UInt16, reason: String, flushFirst: Bool = false) {
         guard connections[id] != nil, connections[id]!.closeRequest == nil else { return }
-        connections[id]!.closeRequest = (code, reason, flushFirst)
+        connections[id]!.closeRequest = CloseRequest(code: code, reason: reason, flushFirst: flushFirst)
         shard.stopDeliveries(to: id)
         statistics.closes[code, default: 0] += 1
         lws_callback_on_writable(connections[id]!.wsi)
@@ -177,6 +177,7 @@ extension ServiceThread {
 
     private func closed(_ id: ConnectionID) {
         guard let connection = connections.removeValue(forKey: id) else { return }
+        consoleTokens[id] = nil
         if connection.counted {
             relay.openConnections.subtract(1, ordering: .relaxed)
             switch connection.role {

@@ -82,7 +82,7 @@ extension ServiceThread {
             }
         }
         connections[id]!.role = .console
-        connections[id]!.token = token
+        consoleTokens[id] = token
         statistics.consoles += 1
         shard.add(id, role: .console)
         shard.setLanguages(id, languages.isEmpty ? nil : Set(languages))

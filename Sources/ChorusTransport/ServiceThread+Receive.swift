@@ -48,7 +48,7 @@ extension ServiceThread {
         case .interaction(let payload, let clientID):
             accept(id, payload, clientID: clientID)
         case .subscribe(let rooms):
-            guard let token = connections[id]?.token else { return }
+            guard let token = consoleTokens[id] else { return }
             for room in rooms {
                 guard token.allows(room: room) else {
                     reject(id, .forbidden(room: room))

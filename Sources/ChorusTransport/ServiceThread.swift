@@ -29,6 +29,8 @@ final class ServiceThread: @unchecked Sendable {
     unowned(unsafe) var relay: RelayServer!
     var shard: Shard<LWSFrame>!
     var connections: [ConnectionID: Connection] = [:]
+    /// Consoles' tokens, kept apart so viewers' connection entries stay small.
+    var consoleTokens: [ConnectionID: ConsoleToken] = [:]
     var statistics = TransportStatistics()
     var stopping = false
     var draining = false
@@ -69,7 +71,7 @@ final class ServiceThread: @unchecked Sendable {
         protocols![0].per_session_data_size = MemoryLayout<UInt64>.size
         // Small receive buffer: it is allocated per connection; larger frames arrive in
         // fragments and are reassembled up to limits.maxMessageBytes.
-        protocols![0].rx_buffer_size = 256
+        protocols![0].rx_buffer_size = 192
         // Send whole batch frames in one send(); 0 would cap sends at rx_buffer_size.
         protocols![0].tx_packet_size = max(config.limits.viewerQueueBytes, 64 * 1024)
 
