@@ -50,7 +50,8 @@ public struct ConsoleToken: Sendable, Equatable {
         return ConsoleToken(rooms: rooms, expiresAt: expiry)
     }
 
-    static func hex(_ bytes: [UInt8]) -> String {
+    /// Lowercase hex, as in token signatures.
+    public static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count * 2)

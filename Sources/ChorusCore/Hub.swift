@@ -82,21 +82,22 @@ public struct Hub: Sendable {
         room name: String, payload: InteractionPayload, author: Author, clientID: String?, tag: LanguageTag?,
         wallMillis: Int64, now: UInt64
     ) -> (seq: UInt64?, action: Action?) {
-        guard var room = rooms.removeValue(forKey: name) else { return (nil, nil) }
-        defer { rooms[name] = room }
-        room.lastAssigned += 1
+        // One lookup, then in place through the index: this runs for every message.
+        guard let index = rooms.index(forKey: name) else { return (nil, nil) }
+        rooms.values[index].lastAssigned += 1
         let language = tag?.language ?? author.declaredLanguage
         let message = RoomMessage(
-            seq: room.lastAssigned, payload: payload, author: author, clientID: clientID, language: language,
-            confidence: tag?.confidence, receivedAtMillis: wallMillis)
-        if room.pending.isEmpty {
-            room.pendingSince = now
-            room.pending.reserveCapacity(configuration.batch.maxMessages)
+            seq: rooms.values[index].lastAssigned, payload: payload, author: author, clientID: clientID,
+            language: language, confidence: tag?.confidence, receivedAtMillis: wallMillis)
+        if rooms.values[index].pending.isEmpty {
+            rooms.values[index].pendingSince = now
+            rooms.values[index].pending.reserveCapacity(configuration.batch.maxMessages)
         }
-        room.pending.append(message)
-        room.counters.record(kind: payload.kind, language: language, region: author.region)
+        rooms.values[index].pending.append(message)
+        rooms.values[index].counters.record(kind: payload.kind, language: language, region: author.region)
         totals.record(kind: payload.kind, language: language, region: author.region)
-        let action = room.pending.count >= configuration.batch.maxMessages ? Self.flush(&room) : nil
+        let full = rooms.values[index].pending.count >= configuration.batch.maxMessages
+        let action = full ? Self.flush(&rooms.values[index]) : nil
         if action != nil { batchesFlushed += 1 }
         return (message.seq, action)
     }

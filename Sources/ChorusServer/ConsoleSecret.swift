@@ -1,3 +1,4 @@
+import ChorusCore
 import ChorusTransport
 import Glibc
 
@@ -16,10 +17,7 @@ public enum ConsoleSecret {
         let path = stateDir + "/console.secret"
         if let existing = try? readFile(path), existing.count >= 16 { return existing }
         guard let random = HMAC.randomBytes(32) else { throw LoadError(path: path, reason: "no random bytes") }
-        let hex = Array(
-            random.map { byte in
-                String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)
-            }.joined().utf8)
+        let hex = Array(ConsoleToken.hex(random).utf8)
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard descriptor >= 0 else {
             // Another process may have created it first; use theirs.
