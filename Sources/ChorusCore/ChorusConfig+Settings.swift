@@ -16,7 +16,7 @@ extension ChorusConfig {
         guard case .object(let members) = document else {
             throw ConfigError(key: prefix.isEmpty ? "(file)" : prefix, reason: "must be an object")
         }
-        for (name, value) in members.sorted(by: { $0.key < $1.key }) {
+        for (name, value) in members.uniqueSortedMembers {
             let key = prefix.isEmpty ? name : "\(prefix).\(name)"
             if case .object = value, !Self.keys.contains(key) {
                 try apply(value, prefix: key)

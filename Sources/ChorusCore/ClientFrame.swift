@@ -1,6 +1,7 @@
 /// A validated frame from a client.
 public enum ClientFrame: Sendable, Equatable {
-    case interaction(InteractionPayload, clientID: String?)
+    /// `acknowledge`: the client asked for an `ack` once the interaction is counted.
+    case interaction(InteractionPayload, clientID: String?, acknowledge: Bool = false)
     case subscribe(rooms: [String])
     case unsubscribe(rooms: [String])
     case filter(languages: [String])

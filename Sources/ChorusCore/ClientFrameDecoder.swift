@@ -30,6 +30,12 @@ public struct ClientFrameDecoder: Sendable {
 
     private func decodeViewer(type: String, _ value: JSONValue) throws(ProtocolError) -> ClientFrame {
         let clientID = try optionalText(value, "cid", maxLength: 64)
+        let acknowledge: Bool
+        switch value["ack"] {
+        case nil, .null, .bool(false): acknowledge = false
+        case .bool(true): acknowledge = true
+        default: throw .invalidField(name: "ack", reason: "must be true or false")
+        }
         let payload: InteractionPayload
         switch type {
         case "chat":
@@ -55,7 +61,7 @@ public struct ClientFrameDecoder: Sendable {
         default:
             throw .unknownType(type)
         }
-        return .interaction(payload, clientID: clientID)
+        return .interaction(payload, clientID: clientID, acknowledge: acknowledge)
     }
 
     private func decodeConsole(type: String, _ value: JSONValue) throws(ProtocolError) -> ClientFrame {

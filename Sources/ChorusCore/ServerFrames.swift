@@ -51,6 +51,16 @@ public enum ServerFrames {
         frame("unsubscribed") { json in json.field("room", room) }
     }
 
+    /// Tells a viewer that its interaction was accepted and counted, with the sequence number
+    /// it has in the room (and the client's `cid`, when it gave one).
+    public static func ack(room: String, seq: UInt64, clientID: String?) -> [UInt8] {
+        frame("ack") { json in
+            json.field("room", room)
+            json.field("seq", seq)
+            if let clientID { json.field("cid", clientID) }
+        }
+    }
+
     public static func missed(room: String, range: ClosedRange<UInt64>) -> [UInt8] {
         frame("missed") { json in
             json.field("room", room)

@@ -73,10 +73,12 @@ extension ServiceThread {
         switch action {
         case .wantWrite(let id):
             guard let connection = connections[id] else { return }
-            // Write at once when the socket has room: a writable callback costs a loop pass
-            // and two epoll_ctl calls per write, which dominated fan-out (docs/performance.md).
+            // Write at once unless lws still holds part of an earlier frame: a writable callback
+            // costs a loop pass and two epoll_ctl calls per write, which dominated fan-out, and
+            // lws_send_pipe_choked() is a poll() per write (docs/performance.md). A full socket
+            // leaves at most this one frame in lws' own buffer; later ones wait in our queue.
             if relay.config.transport.directWrites, connection.closeRequest == nil, !connection.closeWhenFlushed,
-                lws_partial_buffered(connection.wsi) == 0, lws_send_pipe_choked(connection.wsi) == 0
+                lws_partial_buffered(connection.wsi) == 0
             {
                 if !writeQueued(id, connection) {
                     // Not inside this connection's callback: have lws close it on its own.

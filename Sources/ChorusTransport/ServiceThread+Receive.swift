@@ -45,8 +45,8 @@ extension ServiceThread {
             return reject(id, error)
         }
         switch frame {
-        case .interaction(let payload, let clientID):
-            accept(id, payload, clientID: clientID)
+        case .interaction(let payload, let clientID, let acknowledge):
+            accept(id, payload, clientID: clientID, acknowledge: acknowledge)
         case .subscribe(let rooms):
             guard let token = consoleTokens[id] else { return }
             for room in rooms {
@@ -72,7 +72,7 @@ extension ServiceThread {
 
     /// Tags a viewer's interaction (outside the hub lock: tagging is the costly part) and
     /// hands it to the hub, which numbers, counts and batches it.
-    private func accept(_ id: ConnectionID, _ payload: InteractionPayload, clientID: String?) {
+    private func accept(_ id: ConnectionID, _ payload: InteractionPayload, clientID: String?, acknowledge: Bool) {
         guard let connection = connections[id], let author = connection.author, let room = connection.room else {
             return reject(id, .unknownType(payload.kind.rawValue))
         }
@@ -82,11 +82,15 @@ extension ServiceThread {
         }
         let wallMillis = WallClock.milliseconds()
         let now = MonotonicClock.nanoseconds()
-        relay.withHub { hub in
-            let (_, action) = hub.ingest(
+        let seq = relay.withHub { hub in
+            let (seq, action) = hub.ingest(
                 room: room, payload: payload, author: author, clientID: clientID, tag: tag, wallMillis: wallMillis,
                 now: now)
             if let action { relay.dispatch(action) }
+            return seq
+        }
+        if acknowledge, let seq {
+            send(ServerFrames.ack(room: room, seq: seq, clientID: clientID), to: id)
         }
     }
 

@@ -13,6 +13,11 @@ import Testing
         #expect(
             try decode(#"{"type":"chat","text":"olá","cid":"c1"}"#) == .interaction(.chat(text: "olá"), clientID: "c1"))
         #expect(try decode(#"{"type":"like"}"#) == .interaction(.like(count: 1), clientID: nil))
+        #expect(
+            try decode(#"{"type":"like","ack":true,"cid":"x"}"#)
+                == .interaction(.like(count: 1), clientID: "x", acknowledge: true))
+        #expect(try decode(#"{"type":"like","ack":false}"#) == .interaction(.like(count: 1), clientID: nil))
+        #expect(try decode(#"{"type":"like","count":2,"count":3}"#) == .interaction(.like(count: 3), clientID: nil))
         #expect(try decode(#"{"type":"like","count":5}"#) == .interaction(.like(count: 5), clientID: nil))
         #expect(
             try decode(#"{"type":"gift","gift":"rose"}"#) == .interaction(.gift(name: "rose", amount: 1), clientID: nil)
@@ -40,6 +45,9 @@ import Testing
             } == "invalid_field")
         #expect(
             errorCode { () throws(ProtocolError) -> ClientFrame in try decode(#"{"type":"like","count":1000}"#) }
+                == "invalid_field")
+        #expect(
+            errorCode { () throws(ProtocolError) -> ClientFrame in try decode(#"{"type":"like","ack":1}"#) }
                 == "invalid_field")
         #expect(
             errorCode { () throws(ProtocolError) -> ClientFrame in

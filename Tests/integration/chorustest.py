@@ -30,7 +30,7 @@ SECRET = "s3cret-for-integration-tests"  # chorusd wants >= 16 bytes
 
 DEFAULT_CONFIG: dict[str, Any] = {
     "logLevel": "info",
-    "batch": {"maxMessages": 64, "maxDelayMs": 50},
+    "batch": {"maxMessages": 256, "maxDelayMs": 50},
     "limits": {
         "maxMessageBytes": 4096,
         "maxChatChars": 500,

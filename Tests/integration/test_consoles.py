@@ -19,7 +19,7 @@ def test_console_token_in_query_gets_both_rooms(shared: Daemon) -> None:
         w = console.welcome
         assert w["role"] == "console"
         assert w["langs"] == []
-        assert w["batch"] == {"maxMessages": 64, "maxDelayMs": 50}
+        assert w["batch"] == {"maxMessages": 256, "maxDelayMs": 50}
         seqs = {r["room"]: r["seq"] for r in w["rooms"]}
         assert seqs == {"a": va.welcome["seq"], "b": vb.welcome["seq"]}
         va.send({"type": "chat", "text": SENTENCES["es"], "cid": "from-a"})

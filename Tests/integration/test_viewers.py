@@ -31,7 +31,7 @@ def test_viewer_welcome_fields(shared: Daemon) -> None:
         assert w["user"] == "ana"
         assert w["locale"] == "pt-BR"
         assert w["region"] == "BR"
-        assert w["batch"] == {"maxMessages": 64, "maxDelayMs": 50}
+        assert w["batch"] == {"maxMessages": 256, "maxDelayMs": 50}
 
 
 def test_viewer_welcome_defaults(shared: Daemon) -> None:
@@ -168,7 +168,7 @@ def test_batches_are_contiguous_under_load(shared: Daemon) -> None:
             s2.send({"type": "gift", "gift": "rose", "amount": i + 1})
         watcher.read_through("c", seq + n, timeout=10)
         for b in watcher.batches("c"):
-            assert len(b["messages"]) <= 64
+            assert len(b["messages"]) <= watcher.welcome["batch"]["maxMessages"]
         assert_coverage(watcher.frames, "c", seq + 1, seq + n)
 
 
