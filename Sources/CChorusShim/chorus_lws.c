@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 static chorus_lws_log_sink current_sink;
 
@@ -27,6 +28,8 @@ void chorus_lws_set_log(int levels, chorus_lws_log_sink sink) {
 size_t chorus_lws_pre(void) { return LWS_PRE; }
 
 void chorus_malloc_tune(void) { mallopt(M_TRIM_THRESHOLD, 64 << 20); }
+
+void chorus_set_thread_name(const char *name) { prctl(PR_SET_NAME, (unsigned long)name, 0, 0, 0); }
 
 int chorus_hmac_sha256(const void *key, size_t key_length, const void *data, size_t data_length,
                        uint8_t out[32]) {

@@ -17,31 +17,60 @@ struct ViewerHint: Equatable {
     }
 
     init?(_ hints: LanguageHints) {
-        let subtags = hints.locale.split(whereSeparator: { $0 == "-" || $0 == "_" })
-        guard let first = subtags.first, Self.isLetters(first, count: 2...3) else { return nil }
-        let language = first.lowercased()
-        guard !Self.notALanguage.contains(language) else { return nil }
-        self.language = Self.renamed[language] ?? language
+        // Runs for every chat message: one pass over the bytes, no split() arrays or lowercased() copies.
+        var first: Subtag?
+        var localeRegion: Subtag?
+        var index = 0
+        let separators = { (byte: UInt8) in byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") }
+        for subtag in hints.locale.utf8.split(maxSplits: 3, whereSeparator: separators) {
+            defer { index += 1 }
+            if index == 0 {
+                first = Subtag(subtag, lengths: 2...3)
+            } else if localeRegion == nil {
+                localeRegion = Subtag(subtag, lengths: 2...2)
+            }
+        }
+        guard let first else { return nil }
+        guard let language = Self.canonical(first.string) else { return nil }
+        self.language = language
 
         // The explicit region wins; a locale like `pt-BR` still says where the viewer is.
-        let localeRegion = subtags.dropFirst().first { Self.isLetters($0, count: 2...2) }
-        let region = hints.region[...]
-        let known = Self.isLetters(region, count: 2...2) ? region : localeRegion
-        if let code = known?.lowercased(), code != "zz" {
+        if let code = (Subtag(hints.region.utf8[...], lengths: 2...2) ?? localeRegion)?.string, code != "zz" {
             domain = code == "gb" ? "uk" : code
         }
     }
 
-    /// Special ISO 639 codes that name no particular language.
-    private static let notALanguage: Set<String> = ["und", "mul", "zxx", "mis", "qaa"]
+    /// Nil for the special ISO 639 codes that name no particular language; the replacement for
+    /// withdrawn ISO 639-1 codes some platforms still report. A switch, not a hashed set: this
+    /// runs for every chat message.
+    private static func canonical(_ language: String) -> String? {
+        switch language {
+        case "und", "mul", "zxx", "mis", "qaa": nil
+        case "iw": "he"
+        case "in": "id"
+        case "ji": "yi"
+        case "jw": "jv"
+        default: language
+        }
+    }
+}
 
-    /// Withdrawn ISO 639-1 codes some platforms still report, and their replacements.
-    private static let renamed: [String: String] = ["iw": "he", "in": "id", "ji": "yi", "jw": "jv"]
+/// A short subtag of ASCII letters, lowercased, packed into one word (no allocation).
+private struct Subtag {
+    private var packed: UInt32 = 0
+    private var count = 0
 
-    private static func isLetters(_ text: Substring, count: ClosedRange<Int>) -> Bool {
-        count.contains(text.utf8.count)
-            && text.utf8.allSatisfy {
-                ($0 | 0x20) >= UInt8(ascii: "a") && ($0 | 0x20) <= UInt8(ascii: "z")
-            }
+    init?(_ utf8: Substring.UTF8View, lengths: ClosedRange<Int>) {
+        guard lengths.contains(utf8.count), lengths.upperBound <= 4 else { return nil }
+        for byte in utf8 {
+            let lower = byte | 0x20
+            guard lower >= UInt8(ascii: "a"), lower <= UInt8(ascii: "z") else { return nil }
+            packed |= UInt32(lower) << (8 * count)
+            count += 1
+        }
+    }
+
+    var string: String {
+        withUnsafeBytes(of: packed.littleEndian) { String(decoding: $0.prefix(count), as: UTF8.self) }
     }
 }

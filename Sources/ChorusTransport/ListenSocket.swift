@@ -66,6 +66,10 @@ struct ListenSocket {
         if client >= 0 {
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)
             _ = fcntl(client, F_SETFL, fcntl(client, F_GETFL) | O_NONBLOCK)
+            // lws sets TCP_NODELAY only on sockets it accepts itself. Without it a frame written
+            // while an earlier one is unacknowledged waits for the peer's delayed ACK (~40 ms).
+            var one: Int32 = 1
+            _ = setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
             return .success(client)
         }
         switch errno {

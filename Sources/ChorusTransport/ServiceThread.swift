@@ -184,6 +184,8 @@ final class ServiceThread: @unchecked Sendable {
     }
 
     private func run() {
+        // Named so per-thread CPU can be read from /proc/PID/task/*/comm (bench, top -H).
+        chorus_set_thread_name("chorus-svc-\(index)")
         scheduleTick()
         if let eventLoop {
             while !stopping { chorus_ev_run_once(eventLoop) }

@@ -18,6 +18,11 @@ enum BenchError: Error, CustomStringConvertible {
     case connectFailed(opened: Int, wanted: Int, firstFailure: String)
     /// A `hold --processes` child did not start or did not report.
     case childFailed(index: Int, reason: String)
+    /// A measurement's own cross-check failed (e.g. `floor`'s reader did not get every byte
+    /// sent), so its figures describe something other than what they claim.
+    case verificationFailed(reason: String)
+    /// A plain HTTP request to the daemon (`count` reading room stats) failed or was refused.
+    case httpFailed(path: String, reason: String)
 
     var description: String {
         switch self {
@@ -34,6 +39,10 @@ enum BenchError: Error, CustomStringConvertible {
                 + firstFailure
         case .childFailed(let index, let reason):
             return "hold child \(index) failed: \(reason)"
+        case .verificationFailed(let reason):
+            return "verification failed: \(reason)"
+        case .httpFailed(let path, let reason):
+            return "GET \(path) failed: \(reason)"
         }
     }
 }

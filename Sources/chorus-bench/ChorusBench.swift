@@ -11,7 +11,10 @@ struct ChorusBench: ParsableCommand {
             table and one `RESULT {json}` line go to stdout. Every run is bounded by \
             --max-seconds. Rooms must exist: run chorusd with "rooms":{"autoCreate":true}.
             """,
-        subcommands: [FanoutCommand.self, HoldCommand.self, IngestCommand.self, LangidCommand.self, RoomsCommand.self])
+        subcommands: [
+            CountCommand.self, FanoutCommand.self, FloorCommand.self, HoldCommand.self, IngestCommand.self,
+            LangidCommand.self, RoomsCommand.self,
+        ])
 }
 
 /// Options every scenario shares.
@@ -56,6 +59,19 @@ func parseRates(_ text: String) throws(BenchError) -> [Double] {
         throw .invalidOption(name: "--rates", reason: "expected numbers like 500,1000,2000")
     }
     return rates
+}
+
+/// `PREFIX-0 … PREFIX-(rooms-1)` for a scenario whose `publishers` spread evenly over the rooms.
+func roomNames(prefix: String, rooms: Int, publishers: Int) throws(BenchError) -> [String] {
+    guard rooms >= 1, rooms <= 10_000 else {
+        throw .invalidOption(name: "--rooms", reason: "must be 1–10,000, got \(rooms)")
+    }
+    guard publishers >= rooms, publishers % rooms == 0 else {
+        throw .invalidOption(
+            name: "--publishers",
+            reason: "\(publishers) does not spread evenly over \(rooms) rooms (give a multiple)")
+    }
+    return (0..<rooms).map { "\(prefix)-\($0)" }
 }
 
 extension Substring {

@@ -1,3 +1,8 @@
+/// A pool's delegate that knows how many of its connections the server has welcomed.
+protocol WelcomeCounting: AnyObject {
+    var welcomedConnections: Int { get }
+}
+
 /// Opens every queued connection and waits for their welcomes, with progress and a time limit.
 ///
 /// Shared by all scenarios: a run measures nothing until its members are in the room, and a
@@ -10,15 +15,18 @@ enum ConnectPhase {
         var timedOut: Bool
     }
 
-    /// Viewer path for `room`, with the fixed locale/region the bench uses.
-    static func viewerPath(room: String, user: String) -> String {
-        "/v1/viewer?room=\(room)&locale=en-US&region=US&user=\(user)"
+    /// Viewer path for `room`; the load scenarios keep the default locale and region, `count`
+    /// spreads its publishers over several so the daemon's per-region counts are exercised.
+    static func viewerPath(
+        room: String, user: String, locale: String = "en-US", region: String = "US"
+    ) -> String {
+        "/v1/viewer?room=\(room)&locale=\(locale)&region=\(region)&user=\(user)"
     }
 
     /// Pumps `pool` until every queued connection has been welcomed or has failed, or until
     /// `timeoutSeconds` or `deadline` pass, or Ctrl-C.
     static func run(
-        pool: ConnectionPool, recorder: DeliveryRecorder, label: String, timeoutSeconds: Double,
+        pool: ConnectionPool, recorder: some WelcomeCounting, label: String, timeoutSeconds: Double,
         deadline: UInt64, progress: inout ProgressLine
     ) -> Outcome {
         let start = MonotonicClock.now()
@@ -28,7 +36,7 @@ enum ConnectPhase {
         while true {
             pool.pump(timeoutMilliseconds: 10)
             let now = MonotonicClock.now()
-            let welcomed = recorder.welcomedViewers + recorder.welcomedPublishers
+            let welcomed = recorder.welcomedConnections
             if pool.isSettled {
                 if welcomed + pool.closedCount >= pool.openedCount { break }
                 // Upgraded but no welcome yet: give the server 2 s more, then move on.
@@ -43,10 +51,24 @@ enum ConnectPhase {
                 "\(label): connecting \(welcomed)/\(wanted) welcomed, \(pool.failedCount) failed"
             }
         }
-        let welcomed = recorder.welcomedViewers + recorder.welcomedPublishers
+        let welcomed = recorder.welcomedConnections
         return Outcome(
             seconds: MonotonicClock.seconds(from: start, to: MonotonicClock.now()),
             welcomed: welcomed, failed: wanted - welcomed, timedOut: !pool.isSettled)
+    }
+
+    /// Throws `connectFailed` (and closes the pool) unless enough members joined to run.
+    static func require(_ isEnough: Bool, after outcome: Outcome, pool: ConnectionPool) throws(BenchError) {
+        guard !isEnough else { return }
+        pool.closeAll()
+        throw .connectFailed(opened: outcome.welcomed, wanted: pool.connections.count, firstFailure: firstFailure(pool))
+    }
+
+    /// The connect figures of a run's `RESULT` line.
+    static func report(_ outcome: Outcome, pool: ConnectionPool) -> LoadRunReport.Connect {
+        LoadRunReport.Connect(
+            wanted: pool.connections.count, welcomed: outcome.welcomed, failed: outcome.failed,
+            seconds: Format.round(outcome.seconds, 2), failures: pool.failures)
     }
 
     /// The most common failure reason, for error messages.

@@ -78,6 +78,18 @@ final class ConnectionPool: WebSocketEventHandler {
         released.removeAll(keepingCapacity: true)
     }
 
+    /// Pumps until `end`, or sooner once `isDone()` (settling, draining, waiting for acks).
+    func pump(until end: UInt64, orUntil isDone: () -> Bool = { false }) {
+        while MonotonicClock.now() < end && !isDone() { pump(timeoutMilliseconds: 5) }
+    }
+
+    /// Why a run must stop now (Ctrl-C, or its hard `deadline` passed); nil to go on.
+    func stopReason(deadline: UInt64) -> String? {
+        if loop.interrupted { return "interrupted (SIGINT/SIGTERM)" }
+        if MonotonicClock.now() >= deadline { return "hard deadline (--max-seconds) reached" }
+        return nil
+    }
+
     /// Closes every connection still open (end of run).
     func closeAll() {
         for case let connection? in connections { connection.close(reason: "bench finished") }

@@ -10,7 +10,7 @@ enum ConnectionTag {
 /// This is the bench's hot path, called once per received frame. It keeps per-connection
 /// sequence checks, marks messages accepted the first time any member sees them, and records
 /// one latency per delivery of the bench's own messages to a viewer.
-final class DeliveryRecorder: WebSocketEventHandler {
+final class DeliveryRecorder: WebSocketEventHandler, WelcomeCounting {
     let run: UInt16
     private let useCache: Bool
     /// Count messages sent by another process of the same run (a `hold` child sees the
@@ -30,6 +30,7 @@ final class DeliveryRecorder: WebSocketEventHandler {
     private(set) var welcomedPublishers = 0
     /// Welcomed connections that ended before the bench closed them.
     private(set) var droppedAfterWelcome = 0
+    var welcomedConnections: Int { welcomedViewers + welcomedPublishers }
 
     init(run: UInt16, rooms: Int, useCache: Bool = true) {
         self.run = run
@@ -113,7 +114,7 @@ final class DeliveryRecorder: WebSocketEventHandler {
             }
         case .error:
             steps[current].serverErrors += 1
-        case .other:
+        case .ack, .other:
             break
         }
     }

@@ -12,6 +12,7 @@ enum FrameScanner {
         case missed
         case welcome
         case error
+        case ack
         case other
     }
 
@@ -23,6 +24,7 @@ enum FrameScanner {
         if hasPrefix(value, Keys.missed) { return .missed }
         if hasPrefix(value, Keys.welcome) { return .welcome }
         if hasPrefix(value, Keys.error) { return .error }
+        if hasPrefix(value, Keys.ack) { return .ack }
         return .other
     }
 
@@ -101,6 +103,7 @@ enum FrameScanner {
         static let missed = Array("missed\"".utf8)
         static let welcome = Array("welcome\"".utf8)
         static let error = Array("error\"".utf8)
+        static let ack = Array("ack\"".utf8)
         static let from = Array("\"from\":".utf8)
         static let to = Array("\"to\":".utf8)
         static let seq = Array("\"seq\":".utf8)

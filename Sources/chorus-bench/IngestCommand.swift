@@ -40,16 +40,9 @@ struct IngestCommand: ParsableCommand {
     func run() throws {
         ResourceLimits.raiseDescriptorLimit()
         let rateList = try parseRates(rates)
-        guard rooms >= 1, rooms <= 10_000 else {
-            throw BenchError.invalidOption(name: "--rooms", reason: "must be 1–10,000, got \(rooms)")
-        }
-        guard publishers >= rooms, publishers % rooms == 0 else {
-            throw BenchError.invalidOption(
-                name: "--publishers",
-                reason: "\(publishers) does not spread evenly over \(rooms) rooms (give a multiple)")
-        }
         var plan = try step.plan(
-            scenario: "ingest", common: common, rooms: (0..<rooms).map { "\(roomPrefix)-\($0)" },
+            scenario: "ingest", common: common,
+            rooms: try roomNames(prefix: roomPrefix, rooms: rooms, publishers: publishers),
             viewersPerRoom: readers, publishersPerRoom: publishers / rooms,
             roomRates: rateList.map { $0 / Double(rooms) })
         if languages { plan.chatTexts = ChatPhrasebook.mixed }

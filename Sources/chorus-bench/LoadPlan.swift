@@ -1,4 +1,4 @@
-/// The shape of a `fanout`, `rooms` or `ingest` run, built from the command line.
+/// The shape of a `fanout`, `rooms`, `ingest` or `count` run, built from the command line.
 ///
 /// Both scenarios are the same machine: some rooms, each with viewers and publishers, and a
 /// list of publish rates tried one step at a time. `fanout` is one big room, `rooms` is many
@@ -24,13 +24,16 @@ struct LoadPlan {
     var deadlineSeconds: Double
     /// Chat texts publishers cycle through (UTF-8); empty means the English default.
     var chatTexts: [[UInt8]] = []
+    /// `count` has no receive-only viewers: its publishers are the room's only members.
+    var minViewersPerRoom = 1
 
     var totalConnections: Int { rooms.count * (viewersPerRoom + publishersPerRoom) }
 
     /// Checks the bounds every run must respect.
     func validate() throws(BenchError) {
-        guard !rooms.isEmpty, viewersPerRoom >= 1, publishersPerRoom >= 1 else {
-            throw .invalidOption(name: "rooms/viewers/publishers", reason: "each must be ≥ 1")
+        guard !rooms.isEmpty, viewersPerRoom >= minViewersPerRoom, publishersPerRoom >= 1 else {
+            throw .invalidOption(
+                name: "rooms/viewers/publishers", reason: "each must be ≥ 1 (viewers ≥ \(minViewersPerRoom))")
         }
         let limit = ResourceLimits.maxConnections
         guard totalConnections <= limit else {

@@ -1,5 +1,3 @@
-import Glibc
-
 /// Runs a `LoadPlan`: connects every member, then steps through the publish rates.
 ///
 /// Each step sends paced chat for `stepSeconds`, waits up to `drainSeconds` for the last
@@ -10,12 +8,6 @@ final class LoadScenario {
     private struct Publisher {
         var connectionID: Int
         var publisherID: Int
-        /// When its next message is due (intended send time, monotonic ns).
-        var nextDue: UInt64 = 0
-        /// Offset of its first message from the step start, ns.
-        var phase: Double = 0
-        /// Messages it sent in the current step.
-        var sentInStep = 0
     }
 
     private let plan: LoadPlan
@@ -57,30 +49,15 @@ final class LoadScenario {
         let connect = ConnectPhase.run(
             pool: pool, recorder: recorder, label: plan.scenario,
             timeoutSeconds: plan.connectTimeoutSeconds, deadline: deadline, progress: &progress)
-        guard recorder.welcomedViewers > 0, recorder.welcomedPublishers > 0 else {
-            pool.closeAll()
-            throw .connectFailed(
-                opened: connect.welcomed, wanted: plan.totalConnections,
-                firstFailure: ConnectPhase.firstFailure(pool))
-        }
+        try ConnectPhase.require(
+            recorder.welcomedViewers > 0 && recorder.welcomedPublishers > 0, after: connect, pool: pool)
         progress.note(
             "\(plan.scenario): \(connect.welcomed)/\(plan.totalConnections) connections in "
                 + "\(plan.rooms.count) room(s) after \(Format.fixed(connect.seconds, 1)) s")
-        pumpFor(seconds: 0.5)
+        pool.pump(until: MonotonicClock.now() + 500_000_000)
 
-        var steps: [StepReport] = []
-        var stopReason: String?
-        for (number, roomRate) in plan.roomRates.enumerated() {
-            if let reason = interruption() {
-                stopReason = reason
-                break
-            }
-            let report = runStep(number: number + 1, roomRate: roomRate)
-            steps.append(report)
-            if !report.passed {
-                stopReason = "step \(report.step): \(report.failure ?? "failed")"
-                break
-            }
+        let (steps, stopReason) = StepReport.runAll(rates: plan.roomRates, stopReason: interruption) {
+            runStep(number: $0, roomRate: $1)
         }
         progress.endLine()
         let report = LoadRunReport(
@@ -88,87 +65,44 @@ final class LoadScenario {
             viewersPerRoom: plan.viewersPerRoom, publishersPerRoom: plan.publishersPerRoom,
             stepSeconds: plan.stepSeconds, p99BoundMs: plan.p99BoundMs,
             batchCache: plan.useBatchCache, serverPID: plan.serverPID,
-            connect: LoadRunReport.Connect(
-                wanted: plan.totalConnections, welcomed: connect.welcomed,
-                failed: connect.failed, seconds: Format.round(connect.seconds, 2),
-                failures: pool.failures),
-            steps: steps, stopReason: stopReason ?? interruption(),
+            connect: ConnectPhase.report(connect, pool: pool), steps: steps, stopReason: stopReason,
             droppedConnections: recorder.droppedAfterWelcome, closes: pool.closes)
         pool.closeAll()
-        pumpFor(seconds: 0.2)
+        pool.pump(until: MonotonicClock.now() + 200_000_000)
         return report
     }
 
     private func runStep(number: Int, roomRate: Double) -> StepReport {
         let step = recorder.beginStep()
         let sequenceBefore = recorder.viewerSequenceTotals()
-        let serverBefore = plan.serverPID.flatMap(ProcessSampler.sample(pid:))
-        let benchBefore = ProcessSampler.sample(pid: getpid())
-        let hostBefore = ProcessSampler.sampleHost()
-        var serverLatest = serverBefore
-        let start = MonotonicClock.now() + 1_000_000
-        let end = start + UInt64(plan.stepSeconds * 1e9)
-        let perPublisherRate = roomRate / Double(plan.publishersPerRoom)
-        let interval = 1e9 / perPublisherRate
-        let roomSpacing = 1e9 / (roomRate * Double(plan.rooms.count))
-        for index in publishers.indices {
-            let room = index / plan.publishersPerRoom
-            let local = index % plan.publishersPerRoom
-            publishers[index].phase = Double(local) * 1e9 / roomRate + Double(room) * roomSpacing
-            publishers[index].nextDue = start + UInt64(publishers[index].phase)
-            publishers[index].sentInStep = 0
-        }
         let totalRate = roomRate * Double(plan.rooms.count)
-        var maxLag: UInt64 = 0
-        var maxLoopGap: UInt64 = 0
         var unsent = 0
-        var now = MonotonicClock.now()
-        while interruption() == nil {
-            let iterationStart = now
-            // Everything due before `end` is sent, even if the loop wakes up after it.
-            let horizon = min(now, end - 1)
-            for index in publishers.indices where publishers[index].nextDue <= horizon {
-                let connection = openPublisher(publishers[index])
-                while publishers[index].nextDue <= horizon {
-                    maxLag = max(maxLag, now - publishers[index].nextDue)
-                    if !queue(publisher: publishers[index], on: connection) { unsent += 1 }
-                    // Computed from the start, not accumulated: no drift from rounding.
-                    publishers[index].sentInStep += 1
-                    let offset = publishers[index].phase + Double(publishers[index].sentInStep) * interval
-                    publishers[index].nextDue = start + UInt64(offset)
-                }
-                // One write per publisher per loop pass, however many messages were due.
-                connection?.flushQueued()
+        var pacer = PublisherPacer(plan: plan, roomRate: roomRate)
+        let resources = pacer.run(
+            pool: pool, progress: &progress, serverPID: plan.serverPID, isStopped: { interruption() != nil }
+        ) { elapsed in
+            progressText(number: number, rate: totalRate, step: step, elapsed: elapsed)
+        } send: { index, dueTimes in
+            let connection = openPublisher(publishers[index])
+            for due in dueTimes where !queue(publisher: publishers[index], sentAt: due, on: connection) {
+                unsent += 1
             }
-            if now >= end { break }
-            pool.pump(timeoutMilliseconds: 1)
-            now = MonotonicClock.now()
-            maxLoopGap = max(maxLoopGap, now &- iterationStart)
-            progress.update(now: now) {
-                if let pid = plan.serverPID { serverLatest = ProcessSampler.sample(pid: pid) }
-                return progressText(
-                    number: number, rate: totalRate, step: step, elapsed: now &- start,
-                    server: serverLatest, serverBefore: serverBefore)
-            }
+            // One write per publisher per loop pass, however many messages were due.
+            connection?.flushQueued()
         }
-        let sendEnd = MonotonicClock.now()
-        let serverAfter = plan.serverPID.flatMap(ProcessSampler.sample(pid:))
-        let benchAfter = ProcessSampler.sample(pid: getpid())
-        let hostAfter = ProcessSampler.sampleHost()
         let bytesDuringSend = recorder.steps[step].bytesReceived
-        let drainEnd = sendEnd + UInt64(plan.drainSeconds * 1e9)
-        while MonotonicClock.now() < drainEnd && interruption() == nil && !recorder.isSettled(step: step) {
-            pool.pump(timeoutMilliseconds: 5)
+        pool.pump(until: pacer.sendEnd + UInt64(plan.drainSeconds * 1e9)) {
+            interruption() != nil || recorder.isSettled(step: step)
         }
         let sequence = recorder.viewerSequenceTotals()
-        let sendSeconds = MonotonicClock.seconds(from: start, to: sendEnd)
+        let sendSeconds = MonotonicClock.seconds(from: pacer.start, to: pacer.sendEnd)
         var report = StepReportBuilder.build(
             number: number, rate: totalRate, seconds: sendSeconds,
             counters: recorder.steps[step], viewers: recorder.viewersInRoom.reduce(0, +),
             sequence: sequence.counters - sequenceBefore.counters,
             viewersWithAnomalies: sequence.affected, bytesDuringSend: bytesDuringSend,
-            maxSendLag: maxLag, maxLoopGap: maxLoopGap, server: (serverBefore, serverAfter),
-            bench: (benchBefore, benchAfter), host: (hostBefore, hostAfter))
+            maxSendLag: pacer.maxLag, maxLoopGap: pacer.maxLoopGap,
+            resources: resources)
         StepReportBuilder.judge(
             &report, minDeliveryPercent: plan.minDeliveryPercent, p99BoundMs: plan.p99BoundMs,
             unsent: unsent)
@@ -186,44 +120,27 @@ final class LoadScenario {
     }
 
     /// Queues the publisher's next message, stamped with its intended send time.
-    private func queue(publisher: Publisher, on connection: WebSocketClientConnection?) -> Bool {
+    private func queue(
+        publisher: Publisher, sentAt: UInt64, on connection: WebSocketClientConnection?
+    ) -> Bool {
         guard let connection, connection.state == .open else { return false }
         let id = BenchMessageID(
-            publisher: publisher.publisherID, index: recorder.allocateMessage(),
-            sentAt: publisher.nextDue)
+            publisher: publisher.publisherID, index: recorder.allocateMessage(), sentAt: sentAt)
         frameBuffer.removeAll(keepingCapacity: true)
         messages.append(for: id, to: &frameBuffer)
         return frameBuffer.withUnsafeBytes { connection.queueText($0) }
     }
 
-    private func progressText(
-        number: Int, rate: Double, step: Int, elapsed: UInt64, server: ProcessSample?,
-        serverBefore: ProcessSample?
-    ) -> String {
+    private func progressText(number: Int, rate: Double, step: Int, elapsed: UInt64) -> String {
         let counters = recorder.steps[step]
         let percent = counters.expected > 0 ? Double(counters.received) / Double(counters.expected) * 100 : 100
-        var text =
+        return
             "\(plan.scenario) step \(number)/\(plan.roomRates.count) \(Format.fixed(rate, 0)) msg/s "
             + "\(Format.fixed(Double(elapsed) / 1e9, 0))/\(Format.fixed(plan.stepSeconds, 0)) s  "
             + "sent \(counters.sent)  recv \(Format.count(counters.received))/"
             + "\(Format.count(counters.expected)) (\(Format.fixed(percent, 2)) %)  "
             + "p99 \(Format.fixed(StepReport.milliseconds(counters.latency, percentile: 99), 1)) ms"
-        if let server, let serverBefore {
-            text +=
-                "  | server \(Format.fixed(server.cpuPercent(since: serverBefore), 0)) % cpu "
-                + "\(Format.fixed(Double(server.rssKilobytes) / 1_024, 0)) MB"
-        }
-        return text
     }
 
-    private func pumpFor(seconds: Double) {
-        let end = MonotonicClock.now() + UInt64(seconds * 1e9)
-        while MonotonicClock.now() < end { pool.pump(timeoutMilliseconds: 5) }
-    }
-
-    private func interruption() -> String? {
-        if pool.loop.interrupted { return "interrupted (SIGINT/SIGTERM)" }
-        if MonotonicClock.now() >= deadline { return "hard deadline (--max-seconds) reached" }
-        return nil
-    }
+    private func interruption() -> String? { pool.stopReason(deadline: deadline) }
 }

@@ -37,13 +37,14 @@ enum ReportPrinter {
 
     /// Connect summary, stop reason and the `RESULT` line, after a load table.
     static func printFooter(_ report: LoadRunReport) {
-        let connect = report.connect
-        print(
-            "connect: \(connect.welcomed)/\(connect.wanted) welcomed in "
-                + "\(Format.fixed(connect.seconds, 1)) s, \(connect.failed) failed; "
-                + "dropped during run: \(report.droppedConnections)")
+        print(connectLine(report.connect, dropped: report.droppedConnections))
         if let reason = report.stopReason { print("stopped: \(reason)") }
         printResult(report)
+    }
+
+    static func connectLine(_ connect: LoadRunReport.Connect, dropped: Int) -> String {
+        "connect: \(connect.welcomed)/\(connect.wanted) welcomed in \(Format.fixed(connect.seconds, 1)) s, "
+            + "\(connect.failed) failed; dropped during run: \(dropped)"
     }
 
     /// One line per step for the progress log.

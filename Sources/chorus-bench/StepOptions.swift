@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// Options of the stepped load scenarios (`fanout`, `rooms`, `ingest`): step length, drain and
+/// Options of the stepped load scenarios (`fanout`, `rooms`, `ingest`, `count`): step length, drain and
 /// the stop criteria, and how they become a `LoadPlan`.
 struct StepOptions: ParsableArguments {
     @Option(help: "Seconds per step.")
@@ -12,7 +12,7 @@ struct StepOptions: ParsableArguments {
     @Option(help: "Stop after a step whose p99 delivery latency exceeds this, ms.")
     var p99BoundMs: Double = 100
 
-    @Option(help: "Stop after a step that delivers (or accepts) less than this percentage.")
+    @Option(help: "Stop after a step that delivers (or accepts, or acknowledges) less than this percentage.")
     var minDeliveryPercent: Double = 99
 
     /// The plan for `rooms` rooms of `viewersPerRoom` + `publishersPerRoom` members, stepping

@@ -1,7 +1,7 @@
 import Histogram
 
 /// The figures of one step (one publish rate) of `fanout`, `rooms` or `ingest`, as printed and as JSON.
-struct StepReport: Codable {
+struct StepReport: Codable, JudgedStep {
     var step: Int
     /// Aggregate publish rate over all publishers, messages per second.
     var rate: Double

@@ -3,31 +3,15 @@ enum StepReportBuilder {
     static func build(
         number: Int, rate: Double, seconds: Double, counters: StepCounters, viewers: Int,
         sequence: SequenceTracker.Counters, viewersWithAnomalies: Int, bytesDuringSend: Int,
-        maxSendLag: UInt64, maxLoopGap: UInt64, server: (ProcessSample?, ProcessSample?),
-        bench: (ProcessSample?, ProcessSample?), host: (HostSample?, HostSample?)
+        maxSendLag: UInt64, maxLoopGap: UInt64, resources: StepResources
     ) -> StepReport {
         let percent =
             counters.expected > 0
             ? Double(counters.received) / Double(counters.expected) * 100 : 0
         let latency = counters.latency
-        var serverCPU: Double?
-        var serverRSS: Double?
-        if let before = server.0, let after = server.1 {
-            serverCPU = Format.round(after.cpuPercent(since: before), 1)
-            serverRSS = Format.round(Double(after.rssKilobytes) / 1_024, 1)
-        }
         var microsPerMessage: Double?
-        if let cpu = serverCPU, counters.accepted > 0 {
+        if let cpu = resources.serverCPUPercent, counters.accepted > 0 {
             microsPerMessage = Format.round(cpu / 100 * seconds * 1e6 / Double(counters.accepted), 2)
-        }
-        var benchCPU: Double?
-        if let before = bench.0, let after = bench.1 {
-            benchCPU = Format.round(after.cpuPercent(since: before), 1)
-        }
-        var otherCPU: Double?
-        if let before = host.0, let after = host.1 {
-            let busy = after.busyPercent(since: before)
-            otherCPU = Format.round(max(0, busy - (serverCPU ?? 0) - (benchCPU ?? 0)), 1)
         }
         return StepReport(
             step: number, rate: rate, seconds: Format.round(seconds, 2), sent: counters.sent,
@@ -53,9 +37,9 @@ enum StepReportBuilder {
                 seconds > 0 ? Double(bytesDuringSend) / seconds / 1_048_576 : 0, 1),
             maxSendLagMs: Format.round(Double(maxSendLag) / 1e6, 2),
             maxLoopMs: Format.round(Double(maxLoopGap) / 1e6, 2),
-            serverCPUPercent: serverCPU, serverRSSMB: serverRSS,
-            serverCPUMicrosPerMessage: microsPerMessage, benchCPUPercent: benchCPU,
-            otherCPUPercent: otherCPU,
+            serverCPUPercent: resources.serverCPUPercent, serverRSSMB: resources.serverRSSMB,
+            serverCPUMicrosPerMessage: microsPerMessage, benchCPUPercent: resources.benchCPUPercent,
+            otherCPUPercent: resources.otherCPUPercent,
             passed: true, failure: nil)
     }
 

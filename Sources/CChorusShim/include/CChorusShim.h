@@ -41,6 +41,9 @@ void chorus_cld2_detect_strict(const char *utf8, int length, chorus_cld2_result 
 /** mallopt(M_TRIM_THRESHOLD, 64 MiB): CLD2 otherwise spends most of its time in brk(). */
 void chorus_malloc_tune(void);
 
+/** Names the calling thread (at most 15 bytes are kept): prctl is variadic. */
+void chorus_set_thread_name(const char *name);
+
 /* ---- OpenSSL ---------------------------------------------------------------------------- */
 
 /** HMAC-SHA256 into `out` (32 bytes). Returns 0 on success, -1 on failure. */
