@@ -82,24 +82,36 @@ public struct Hub: Sendable {
         room name: String, payload: InteractionPayload, author: Author, clientID: String?, tag: LanguageTag?,
         wallMillis: Int64, now: UInt64
     ) -> (seq: UInt64?, action: Action?) {
-        // One lookup, then in place through the index: this runs for every message.
+        // One lookup, then everything through one inout access: reading `rooms.values[index]`
+        // field by field copied the whole Room (and retained its storage) on every read.
         guard let index = rooms.index(forKey: name) else { return (nil, nil) }
-        rooms.values[index].lastAssigned += 1
         let language = tag?.language ?? author.declaredLanguage
-        let message = RoomMessage(
-            seq: rooms.values[index].lastAssigned, payload: payload, author: author, clientID: clientID,
-            language: language, confidence: tag?.confidence, receivedAtMillis: wallMillis)
-        if rooms.values[index].pending.isEmpty {
-            rooms.values[index].pendingSince = now
-            rooms.values[index].pending.reserveCapacity(configuration.batch.maxMessages)
-        }
-        rooms.values[index].pending.append(message)
-        rooms.values[index].counters.record(kind: payload.kind, language: language, region: author.region)
         totals.record(kind: payload.kind, language: language, region: author.region)
-        let full = rooms.values[index].pending.count >= configuration.batch.maxMessages
-        let action = full ? Self.flush(&rooms.values[index]) : nil
-        if action != nil { batchesFlushed += 1 }
-        return (message.seq, action)
+        let (seq, full) = Self.append(
+            to: &rooms.values[index], maxMessages: configuration.batch.maxMessages, now: now,
+            payload: payload, author: author, clientID: clientID, language: language, confidence: tag?.confidence,
+            wallMillis: wallMillis)
+        guard full, let action = Self.flush(&rooms.values[index]) else { return (seq, nil) }
+        batchesFlushed += 1
+        return (seq, action)
+    }
+
+    /// Numbers, counts and queues one message; returns its seq and whether the batch is full.
+    private static func append(
+        to room: inout Room, maxMessages: Int, now: UInt64, payload: InteractionPayload, author: Author,
+        clientID: String?, language: String, confidence: Double?, wallMillis: Int64
+    ) -> (seq: UInt64, full: Bool) {
+        room.lastAssigned += 1
+        if room.pending.isEmpty {
+            room.pendingSince = now
+            room.pending.reserveCapacity(maxMessages)
+        }
+        room.pending.append(
+            RoomMessage(
+                seq: room.lastAssigned, payload: payload, author: author, clientID: clientID, language: language,
+                confidence: confidence, receivedAtMillis: wallMillis))
+        room.counters.record(kind: payload.kind, language: language, region: author.region)
+        return (room.lastAssigned, room.pending.count >= maxMessages)
     }
 
     /// Flushes every batch whose oldest message has waited the batch window, and closes

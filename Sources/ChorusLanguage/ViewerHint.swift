@@ -18,24 +18,31 @@ struct ViewerHint: Equatable {
 
     init?(_ hints: LanguageHints) {
         // Runs for every chat message: one pass over the bytes, no split() arrays or lowercased() copies.
-        var first: Subtag?
-        var localeRegion: Subtag?
-        var index = 0
-        let separators = { (byte: UInt8) in byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") }
-        for subtag in hints.locale.utf8.split(maxSplits: 3, whereSeparator: separators) {
-            defer { index += 1 }
-            if index == 0 {
-                first = Subtag(subtag, lengths: 2...3)
-            } else if localeRegion == nil {
-                localeRegion = Subtag(subtag, lengths: 2...2)
+        var locale = hints.locale
+        let (first, localeRegion) = locale.withUTF8 { utf8 -> (Subtag?, Subtag?) in
+            var first: Subtag?
+            var region: Subtag?
+            var start = 0
+            var position = 0
+            for index in 0...utf8.count where index == utf8.count || utf8[index] == 0x2D || utf8[index] == 0x5F {
+                let subtag = UnsafeBufferPointer(rebasing: utf8[start..<index])
+                if position == 0 {
+                    first = Subtag(subtag, lengths: 2...3)
+                } else if region == nil {
+                    region = Subtag(subtag, lengths: 2...2)
+                }
+                position += 1
+                start = index + 1
             }
+            return (first, region)
         }
-        guard let first else { return nil }
-        guard let language = Self.canonical(first.string) else { return nil }
+        guard let first, let language = Self.canonical(first.string) else { return nil }
         self.language = language
 
         // The explicit region wins; a locale like `pt-BR` still says where the viewer is.
-        if let code = (Subtag(hints.region.utf8[...], lengths: 2...2) ?? localeRegion)?.string, code != "zz" {
+        var declared = hints.region
+        let region = declared.withUTF8 { Subtag($0, lengths: 2...2) } ?? localeRegion
+        if let code = region?.string, code != "zz" {
             domain = code == "gb" ? "uk" : code
         }
     }
@@ -60,7 +67,7 @@ private struct Subtag {
     private var packed: UInt32 = 0
     private var count = 0
 
-    init?(_ utf8: Substring.UTF8View, lengths: ClosedRange<Int>) {
+    init?(_ utf8: UnsafeBufferPointer<UInt8>, lengths: ClosedRange<Int>) {
         guard lengths.contains(utf8.count), lengths.upperBound <= 4 else { return nil }
         for byte in utf8 {
             let lower = byte | 0x20

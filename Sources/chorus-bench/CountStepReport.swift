@@ -23,6 +23,7 @@ struct CountStepReport: Codable, JudgedStep {
     var maxLoopMs: Double
     var serverCPUPercent: Double?
     var serverRSSMB: Double?
+    var serverThreadCPUPercent: [String: Double]?
     /// Server CPU time during the send window divided by the interactions acknowledged, µs.
     var serverCPUMicrosPerAck: Double?
     var benchCPUPercent: Double?
@@ -52,6 +53,7 @@ struct CountStepReport: Codable, JudgedStep {
         maxLoopMs = Format.round(Double(pacer.maxLoopGap) / 1e6, 2)
         serverCPUPercent = resources.serverCPUPercent
         serverRSSMB = resources.serverRSSMB
+        serverThreadCPUPercent = resources.serverThreadCPUPercent
         if let cpu = resources.serverCPUPercent, acked > 0 {
             serverCPUMicrosPerAck = Format.round(cpu / 100 * seconds * 1e6 / Double(acked), 2)
         }

@@ -86,6 +86,28 @@ enum ProcessSampler {
             takenAt: MonotonicClock.now())
     }
 
+    /// CPU seconds per thread name (`/proc/PID/task/TID/comm`), threads of one name summed:
+    /// shows whether the daemon's service threads (`chorus-svc-N`) share the work evenly.
+    static func threadCPUSeconds(pid: Int32) -> [String: Double] {
+        guard let directory = opendir("/proc/\(pid)/task") else { return [:] }
+        defer { closedir(directory) }
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        var result: [String: Double] = [:]
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard let tid = Int(name), let stat = readFile("/proc/\(pid)/task/\(tid)/stat"),
+                let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")")
+            else { continue }
+            let comm = String(stat[stat.index(after: open)..<close])
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { continue }
+            result[comm, default: 0] += (user + system) / ticks
+        }
+        return result
+    }
+
     private static func statusValue(_ key: String, in status: String) -> Int {
         for line in status.split(separator: "\n") where line.hasPrefix(key) {
             let number = line.dropFirst(key.count).split(whereSeparator: { $0 == " " || $0 == "\t" })

@@ -42,6 +42,8 @@ struct StepReport: Codable, JudgedStep {
     var maxLoopMs: Double
     var serverCPUPercent: Double?
     var serverRSSMB: Double?
+    /// Server CPU per thread (`chorus-svc-N` are the service threads), percent of one core.
+    var serverThreadCPUPercent: [String: Double]?
     /// Server CPU time during the send window divided by the messages accepted, µs.
     var serverCPUMicrosPerMessage: Double?
     var benchCPUPercent: Double?

@@ -38,6 +38,7 @@ enum StepReportBuilder {
             maxSendLagMs: Format.round(Double(maxSendLag) / 1e6, 2),
             maxLoopMs: Format.round(Double(maxLoopGap) / 1e6, 2),
             serverCPUPercent: resources.serverCPUPercent, serverRSSMB: resources.serverRSSMB,
+            serverThreadCPUPercent: resources.serverThreadCPUPercent,
             serverCPUMicrosPerMessage: microsPerMessage, benchCPUPercent: resources.benchCPUPercent,
             otherCPUPercent: resources.otherCPUPercent,
             passed: true, failure: nil)

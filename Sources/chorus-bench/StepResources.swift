@@ -11,11 +11,13 @@ struct StepResources {
         var server: ProcessSample?
         var bench: ProcessSample?
         var host: HostSample?
+        var serverThreads: [String: Double] = [:]
 
         static func take(serverPID: Int32?) -> Snapshot {
             Snapshot(
                 server: serverPID.flatMap(ProcessSampler.sample(pid:)),
-                bench: ProcessSampler.sample(pid: getpid()), host: ProcessSampler.sampleHost())
+                bench: ProcessSampler.sample(pid: getpid()), host: ProcessSampler.sampleHost(),
+                serverThreads: serverPID.map(ProcessSampler.threadCPUSeconds(pid:)) ?? [:])
         }
     }
 
@@ -25,11 +27,22 @@ struct StepResources {
     /// CPU used by everything else, percent of one core (with no --server-pid this includes the
     /// server).
     var otherCPUPercent: Double?
+    /// Server CPU per thread name, percent of one core (threads that used under 0.5 % left out).
+    var serverThreadCPUPercent: [String: Double]?
 
     init(from before: Snapshot, to after: Snapshot) {
         if let earlier = before.server, let later = after.server {
             serverCPUPercent = Format.round(later.cpuPercent(since: earlier), 1)
             serverRSSMB = Format.round(Double(later.rssKilobytes) / 1_024, 1)
+        }
+        if let earlier = before.server, let later = after.server {
+            let wall = MonotonicClock.seconds(from: earlier.takenAt, to: later.takenAt)
+            var threads: [String: Double] = [:]
+            for (name, seconds) in after.serverThreads where wall > 0 {
+                let percent = (seconds - (before.serverThreads[name] ?? 0)) / wall * 100
+                if percent >= 0.5 { threads[name] = Format.round(percent, 1) }
+            }
+            serverThreadCPUPercent = threads.isEmpty ? nil : threads
         }
         if let earlier = before.bench, let later = after.bench {
             benchCPUPercent = Format.round(later.cpuPercent(since: earlier), 1)

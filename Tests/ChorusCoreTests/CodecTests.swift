@@ -129,6 +129,30 @@ import Testing
         #expect(english["to"]?.integerValue == 6)
     }
 
+    @Test func batchFrameBytesAreExact() {
+        let author = Author(user: "a\"b", locale: "pt-BR", region: "BR")
+        let messages = [
+            RoomMessage(
+                seq: 41, payload: .chat(text: "olá\n"), author: author, clientID: "c1", language: "pt",
+                confidence: 0.974, receivedAtMillis: 1_732_200_000_123),
+            RoomMessage(
+                seq: 42, payload: .gift(name: "rose", amount: 250), author: author, clientID: nil, language: "pt",
+                confidence: nil, receivedAtMillis: 0),
+            RoomMessage(
+                seq: 43, payload: .like(count: 7), author: author, clientID: nil, language: "und", confidence: nil,
+                receivedAtMillis: 9),
+        ]
+        let text = String(decoding: BatchEncoder.encode(room: "r", range: 41...43, messages: messages), as: UTF8.self)
+        let expected =
+            #"{"type":"batch","room":"r","from":41,"to":43,"messages":["#
+            + #"{"seq":41,"type":"chat","user":"a\"b","locale":"pt-BR","region":"BR","ts":1732200000123,"cid":"c1","#
+            + #""text":"olá\n","lang":"pt","conf":0.97},"#
+            + #"{"seq":42,"type":"gift","user":"a\"b","locale":"pt-BR","region":"BR","ts":0,"gift":"rose","#
+            + #""amount":250,"lang":"pt"},"#
+            + #"{"seq":43,"type":"like","user":"a\"b","locale":"pt-BR","region":"BR","ts":9,"count":7,"lang":"und"}]}"#
+        #expect(text == expected)
+    }
+
     func errorCode(_ body: () throws(ProtocolError) -> ClientFrame) -> String? {
         do {
             _ = try body()
