@@ -4,7 +4,8 @@ public enum ClientFrame: Sendable, Equatable {
     case interaction(InteractionPayload, clientID: String?, acknowledge: Bool = false)
     case subscribe(rooms: [String])
     case unsubscribe(rooms: [String])
-    case filter(languages: [String])
+    /// `room` nil: every room of the connection; otherwise that room only (consoles).
+    case filter(languages: [String], room: String? = nil)
 }
 
 /// Why a client frame was refused. `code` is the stable wire code of the error frame.

@@ -29,6 +29,7 @@ public struct ClientFrameDecoder: Sendable {
     }
 
     private func decodeViewer(type: String, _ value: JSONValue) throws(ProtocolError) -> ClientFrame {
+        if type == "filter" { return .filter(languages: try languageList(value)) }
         let clientID = try optionalText(value, "cid", maxLength: 64)
         let acknowledge: Bool
         switch value["ack"] {
@@ -69,20 +70,32 @@ public struct ClientFrameDecoder: Sendable {
         case "subscribe": return .subscribe(rooms: try roomList(value))
         case "unsubscribe": return .unsubscribe(rooms: try roomList(value))
         case "filter":
-            guard case .array(let items) = value["langs"] ?? .array([]) else {
-                throw .invalidField(name: "langs", reason: "must be an array of language codes")
-            }
-            var languages: [String] = []
-            for item in items {
-                guard let code = item.stringValue, LanguageCode.isValid(code) else {
-                    throw .invalidField(name: "langs", reason: "must be an array of language codes")
+            var room: String?
+            if let field = value["room"], field != .null {
+                guard let name = field.stringValue, RoomName.isValid(name) else {
+                    throw .invalidField(name: "room", reason: "must be a room name")
                 }
-                languages.append(code.lowercased())
+                room = name
             }
-            return .filter(languages: languages)
+            return .filter(languages: try languageList(value), room: room)
         default:
             throw .unknownType(type)
         }
+    }
+
+    /// `langs`: language codes, lowercased; missing or `[]` means every language.
+    private func languageList(_ value: JSONValue) throws(ProtocolError) -> [String] {
+        guard case .array(let items) = value["langs"] ?? .array([]), items.count <= 64 else {
+            throw .invalidField(name: "langs", reason: "must be an array of language codes")
+        }
+        var languages: [String] = []
+        for item in items {
+            guard let code = item.stringValue, LanguageCode.isValid(code) else {
+                throw .invalidField(name: "langs", reason: "must be an array of language codes")
+            }
+            languages.append(code.lowercased())
+        }
+        return languages
     }
 
     private func roomList(_ value: JSONValue) throws(ProtocolError) -> [String] {

@@ -10,7 +10,9 @@ public enum ServerFrames {
         }
     }
 
-    public static func viewerWelcome(room: String, seq: UInt64, author: Author, batch: BatchSettings) -> [UInt8] {
+    public static func viewerWelcome(
+        room: String, seq: UInt64, author: Author, languages: [String], batch: BatchSettings
+    ) -> [UInt8] {
         frame("welcome") { json in
             json.field("role", "viewer")
             json.field("room", room)
@@ -18,6 +20,7 @@ public enum ServerFrames {
             json.field("user", author.user)
             json.field("locale", author.locale)
             json.field("region", author.region)
+            json.field("langs", strings: languages)
             batchSettings(batch, into: &json)
         }
     }

@@ -35,7 +35,7 @@ public struct Shard<Frame: OutboundFrame> {
         let role: Role
         /// Room → last sequence number this member already has (from its welcome).
         var rooms = MemberRooms()
-        var languages: Set<String>?
+        var filter = LanguageFilter()
         var queue: OutboundQueue<Frame>
         var awaitingWritable = false
         var closing = false
@@ -58,7 +58,10 @@ public struct Shard<Frame: OutboundFrame> {
 
     public func rooms(of id: ConnectionID) -> [String] { members[id]?.rooms.names ?? [] }
 
-    public func languages(of id: ConnectionID) -> Set<String>? { members[id]?.languages }
+    /// The chat language filter `id` has for `room` (nil: every language).
+    public func languages(of id: ConnectionID, room: String) -> Set<String>? {
+        members[id]?.filter.languages(for: room)
+    }
 
     public mutating func add(_ id: ConnectionID, role: Role) {
         let queue: OutboundQueue<Frame> =
@@ -80,6 +83,7 @@ public struct Shard<Frame: OutboundFrame> {
     @discardableResult
     public mutating func leave(_ id: ConnectionID, room: String) -> Bool {
         guard members[id]?.rooms.remove(room) == true else { return false }
+        members[id]!.filter.forget(room)
         roomMembers[room]?.remove(id)
         if roomMembers[room]?.isEmpty == true { roomMembers[room] = nil }
         return true
@@ -102,8 +106,10 @@ public struct Shard<Frame: OutboundFrame> {
         members[id]?.closing = true
     }
 
-    public mutating func setLanguages(_ id: ConnectionID, _ languages: Set<String>?) {
-        members[id]?.languages = languages
+    /// Sets the chat language filter of `id` for one room, or for every room when `room` is nil
+    /// (a room's own filter wins over the every-room one; nil languages removes it).
+    public mutating func setLanguages(_ id: ConnectionID, _ languages: Set<String>?, room: String? = nil) {
+        members[id]?.filter.set(languages, room: room)
     }
 
     /// Queues a control frame (welcome, error, …), which is never dropped.
@@ -124,7 +130,7 @@ public struct Shard<Frame: OutboundFrame> {
             guard let index = members.index(forKey: id), !members.values[index].closing,
                 let after = members.values[index].rooms[batch.room], batch.range.upperBound > after
             else { continue }
-            let languages = members.values[index].languages
+            let languages = members.values[index].filter.languages(for: batch.room)
             let frame: Frame
             if let languages {
                 if let cached = filteredFrames[languages] {

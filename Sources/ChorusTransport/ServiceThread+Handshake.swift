@@ -40,6 +40,10 @@ extension ServiceThread {
         guard UserName.isValid(user) else {
             return requestClose(id, code: CloseCode.badRequest, reason: "invalid user")
         }
+        let author = Author(user: user, locale: locale, region: region)
+        guard let languages = ViewerLanguages.parse(request.arguments["langs"], author: author) else {
+            return requestClose(id, code: CloseCode.badRequest, reason: "invalid langs")
+        }
         let now = MonotonicClock.nanoseconds()
         let outcome = relay.withHub { hub in
             hub.join(room: room, role: .viewer, shard: index, mayOpen: false, now: now)
@@ -47,14 +51,17 @@ extension ServiceThread {
         guard case .joined(let seq) = outcome else {
             return requestClose(id, code: CloseCode.unknownRoom, reason: "unknown room")
         }
-        let author = Author(user: user, locale: locale, region: region)
         connections[id]!.role = .viewer
         connections[id]!.author = author
         connections[id]!.room = room
         statistics.viewers += 1
         shard.add(id, role: .viewer)
         shard.join(id, room: room, after: seq)
-        send(ServerFrames.viewerWelcome(room: room, seq: seq, author: author, batch: batchSettings), to: id)
+        shard.setLanguages(id, languages.isEmpty ? nil : Set(languages))
+        send(
+            ServerFrames.viewerWelcome(
+                room: room, seq: seq, author: author, languages: languages, batch: batchSettings),
+            to: id)
     }
 
     private func establishConsole(_ id: ConnectionID, _ request: HandshakeRequest) {

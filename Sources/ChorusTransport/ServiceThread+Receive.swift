@@ -65,8 +65,11 @@ extension ServiceThread {
                 relay.withHub { hub in hub.leave(room: room, role: .console, shard: index, now: now) }
                 send(ServerFrames.unsubscribed(room: room), to: id)
             }
-        case .filter(let languages):
-            shard.setLanguages(id, languages.isEmpty ? nil : Set(languages))
+        case .filter(let languages, let room):
+            if let room, !shard.rooms(of: id).contains(room) {
+                return reject(id, .invalidField(name: "room", reason: "names a room this connection is not in"))
+            }
+            shard.setLanguages(id, languages.isEmpty ? nil : Set(languages), room: room)
         }
     }
 

@@ -69,6 +69,10 @@ import Testing
         #expect(
             try decode(#"{"type":"filter","langs":["ES","pt"]}"#, role: .console) == .filter(languages: ["es", "pt"]))
         #expect(try decode(#"{"type":"filter","langs":[]}"#, role: .console) == .filter(languages: []))
+        #expect(
+            try decode(#"{"type":"filter","room":"show-1","langs":["es"]}"#, role: .console)
+                == .filter(languages: ["es"], room: "show-1"))
+        #expect(try decode(#"{"type":"filter","langs":["es"]}"#, role: .viewer) == .filter(languages: ["es"]))
     }
 
     @Test func jsonParserHandlesEscapesAndRejectsHostileInput() throws {

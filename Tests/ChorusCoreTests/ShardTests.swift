@@ -52,6 +52,24 @@ import Testing
         #expect(encodings.sorted() == ["all", "es"])
     }
 
+    @Test func aRoomsOwnFilterWinsOverTheEveryRoomOne() {
+        var shard = Shard<TestFrame>(budgets: .init(viewerBytes: 10_000, consoleBytes: 10_000))
+        let id = ConnectionID(5)
+        shard.add(id, role: .console)
+        shard.join(id, room: "r", after: 0)
+        shard.join(id, room: "s", after: 0)
+        shard.setLanguages(id, ["pt"])
+        shard.setLanguages(id, ["es"], room: "r")
+        #expect(shard.languages(of: id, room: "r") == ["es"])
+        #expect(shard.languages(of: id, room: "s") == ["pt"])
+        shard.setLanguages(id, nil, room: "r")
+        #expect(shard.languages(of: id, room: "r") == ["pt"])
+        shard.setLanguages(id, ["en"], room: "s")
+        shard.leave(id, room: "s")
+        shard.join(id, room: "s", after: 0)
+        #expect(shard.languages(of: id, room: "s") == ["pt"], "a room's filter is forgotten when the member leaves")
+    }
+
     @Test func asksForOneWritableUntilTheQueueEmpties() {
         var shard = Shard<TestFrame>(budgets: .init(viewerBytes: 10_000, consoleBytes: 10_000))
         let id = ConnectionID(7)

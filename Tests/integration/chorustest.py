@@ -214,8 +214,10 @@ class Daemon:
     # -- clients
 
     def viewer(self, room: str, locale: str | None = None, region: str | None = None,
-               user: str | None = None, **kw: Any) -> "Member":
+               user: str | None = None, langs: str | None = None, **kw: Any) -> "Member":
         query = [f"room={room}"]
+        if langs is not None:
+            query.append(f"langs={langs}")
         if locale is not None:
             query.append(f"locale={locale}")
         if region is not None:

@@ -187,3 +187,20 @@ def test_token_command(chorusd) -> None:
     assert token == make_token(["a", "b"], expiry=int(match.group(2)))
     with daemon.console(["a", "b"], token=token) as console:
         assert sorted(r["room"] for r in console.welcome["rooms"]) == ["a", "b"]
+
+
+def test_console_filter_per_room(shared: Daemon) -> None:
+    token = make_token(["a", "b"])
+    with shared.console(["a", "b"], token=token) as console, \
+         shared.viewer("a") as va, shared.viewer("b") as vb:
+        console.send({"type": "filter", "room": "a", "langs": ["es"]})
+        console.send({"type": "filter", "room": "lobby", "langs": ["es"]})  # not one of its rooms
+        assert "'room'" in console.recv_type("error")["message"]  # also proves the first filter was applied
+        seq_a, seq_b = va.welcome["seq"], vb.welcome["seq"]
+        for v in (va, vb):
+            v.send({"type": "chat", "text": SENTENCES["en"], "cid": "en"})
+            v.send({"type": "chat", "text": SENTENCES["es"], "cid": "es"})
+        console.read_through("a", seq_a + 2)
+        console.read_through("b", seq_b + 2)
+        assert [m["cid"] for m in console.messages("a")] == ["es"]
+        assert [m["cid"] for m in console.messages("b")] == ["en", "es"]
