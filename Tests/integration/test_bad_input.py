@@ -49,7 +49,7 @@ def test_invalid_json(shared: Daemon, observer: Member, payload: str) -> None:
 
 
 @pytest.mark.parametrize("frame", [{"type": "dance"}, {"text": "no type"}, {"type": 3}, {"type": "welcome"},
-                                   {"type": "batch"}, {"type": "filter", "langs": []}])
+                                   {"type": "batch"}, {"type": "subscribe", "rooms": [ROOM]}])
 def test_unknown_type(shared: Daemon, observer: Member, frame: dict) -> None:
     with shared.viewer(ROOM) as v:
         v.send(frame)
