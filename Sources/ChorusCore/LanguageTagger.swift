@@ -4,10 +4,19 @@ public struct LanguageHints: Sendable, Hashable {
     public var locale: String
     /// The viewer's ISO 3166-1 alpha-2 region (`BR`), or `ZZ` when unknown.
     public var region: String
+    /// Languages the viewer's own recent messages were reliably tagged with, most recent first.
+    /// A prior about this author, so taggers weigh it below the text itself.
+    public var recentLanguages: [String] = []
 
     public init(locale: String, region: String) {
         self.locale = locale
         self.region = region
+    }
+
+    public init(locale: String, region: String, recentLanguages: [String]) {
+        self.locale = locale
+        self.region = region
+        self.recentLanguages = recentLanguages
     }
 
     public static let none = LanguageHints(locale: "und", region: "ZZ")

@@ -2,6 +2,8 @@ import ArgumentParser
 import ChorusLanguage
 import Foundation
 
+extension LangidEngine: ExpressibleByArgument {}
+
 /// `chorus-bench langid`: the language tagger's accuracy (per language, per category, with no,
 /// correct and wrong locale hints), calibration, `und` detection and speed, in process.
 struct LangidCommand: ParsableCommand {
@@ -21,13 +23,27 @@ struct LangidCommand: ParsableCommand {
     @Flag(help: "Print accuracy per language as well.")
     var perLanguage = false
 
-    func run() throws {
-        let data = try LangidDevset(path: devset)
-        let evaluation = LangidEvaluation(tagger: CLD2Tagger(), devset: data, wrongHintSample: wrongHintSample)
-        let accuracy = evaluation.accuracy()
-        var result: [String: Any] = ["scenario": "langid", "languages": data.languages.count]
+    @Option(help: "Tagger: model (Chorus's language model) or cld2.")
+    var engine = LangidEngine.model
 
-        print("language tagger on \(devset): \(data.languages.count) languages, macro accuracy %")
+    @Option(help: "Comma-separated languages the model may answer, and the devset languages evaluated (default: all).")
+    var candidates: String?
+
+    @Option(help: "A model file to use instead of the embedded model (scripts/langid/build-model.py --output).")
+    var model: String?
+
+    func run() throws {
+        let all = try LangidDevset(path: devset)
+        let chosen = candidates.map { $0.split(separator: ",").map(String.init) } ?? all.languages
+        let data = all.restricted(to: chosen)
+        let tagger = try engine.tagger(candidates: chosen, modelPath: model)
+        let evaluation = LangidEvaluation(tagger: tagger, devset: data, wrongHintSample: wrongHintSample)
+        let accuracy = evaluation.accuracy()
+        var result: [String: Any] = [
+            "scenario": "langid", "languages": data.languages.count, "engine": engine.rawValue,
+        ]
+
+        print("\(engine.rawValue) tagger on \(devset): \(data.languages.count) languages, macro accuracy %")
         print("hints".padding(toLength: 10, withPad: " ", startingAt: 0) + "  sentences  word-pairs  single-words")
         var macro: [String: [String: Double]] = [:]
         for mode in LangidEvaluation.HintMode.allCases {

@@ -33,6 +33,16 @@ struct LangidDevset {
         self.languages = languages
     }
 
+    private init(items: [String: [String: [String]]], languages: [String]) {
+        self.items = items
+        self.languages = languages
+    }
+
+    /// The same set with only `languages` (in the set's order).
+    func restricted(to languages: [String]) -> LangidDevset {
+        LangidDevset(items: items, languages: self.languages.filter(languages.contains))
+    }
+
     func items(_ category: String, _ language: String) -> [String] {
         items[category]?[language] ?? []
     }

@@ -106,23 +106,6 @@ import Testing
             LanguageHints(locale: "es-MX", region: "MX"), LanguageHints(locale: "ja", region: "JP"),
         ]
         let texts = Self.sentences.map(\.text) + ["casa", "ok", "😀", "bom dia", "Привет"]
-        let jobs = hints.flatMap { hint in texts.map { (text: $0, hints: hint) } }
-        let tagger = self.tagger
-        let serial = jobs.map { tagger.tag($0.text, hints: $0.hints) }
-
-        let concurrent = await withTaskGroup(of: (Int, LanguageTag).self) { group in
-            for _ in 0..<8 {
-                for (index, job) in jobs.enumerated() {
-                    group.addTask { (index, tagger.tag(job.text, hints: job.hints)) }
-                }
-            }
-            var results: [Int: [LanguageTag]] = [:]
-            for await (index, tag) in group { results[index, default: []].append(tag) }
-            return results
-        }
-        for (index, expected) in serial.enumerated() {
-            #expect(concurrent[index]?.count == 8)
-            #expect(concurrent[index]?.allSatisfy { $0 == expected } == true, "\(jobs[index])")
-        }
+        await ConcurrentTagging.expectSameAnswers(tagger, texts: texts, hints: hints)
     }
 }

@@ -44,6 +44,14 @@ void chorus_malloc_tune(void);
 /** Names the calling thread (at most 15 bytes are kept): prctl is variadic. */
 void chorus_set_thread_name(const char *name);
 
+/* ---- Language model ---------------------------------------------------------------------- */
+
+/**
+ * The language model built by scripts/langid/build-model.py and linked in as read-only data
+ * (64-byte aligned). Sets `*size` to its length in bytes.
+ */
+const unsigned char *chorus_langid_model(size_t *size);
+
 /* ---- OpenSSL ---------------------------------------------------------------------------- */
 
 /** HMAC-SHA256 into `out` (32 bytes). Returns 0 on success, -1 on failure. */
