@@ -37,6 +37,7 @@ callgrind_annotate --inclusive=yes "$out" 2>/dev/null | awk -v n="$messages" '
   /ServiceThreadC7receive/ { show("receive (decode + tag + hub ingest)") }
   /ClientFrameDecoderV6decode/ { show("  ClientFrameDecoder.decode") }
   /CLD2TaggerV3tag/ { show("  CLD2Tagger.tag") }
+  /ModelTaggerV3tag_5hints/ { show("  ModelTagger.tag") }
   /detect_strict/ { show("    CLD2 ExtDetectLanguageSummary (strict)") }
   /HubV6ingest/ { show("  Hub.ingest") }
   /HubV5flush/ { show("Hub.flush (batch encoding)") }

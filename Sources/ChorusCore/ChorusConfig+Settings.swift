@@ -7,6 +7,7 @@ extension ChorusConfig {
         "limits.maxMessageBytes", "limits.maxChatChars", "limits.viewerQueueBytes", "limits.consoleQueueBytes",
         "limits.maxErrorsPerConnection", "limits.maxConnections",
         "rooms.static", "rooms.autoCreate", "rooms.idleSeconds",
+        "language.engine", "language.candidates",
         "console.secret",
     ]
 
@@ -40,6 +41,15 @@ extension ChorusConfig {
             guard let text = value.stringValue else { throw ConfigError(key: key, reason: "must be a string") }
             return text
         }
+        func strings() throws(ConfigError) -> [String] {
+            guard case .array(let items) = value else { throw ConfigError(key: key, reason: "must be an array") }
+            var texts: [String] = []
+            for item in items {
+                guard let text = item.stringValue else { throw ConfigError(key: key, reason: "must hold strings") }
+                texts.append(text)
+            }
+            return texts
+        }
         switch key {
         case "listen.host": listen.host = try string()
         case "listen.port": listen.port = try int()
@@ -61,16 +71,15 @@ extension ChorusConfig {
         case "limits.consoleQueueBytes": limits.consoleQueueBytes = try int()
         case "limits.maxErrorsPerConnection": limits.maxErrorsPerConnection = try int()
         case "limits.maxConnections": limits.maxConnections = try int()
-        case "rooms.static":
-            guard case .array(let items) = value else { throw ConfigError(key: key, reason: "must be an array") }
-            var names: [String] = []
-            for item in items {
-                guard let name = item.stringValue else { throw ConfigError(key: key, reason: "must hold strings") }
-                names.append(name)
-            }
-            rooms.staticRooms = names
+        case "rooms.static": rooms.staticRooms = try strings()
         case "rooms.autoCreate": rooms.autoCreate = try bool()
         case "rooms.idleSeconds": rooms.idleSeconds = try int()
+        case "language.engine":
+            guard let engine = Language.Engine(rawValue: try string()) else {
+                throw ConfigError(key: key, reason: "must be model or cld2")
+            }
+            language.engine = engine
+        case "language.candidates": language.candidates = try strings()
         case "console.secret": console.secret = value == .null ? nil : try string()
         default: throw ConfigError(key: key, reason: "is not a known setting")
         }
@@ -80,7 +89,7 @@ extension ChorusConfig {
     /// comma-separated lists are recognised by the key's type.
     public mutating func set(_ key: String, text: String) throws(ConfigError) {
         switch key {
-        case "rooms.static":
+        case "rooms.static", "language.candidates":
             let names = text.split(separator: ",").map { JSONValue.string(String($0)) }
             try set(key, .array(names))
         case "rooms.autoCreate", "transport.directWrites":

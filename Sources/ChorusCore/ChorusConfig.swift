@@ -62,6 +62,23 @@ public struct ChorusConfig: Sendable, Equatable {
         public var idleSeconds = 600
     }
 
+    public struct Language: Sendable, Equatable {
+        public enum Engine: String, Sendable {
+            /// Chorus's own word and n-gram model (docs/language-tagging.md).
+            case model
+            /// CLD2 with Chorus's hint handling: the previous engine, kept for comparison.
+            case cld2
+        }
+
+        public var engine = Engine.model
+        /// Languages a chat message may be tagged with (ISO 639-1); anything else is tagged as
+        /// the closest of these. The default is the product's twenty locales.
+        public var candidates = [
+            "en", "es", "pt", "fr", "de", "it", "nl", "pl", "ru", "uk",
+            "tr", "ar", "he", "ja", "ko", "th", "vi", "id", "zh", "hi",
+        ]
+    }
+
     public struct Console: Sendable, Equatable {
         /// HMAC secret for console tokens; nil means `<stateDir>/console.secret`, created once.
         public var secret: String?
@@ -76,6 +93,7 @@ public struct ChorusConfig: Sendable, Equatable {
     public var batch = Batch()
     public var limits = Limits()
     public var rooms = Rooms()
+    public var language = Language()
     public var console = Console()
 
     public init() {}
@@ -105,6 +123,15 @@ public struct ChorusConfig: Sendable, Equatable {
             try require(RoomName.isValid(room), "rooms.static", "'\(room)' is not a valid room name")
         }
         try require(rooms.idleSeconds >= 1, "rooms.idleSeconds", "must be at least 1")
+        try require(!language.candidates.isEmpty, "language.candidates", "must name at least one language")
+        for code in language.candidates {
+            try require(
+                code.utf8.count == 2 && LanguageCode.isValid(code) && code == code.lowercased(),
+                "language.candidates", "'\(code)' is not a lowercase ISO 639-1 code")
+        }
+        try require(
+            Set(language.candidates).count == language.candidates.count, "language.candidates",
+            "names a language twice")
         if let secret = console.secret {
             try require(secret.utf8.count >= 16, "console.secret", "must be at least 16 bytes")
         }

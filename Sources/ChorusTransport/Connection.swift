@@ -7,6 +7,8 @@ struct Connection {
     /// Viewers only.
     var author: Author?
     var room: String?
+    /// Viewers only: languages their recent chat was reliably tagged with, a prior for the next.
+    var recentLanguages = RecentLanguages()
     /// A text message being reassembled from fragments.
     var receiveBuffer: [UInt8] = []
     /// Set when the message being received passed the size limit; the rest is discarded.

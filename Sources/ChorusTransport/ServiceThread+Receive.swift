@@ -81,7 +81,11 @@ extension ServiceThread {
         }
         var tag: LanguageTag?
         if case .chat(let text) = payload {
-            tag = relay.tagger.tag(text, hints: LanguageHints(locale: author.locale, region: author.region))
+            let recent = connection.recentLanguages
+            let hints = LanguageHints(locale: author.locale, region: author.region, recentLanguages: recent.languages)
+            let detected = relay.tagger.tag(text, hints: hints)
+            tag = detected
+            if let updated = recent.noting(detected) { connections[id]!.recentLanguages = updated }
         }
         let wallMillis = WallClock.milliseconds()
         let now = MonotonicClock.nanoseconds()

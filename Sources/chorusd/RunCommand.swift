@@ -32,8 +32,15 @@ struct RunCommand: ParsableCommand {
             logger.critical("cannot prepare the state directory", metadata: ["error": "\(error)"])
             throw ExitCode(73)  // EX_CANTCREAT
         }
+        let tagger: any LanguageTagger
+        do {
+            tagger = try Self.makeTagger(config.language)
+        } catch {
+            logger.critical("cannot load the language tagger", metadata: ["error": "\(error)"])
+            throw ExitCode(78)  // EX_CONFIG: e.g. a candidate language the model does not know
+        }
         let relay = RelayServer(
-            config: config, tagger: CLD2Tagger(), consoleSecret: secret,
+            config: config, tagger: tagger, consoleSecret: secret,
             responder: HTTPRouter(metrics: MetricsExporter()), logger: logger)
         do {
             try relay.start()
@@ -57,6 +64,13 @@ struct RunCommand: ParsableCommand {
             default:
                 if watchdog != nil { notifier.notify("WATCHDOG=1") }
             }
+        }
+    }
+
+    static func makeTagger(_ language: ChorusConfig.Language) throws -> any LanguageTagger {
+        switch language.engine {
+        case .model: try ModelTagger(candidates: language.candidates)
+        case .cld2: CLD2Tagger()
         }
     }
 

@@ -40,4 +40,32 @@ import Testing
         config.console.secret = "short"
         #expect(throws: ConfigError.self) { try config.validate() }
     }
+
+    @Test func languageEngineAndCandidates() throws {
+        var config = ChorusConfig()
+        #expect(config.language.engine == .model)
+        #expect(config.language.candidates.count == 20)
+        try config.set("language.candidates", text: "en,es,pt")
+        try config.set("language.engine", text: "cld2")
+        try config.validate()
+        #expect(config.language.candidates == ["en", "es", "pt"])
+        #expect(config.language.engine == .cld2)
+        #expect(throws: ConfigError.self) { try config.set("language.engine", text: "lingua") }
+        for bad in ["", "en,EN", "en,en", "eng", "en,e1"] {
+            var candidate = ChorusConfig()
+            try candidate.set("language.candidates", text: bad)
+            #expect(throws: ConfigError.self, "\(bad)") { try candidate.validate() }
+        }
+    }
+
+    @Test func viewerLanguageParameter() {
+        let author = Author(user: "u", locale: "pt-BR", region: "BR")
+        #expect(ViewerLanguages.parse(nil, author: author) == [])
+        #expect(ViewerLanguages.parse("all", author: author) == [])
+        #expect(ViewerLanguages.parse("mine", author: author) == ["pt", "und"])
+        #expect(ViewerLanguages.parse("mine", author: Author(user: "u", locale: "und", region: "ZZ")) == [])
+        #expect(ViewerLanguages.parse("ES,pt,es", author: author) == ["es", "pt"])
+        #expect(ViewerLanguages.parse("es,,pt", author: author) == nil)
+        #expect(ViewerLanguages.parse("spanish", author: author) == nil)
+    }
 }
