@@ -10,7 +10,7 @@ struct HintPrior {
     /// Bonus per lane, in cost units.
     private(set) var bonuses = SIMD32<Int32>()
 
-    init(_ hints: LanguageHints, model: LanguageModel, regionLanes: [LanguageCode: UInt32]) {
+    init(_ hints: LanguageHints, model: LanguageModel, regionLanes: [PackedSubtag: UInt32]) {
         let parameters = model.parameters
         let (language, localeRegion) = Self.subtags(of: hints.locale)
         if let language, let lane = model.lane(of: language.canonical) {
@@ -25,7 +25,7 @@ struct HintPrior {
             }
         }
         for recent in hints.recentLanguages {
-            if let code = LanguageCode(recent), let lane = model.lane(of: code.canonical) {
+            if let code = PackedSubtag(recent), let lane = model.lane(of: code.canonical) {
                 grant(parameters.recentBonus, to: lane)
             }
         }
@@ -37,18 +37,18 @@ struct HintPrior {
 
     /// The language subtag and the first two-letter region subtag of a BCP 47 locale
     /// (`zh-Hans-CN` → `zh`, `cn`); nil for `und` and other codes naming no language.
-    private static func subtags(of locale: String) -> (LanguageCode?, LanguageCode?) {
-        let found = locale.utf8.withContiguousStorageIfAvailable { utf8 -> (LanguageCode?, LanguageCode?) in
-            var language: LanguageCode?
-            var region: LanguageCode?
+    private static func subtags(of locale: String) -> (PackedSubtag?, PackedSubtag?) {
+        let found = locale.utf8.withContiguousStorageIfAvailable { utf8 -> (PackedSubtag?, PackedSubtag?) in
+            var language: PackedSubtag?
+            var region: PackedSubtag?
             var start = 0
             var position = 0
             for index in 0...utf8.count where index == utf8.count || utf8[index] == 0x2D || utf8[index] == 0x5F {
                 let subtag = utf8[start..<index]
                 if position == 0, (2...3).contains(subtag.count) {
-                    language = LanguageCode(utf8: subtag)
+                    language = PackedSubtag(utf8: subtag)
                 } else if position > 0, region == nil, subtag.count == 2 {
-                    region = LanguageCode(utf8: subtag)
+                    region = PackedSubtag(utf8: subtag)
                 }
                 position += 1
                 start = index + 1
@@ -61,15 +61,15 @@ struct HintPrior {
     }
 
     /// An ISO 3166 alpha-2 region, nil for `ZZ` (unknown) or anything else.
-    private static func region(_ code: String) -> LanguageCode? {
-        guard code.utf8.count == 2, let region = LanguageCode(code), region != unknownRegion else { return nil }
+    private static func region(_ code: String) -> PackedSubtag? {
+        guard code.utf8.count == 2, let region = PackedSubtag(code), region != unknownRegion else { return nil }
         return region
     }
 
-    private static func namesNoLanguage(_ code: LanguageCode) -> Bool {
+    private static func namesNoLanguage(_ code: PackedSubtag) -> Bool {
         noLanguage.contains(code)
     }
 
-    private static let unknownRegion = LanguageCode("zz") ?? .none
-    private static let noLanguage = ["und", "mul", "zxx", "mis"].compactMap { LanguageCode($0) }
+    private static let unknownRegion = PackedSubtag("zz") ?? .none
+    private static let noLanguage = ["und", "mul", "zxx", "mis"].compactMap { PackedSubtag($0) }
 }

@@ -39,8 +39,8 @@ public final class LanguageModel: @unchecked Sendable {
     let characters: CharacterTable
     let words: CostTable
     let ngrams: CostTable
-    /// Language codes packed as `LanguageCode` values, for matching hints without allocating.
-    let packedCodes: [LanguageCode]
+    /// Language codes packed as `PackedSubtag` values, for matching hints without allocating.
+    let packedCodes: [PackedSubtag]
 
     /// Opens a model in `bytes`, which must stay valid and unchanged for the model's lifetime.
     public init(bytes: UnsafeRawBufferPointer) throws(LanguageModelError) {
@@ -61,7 +61,7 @@ public final class LanguageModel: @unchecked Sendable {
             if record.loadUnaligned(fromByteOffset: 14, as: UInt16.self) & 1 != 0 { modelled |= 1 << index }
         }
         self.languages = languages
-        self.packedCodes = languages.map { LanguageCode($0) ?? LanguageCode.none }
+        self.packedCodes = languages.map { PackedSubtag($0) ?? PackedSubtag.none }
         self.modelledLanguages = modelled
         self.runLanguages = ModelScript.allCases.map { run in
             var lanes: UInt32 = 0
@@ -86,7 +86,7 @@ public final class LanguageModel: @unchecked Sendable {
     }
 
     /// The lane of `code`, if the model has that language.
-    func lane(of code: LanguageCode) -> Int? {
+    func lane(of code: PackedSubtag) -> Int? {
         packedCodes.firstIndex(of: code)
     }
 }

@@ -21,7 +21,7 @@ public struct ModelTagger: LanguageTagger {
     private let model: LanguageModel
     /// Lane bits of the languages the tagger may answer.
     private let candidates: UInt32
-    private let regionLanes: [LanguageCode: UInt32]
+    private let regionLanes: [PackedSubtag: UInt32]
 
     /// A tagger over the embedded model answering only `candidates` (ISO 639-1 codes or BCP 47
     /// tags such as `pt-BR`, whose language is used), or every model language when nil.
@@ -34,7 +34,7 @@ public struct ModelTagger: LanguageTagger {
         var lanes: UInt32 = 0
         for candidate in candidates ?? model.languages {
             let language = candidate.split(whereSeparator: { $0 == "-" || $0 == "_" }).first.map(String.init) ?? ""
-            guard let code = LanguageCode(language), let lane = model.lane(of: code.canonical) else {
+            guard let code = PackedSubtag(language), let lane = model.lane(of: code.canonical) else {
                 throw .unsupportedLanguage(candidate)
             }
             lanes |= 1 << lane

@@ -21,13 +21,13 @@ enum RegionLanguages {
     ]
 
     /// Region → lane bits of the candidates among its languages, for one model.
-    static func lanes(model: LanguageModel, candidates: UInt32) -> [LanguageCode: UInt32] {
-        var result: [LanguageCode: UInt32] = [:]
+    static func lanes(model: LanguageModel, candidates: UInt32) -> [PackedSubtag: UInt32] {
+        var result: [PackedSubtag: UInt32] = [:]
         for (region, languages) in table {
-            guard let code = LanguageCode(region) else { continue }
+            guard let code = PackedSubtag(region) else { continue }
             var lanes: UInt32 = 0
             for language in languages {
-                if let packed = LanguageCode(language), let lane = model.lane(of: packed) { lanes |= 1 << lane }
+                if let packed = PackedSubtag(language), let lane = model.lane(of: packed) { lanes |= 1 << lane }
             }
             if lanes & candidates != 0 { result[code] = lanes & candidates }
         }

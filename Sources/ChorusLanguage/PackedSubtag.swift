@@ -1,10 +1,11 @@
 /// A language or region subtag, lowercased and packed into one word, so that hints can be
-/// matched against the model's languages on every message without allocating.
-struct LanguageCode: Hashable {
+/// matched against the model's languages on every message without allocating. (ChorusCore's
+/// `LanguageCode` only checks a code's shape.)
+struct PackedSubtag: Hashable {
     private let packed: UInt64
 
     /// Matches no language.
-    static let none = LanguageCode(packed: 0)
+    static let none = PackedSubtag(packed: 0)
 
     private init(packed: UInt64) {
         self.packed = packed
@@ -29,7 +30,7 @@ struct LanguageCode: Hashable {
     }
 
     /// The current code for a withdrawn ISO 639-1 code some platforms still send (`iw` → `he`).
-    var canonical: LanguageCode {
+    var canonical: PackedSubtag {
         switch self {
         case Self.withdrawnHebrew: Self.hebrew
         case Self.withdrawnIndonesian: Self.indonesian
@@ -37,8 +38,8 @@ struct LanguageCode: Hashable {
         }
     }
 
-    private static let withdrawnHebrew = LanguageCode("iw") ?? .none
-    private static let hebrew = LanguageCode("he") ?? .none
-    private static let withdrawnIndonesian = LanguageCode("in") ?? .none
-    private static let indonesian = LanguageCode("id") ?? .none
+    private static let withdrawnHebrew = PackedSubtag("iw") ?? .none
+    private static let hebrew = PackedSubtag("he") ?? .none
+    private static let withdrawnIndonesian = PackedSubtag("in") ?? .none
+    private static let indonesian = PackedSubtag("id") ?? .none
 }
