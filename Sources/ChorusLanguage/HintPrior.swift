@@ -12,13 +12,11 @@ struct HintPrior {
 
     init(_ hints: LanguageHints, model: LanguageModel, regionLanes: [PackedSubtag: UInt32]) {
         let parameters = model.parameters
-        let (language, localeRegion) = Self.subtags(of: hints.locale)
-        if let language, let lane = model.lane(of: language.canonical) {
+        let subtags = LocaleSubtags(hints)
+        if let language = subtags.language, let lane = model.lane(of: language) {
             bonuses[lane] = parameters.localeBonus
         }
-        // The explicit region wins; a locale like `pt-BR` still says where the viewer is.
-        let region = Self.region(hints.region) ?? localeRegion
-        if let region, var lanes = regionLanes[region] {
+        if let region = subtags.region, var lanes = regionLanes[region] {
             while lanes != 0 {
                 grant(parameters.regionBonus, to: lanes.trailingZeroBitCount)
                 lanes &= lanes &- 1
@@ -34,42 +32,4 @@ struct HintPrior {
     private mutating func grant(_ bonus: Int32, to lane: Int) {
         bonuses[lane] = max(bonuses[lane], bonus)
     }
-
-    /// The language subtag and the first two-letter region subtag of a BCP 47 locale
-    /// (`zh-Hans-CN` → `zh`, `cn`); nil for `und` and other codes naming no language.
-    private static func subtags(of locale: String) -> (PackedSubtag?, PackedSubtag?) {
-        let found = locale.utf8.withContiguousStorageIfAvailable { utf8 -> (PackedSubtag?, PackedSubtag?) in
-            var language: PackedSubtag?
-            var region: PackedSubtag?
-            var start = 0
-            var position = 0
-            for index in 0...utf8.count where index == utf8.count || utf8[index] == 0x2D || utf8[index] == 0x5F {
-                let subtag = utf8[start..<index]
-                if position == 0, (2...3).contains(subtag.count) {
-                    language = PackedSubtag(utf8: subtag)
-                } else if position > 0, region == nil, subtag.count == 2 {
-                    region = PackedSubtag(utf8: subtag)
-                }
-                position += 1
-                start = index + 1
-            }
-            return (language, region)
-        }
-        guard let found else { return (nil, nil) }
-        guard let language = found.0, !namesNoLanguage(language) else { return (nil, found.1) }
-        return found
-    }
-
-    /// An ISO 3166 alpha-2 region, nil for `ZZ` (unknown) or anything else.
-    private static func region(_ code: String) -> PackedSubtag? {
-        guard code.utf8.count == 2, let region = PackedSubtag(code), region != unknownRegion else { return nil }
-        return region
-    }
-
-    private static func namesNoLanguage(_ code: PackedSubtag) -> Bool {
-        noLanguage.contains(code)
-    }
-
-    private static let unknownRegion = PackedSubtag("zz") ?? .none
-    private static let noLanguage = ["und", "mul", "zxx", "mis"].compactMap { PackedSubtag($0) }
 }

@@ -31,15 +31,18 @@ struct PackedSubtag: Hashable {
 
     /// The current code for a withdrawn ISO 639-1 code some platforms still send (`iw` → `he`).
     var canonical: PackedSubtag {
-        switch self {
-        case Self.withdrawnHebrew: Self.hebrew
-        case Self.withdrawnIndonesian: Self.indonesian
-        default: self
+        for (withdrawn, current) in Self.renamed where self == withdrawn { return current }
+        return self
+    }
+
+    /// The subtag as text (`pt`).
+    var string: String {
+        withUnsafeBytes(of: packed.littleEndian) { bytes in
+            String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
         }
     }
 
-    private static let withdrawnHebrew = PackedSubtag("iw") ?? .none
-    private static let hebrew = PackedSubtag("he") ?? .none
-    private static let withdrawnIndonesian = PackedSubtag("in") ?? .none
-    private static let indonesian = PackedSubtag("id") ?? .none
+    private static let renamed = [("iw", "he"), ("in", "id"), ("ji", "yi"), ("jw", "jv")].map {
+        (PackedSubtag($0.0) ?? .none, PackedSubtag($0.1) ?? .none)
+    }
 }

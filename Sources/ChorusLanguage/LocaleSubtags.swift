@@ -1,0 +1,43 @@
+import ChorusCore
+
+/// The language and region a viewer's hints name, packed: the one place that reads a BCP 47
+/// locale for the taggers (both engines), once per chat message and without allocating.
+struct LocaleSubtags {
+    /// The locale's language (`zh-Hans-CN` → `zh`), withdrawn codes replaced (`iw` → `he`);
+    /// nil for `und` and other codes naming no language.
+    var language: PackedSubtag?
+    /// The explicit region, or else the locale's (`pt-BR` still says where the viewer is);
+    /// nil when neither names one (`ZZ` is unknown).
+    var region: PackedSubtag?
+
+    init(_ hints: LanguageHints) {
+        var localeRegion: PackedSubtag?
+        var locale = hints.locale
+        locale.withUTF8 { utf8 in
+            var start = 0
+            var position = 0
+            for index in 0...utf8.count where index == utf8.count || utf8[index] == 0x2D || utf8[index] == 0x5F {
+                let subtag = utf8[start..<index]
+                if position == 0, (2...3).contains(subtag.count) {
+                    language = PackedSubtag(utf8: subtag)
+                } else if position > 0, localeRegion == nil, subtag.count == 2 {
+                    localeRegion = PackedSubtag(utf8: subtag)
+                }
+                position += 1
+                start = index + 1
+            }
+        }
+        if let code = language, Self.noLanguage.contains(code) { language = nil }
+        language = language?.canonical
+        region = Self.knownRegion(hints.region) ?? localeRegion.flatMap { $0 == Self.unknownRegion ? nil : $0 }
+    }
+
+    private static func knownRegion(_ code: String) -> PackedSubtag? {
+        guard code.utf8.count == 2, let region = PackedSubtag(code), region != unknownRegion else { return nil }
+        return region
+    }
+
+    private static let unknownRegion = PackedSubtag("zz") ?? .none
+    /// Special ISO 639 codes that name no particular language.
+    private static let noLanguage = ["und", "mul", "zxx", "mis", "qaa"].compactMap { PackedSubtag($0) }
+}
