@@ -10,13 +10,14 @@ struct HintPrior {
     /// Bonus per lane, in cost units.
     private(set) var bonuses = SIMD32<Int32>()
 
-    init(_ hints: LanguageHints, model: LanguageModel, regionLanes: [PackedSubtag: UInt32]) {
+    init(_ hints: LanguageHints, model: LanguageModel, regionLanes: [UInt32]) {
         let parameters = model.parameters
         let subtags = LocaleSubtags(hints)
         if let language = subtags.language, let lane = model.lane(of: language) {
             bonuses[lane] = parameters.localeBonus
         }
-        if let region = subtags.region, var lanes = regionLanes[region] {
+        if let index = subtags.region?.regionIndex {
+            var lanes = regionLanes[index]
             while lanes != 0 {
                 grant(parameters.regionBonus, to: lanes.trailingZeroBitCount)
                 lanes &= lanes &- 1

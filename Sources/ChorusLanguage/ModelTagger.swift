@@ -21,7 +21,9 @@ public struct ModelTagger: LanguageTagger {
     private let model: LanguageModel
     /// Lane bits of the languages the tagger may answer.
     private let candidates: UInt32
-    private let regionLanes: [PackedSubtag: UInt32]
+    private let regionLanes: [UInt32]
+    /// Whether long texts stop being scored once decided (`TextScorer`); off only in tests.
+    private let settles: Bool
 
     /// A tagger over the embedded model answering only `candidates` (ISO 639-1 codes or BCP 47
     /// tags such as `pt-BR`, whose language is used), or every model language when nil.
@@ -30,7 +32,12 @@ public struct ModelTagger: LanguageTagger {
     }
 
     public init(model: LanguageModel, candidates: [String]? = nil) throws(LanguageModelError) {
+        try self.init(model: model, candidates: candidates, settles: true)
+    }
+
+    init(model: LanguageModel, candidates: [String]?, settles: Bool) throws(LanguageModelError) {
         self.model = model
+        self.settles = settles
         var lanes: UInt32 = 0
         for candidate in candidates ?? model.languages {
             let language = candidate.split(whereSeparator: { $0 == "-" || $0 == "_" }).first.map(String.init) ?? ""
@@ -47,11 +54,15 @@ public struct ModelTagger: LanguageTagger {
     public func tag(_ text: String, hints: LanguageHints) -> LanguageTag {
         withUnsafeTemporaryAllocation(byteCount: TokenScorer.Scratch.byteCount, alignment: 16) { memory in
             // A stack allocation of nonzero size always has an address.
-            let scratch = TokenScorer.Scratch(memory.baseAddress!)
-            var scorer = TextScorer(model: model, candidates: candidates, scratch: scratch)
-            let scanned: Void? = text.utf8.withContiguousStorageIfAvailable { scorer.scan($0) }
-            if scanned == nil {
-                Array(text.utf8).withUnsafeBufferPointer { scorer.scan($0) }
+            var scorer = TextScorer(
+                model: model, candidates: candidates, scratch: TokenScorer.Scratch(memory.baseAddress!),
+                settles: settles)
+            scan(text, with: &scorer)
+            if scorer.interrupted {
+                scorer = TextScorer(
+                    model: model, candidates: candidates, scratch: TokenScorer.Scratch(memory.baseAddress!),
+                    settles: false)
+                scan(text, with: &scorer)
             }
             guard scorer.present != 0 else {
                 // No tokens: emoji, numbers, punctuation, links. Tokens only in scripts no
@@ -68,6 +79,13 @@ public struct ModelTagger: LanguageTagger {
                 costs &-= HintPrior(hints, model: model, regionLanes: regionLanes).bonuses
             }
             return decide(costs, among: scorer.present, tokens: scorer.tokens)
+        }
+    }
+
+    private func scan(_ text: String, with scorer: inout TextScorer) {
+        let scanned: Void? = text.utf8.withContiguousStorageIfAvailable { scorer.scan($0) }
+        if scanned == nil {
+            Array(text.utf8).withUnsafeBufferPointer { scorer.scan($0) }
         }
     }
 

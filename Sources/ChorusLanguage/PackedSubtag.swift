@@ -35,6 +35,16 @@ struct PackedSubtag: Hashable {
         return self
     }
 
+    /// Two-letter subtags (regions) number 0..<`regionCount`; others have no index.
+    static let regionCount = 26 * 26
+
+    var regionIndex: Int? {
+        guard packed >> 16 == 0, packed > 0xFF else { return nil }
+        let first = Int(packed & 0xFF) - Int(UInt8(ascii: "a"))
+        let second = Int(packed >> 8) - Int(UInt8(ascii: "a"))
+        return first * 26 + second
+    }
+
     /// The subtag as text (`pt`).
     var string: String {
         withUnsafeBytes(of: packed.littleEndian) { bytes in

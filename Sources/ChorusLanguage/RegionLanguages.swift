@@ -20,16 +20,17 @@ enum RegionLanguages {
         "ZA": ["en"],
     ]
 
-    /// Region → lane bits of the candidates among its languages, for one model.
-    static func lanes(model: LanguageModel, candidates: UInt32) -> [PackedSubtag: UInt32] {
-        var result: [PackedSubtag: UInt32] = [:]
+    /// Region → lane bits of the candidates among its languages, for one model, indexed by
+    /// `PackedSubtag.regionIndex`: an array read instead of a hashed lookup on every message.
+    static func lanes(model: LanguageModel, candidates: UInt32) -> [UInt32] {
+        var result = [UInt32](repeating: 0, count: PackedSubtag.regionCount)
         for (region, languages) in table {
-            guard let code = PackedSubtag(region) else { continue }
+            guard let index = PackedSubtag(region)?.regionIndex else { continue }
             var lanes: UInt32 = 0
             for language in languages {
                 if let packed = PackedSubtag(language), let lane = model.lane(of: packed) { lanes |= 1 << lane }
             }
-            if lanes & candidates != 0 { result[code] = lanes & candidates }
+            result[index] = lanes & candidates
         }
         return result
     }

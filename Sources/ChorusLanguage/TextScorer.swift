@@ -9,7 +9,19 @@
 /// A token in a script a language is not written in costs that language a flat amount per
 /// token and per point instead: cheap for Latin (brand names in Russian or Japanese chat) and
 /// prohibitive for the rest (so the script of the text decides, whatever the hints say).
+///
+/// Once enough tokens put one language so far ahead that no prior could close the gap
+/// (`settleMargin`), the rest of the text is only read for its scripts: a token in a script
+/// already seen is not looked up. A token in a new script could change the answer (its script
+/// weighs on every language), so the scan stops as `interrupted` and the caller reads the text
+/// again without settling. Most chat lines settle after three or four words, which spares most
+/// of the n-gram lookups of longer messages.
 struct TextScorer {
+    /// Scored tokens before the lead is checked: fewer words leave close calls to chance.
+    static let settleTokens: Int32 = 3
+    /// Lead over the runner-up, in nats beyond the largest prior bonus, that settles the text.
+    static let settleNats: Int32 = 20
+
     /// Lanes (candidates) written in the script of at least one token.
     private(set) var present: UInt32 = 0
     /// Tokens read, in any script.
@@ -27,9 +39,25 @@ struct TextScorer {
     private var inToken = false
     private var afterDigit = false
     private var previousDigit = false
+    /// Bit per run class (`ModelScript.rawValue`) of the tokens read so far.
+    private var seenRuns: UInt32 = 0
+    /// The lead is decisive: tokens in scripts already seen are skipped.
+    private var settled = false
+    /// The current token is being skipped.
+    private var skipping = false
+    /// A token in a new script followed skipped ones: the totals are incomplete.
+    private(set) var interrupted = false
+    private let settleMargin: Int32
 
-    init(model: LanguageModel, candidates: UInt32, scratch: TokenScorer.Scratch) {
+    /// `settles: false` reads every token (for tests that compare the two).
+    init(model: LanguageModel, candidates: UInt32, scratch: TokenScorer.Scratch, settles: Bool = true) {
         self.model = model
+        let parameters = model.parameters
+        self.settleMargin =
+            settles
+            ? max(parameters.localeBonus, parameters.regionBonus, parameters.recentBonus)
+                &+ Self.settleNats &* parameters.unit
+            : .max
         self.characters = model.characters
         self.candidates = candidates
         self.scratch = scratch
@@ -54,7 +82,28 @@ struct TextScorer {
             closeToken(beforeDigit: false)
             previousDigit = false
             start = end
+            if interrupted { return }
+            if !settled && tokens >= Self.settleTokens { settled = leadIsDecisive() }
         }
+    }
+
+    /// Whether the cheapest language so far leads every other by `settleMargin`.
+    private func leadIsDecisive() -> Bool {
+        var best = Int32.max
+        var second = Int32.max
+        var lanes = present
+        while lanes != 0 {
+            let cost = scratch.totals[lanes.trailingZeroBitCount]
+            if cost < best {
+                second = best
+                best = cost
+            } else if cost < second {
+                second = cost
+            }
+            lanes &= lanes &- 1
+        }
+        guard settleMargin != .max, best != .max else { return false }
+        return second == .max || second &- best >= settleMargin
     }
 
     /// One whitespace-delimited word, minus whatever part of it is a link or a handle.
@@ -105,7 +154,16 @@ struct TextScorer {
                 run = letterRun
                 afterDigit = previousDigit
                 inToken = true
-                scorer.begin(run, lanes: model.runLanguages[Int(run.rawValue)] & candidates & model.modelledLanguages)
+                let runBit: UInt32 = 1 << UInt32(run.rawValue)
+                if settled && seenRuns & runBit == 0 {
+                    settled = false
+                    interrupted = true
+                }
+                seenRuns |= runBit
+                skipping = settled
+                scorer.begin(
+                    run,
+                    lanes: skipping ? 0 : model.runLanguages[Int(run.rawValue)] & candidates & model.modelledLanguages)
             }
             scorer.append(entry.folded)
             if entry.secondIndex != 0 { scorer.append(characters.second(entry.secondIndex)) }
@@ -117,7 +175,7 @@ struct TextScorer {
         guard inToken else { return }
         inToken = false
         scorer.end()
-        if run == .latin && (afterDigit || beforeDigit) { return }
+        if skipping || (run == .latin && (afterDigit || beforeDigit)) { return }
         tokens += 1
         guard run != .other else { return }
         let parameters = model.parameters

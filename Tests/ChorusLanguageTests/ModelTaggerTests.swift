@@ -129,6 +129,32 @@ import Testing
         #expect(tagger.tag("kana が入ると日本語", hints: LanguageHints(locale: "zh-CN", region: "CN")).language == "ja")
     }
 
+    /// Long texts whose language is settled after a few words, some ending in another script.
+    static let longTexts =
+        sentences.map(\.text) + [
+            "thank you so much for the live today, the jacket looks amazing, спасибо большое",
+            "je viens de commander deux paires et une écharpe pour ma mère 谢谢",
+            "muito obrigada pela live de hoje, vou comprar o vestido azul ありがとう",
+            "gracias por el envío tan rápido, llegó todo perfecto a Lima שלום",
+            "ich habe gestern bestellt und es ist schon da, vielen Dank euch allen!!",
+        ]
+
+    @Test(arguments: longTexts)
+    func settlingGivesTheAnswerOfReadingEverything(text: String) throws {
+        let everything = try ModelTagger(model: .embedded, candidates: nil, settles: false)
+        for hints in [
+            LanguageHints.none, LanguageHints(locale: "es-MX", region: "MX"),
+            LanguageHints(locale: "en-US", region: "US"),
+        ] {
+            let settled = tagger.tag(text, hints: hints)
+            let read = everything.tag(text, hints: hints)
+            #expect(settled.language == read.language, "\(text) with \(hints)")
+            #expect(
+                abs(settled.confidence - read.confidence) < 0.05, "\(text): \(settled.confidence) vs \(read.confidence)"
+            )
+        }
+    }
+
     @Test func candidatesRestrictTheAnswers() throws {
         let iberian = try ModelTagger(candidates: ["es", "pt-BR"])
         #expect(iberian.tag("quanto custa o frete", hints: .none).language == "pt")
