@@ -6,7 +6,8 @@ extension ChorusConfig {
         "batch.maxMessages", "batch.maxDelayMs",
         "limits.maxMessageBytes", "limits.maxChatChars", "limits.viewerQueueBytes", "limits.consoleQueueBytes",
         "limits.maxErrorsPerConnection", "limits.maxConnections",
-        "rooms.static", "rooms.autoCreate", "rooms.idleSeconds",
+        "rooms.static", "rooms.autoCreate", "rooms.idleSeconds", "rooms.historyMessages",
+        "rooms.historySeconds",
         "language.engine", "language.candidates",
         "console.secret",
     ]
@@ -74,6 +75,8 @@ extension ChorusConfig {
         case "rooms.static": rooms.staticRooms = try strings()
         case "rooms.autoCreate": rooms.autoCreate = try bool()
         case "rooms.idleSeconds": rooms.idleSeconds = try int()
+        case "rooms.historyMessages": rooms.historyMessages = try int()
+        case "rooms.historySeconds": rooms.historySeconds = try int()
         case "language.engine":
             guard let engine = Language.Engine(rawValue: try string()) else {
                 throw ConfigError(key: key, reason: "must be model or cld2")

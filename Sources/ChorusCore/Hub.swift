@@ -12,16 +12,22 @@ public struct Hub: Sendable {
         /// How long a room with no members lives on (nanoseconds).
         public var roomIdleNanoseconds: UInt64
         public var shardCount: Int
+        /// Per room: messages kept for resume, and for how long (nanoseconds).
+        public var historyMessages: Int
+        public var historyNanoseconds: UInt64
 
         public init(
             batch: ServerFrames.BatchSettings, staticRooms: [String], autoCreateRooms: Bool,
-            roomIdleNanoseconds: UInt64, shardCount: Int
+            roomIdleNanoseconds: UInt64, shardCount: Int, historyMessages: Int = 4096,
+            historyNanoseconds: UInt64 = 120_000_000_000
         ) {
             self.batch = batch
             self.staticRooms = staticRooms
             self.autoCreateRooms = autoCreateRooms
             self.roomIdleNanoseconds = roomIdleNanoseconds
             self.shardCount = shardCount
+            self.historyMessages = historyMessages
+            self.historyNanoseconds = historyNanoseconds
         }
     }
 
@@ -37,15 +43,23 @@ public struct Hub: Sendable {
     }
 
     public let configuration: Configuration
-    private var rooms: [String: Room] = [:]
+    var rooms: [String: Room] = [:]
     public private(set) var totals = InteractionCounters()
+    public internal(set) var resumeStatistics = ResumeStatistics()
     public private(set) var batchesFlushed: UInt64 = 0
 
     public init(configuration: Configuration, now: UInt64) {
         self.configuration = configuration
         for name in configuration.staticRooms {
-            rooms[name] = Room(name: name, isStatic: true, shardCount: configuration.shardCount, now: now)
+            rooms[name] = makeRoom(name, isStatic: true, now: now)
         }
+    }
+
+    private func makeRoom(_ name: String, isStatic: Bool, now: UInt64) -> Room {
+        Room(
+            name: name, isStatic: isStatic, shardCount: configuration.shardCount, now: now,
+            history: RoomHistory(
+                maxMessages: configuration.historyMessages, maxAgeNanoseconds: configuration.historyNanoseconds))
     }
 
     public var roomCount: Int { rooms.count }
@@ -56,7 +70,7 @@ public struct Hub: Sendable {
     public mutating func join(room name: String, role: Role, shard: Int, mayOpen: Bool, now: UInt64) -> JoinOutcome {
         if rooms[name] == nil {
             guard mayOpen || configuration.autoCreateRooms else { return .unknownRoom }
-            rooms[name] = Room(name: name, isStatic: false, shardCount: configuration.shardCount, now: now)
+            rooms[name] = makeRoom(name, isStatic: false, now: now)
         }
         rooms[name]!.membersPerShard[shard] += 1
         switch role {
@@ -91,7 +105,7 @@ public struct Hub: Sendable {
             to: &rooms.values[index], maxMessages: configuration.batch.maxMessages, now: now,
             payload: payload, author: author, clientID: clientID, language: language, confidence: tag?.confidence,
             wallMillis: wallMillis)
-        guard full, let action = Self.flush(&rooms.values[index]) else { return (seq, nil) }
+        guard full, let action = Self.flush(&rooms.values[index], now: now) else { return (seq, nil) }
         batchesFlushed += 1
         return (seq, action)
     }
@@ -126,16 +140,17 @@ public struct Hub: Sendable {
         while index != rooms.endIndex {
             if !rooms.values[index].pending.isEmpty {
                 if now &- rooms.values[index].pendingSince >= window,
-                    let action = Self.flush(&rooms.values[index])
+                    let action = Self.flush(&rooms.values[index], now: now)
                 {
                     batchesFlushed += 1
                     actions.append(action)
                 }
-            } else if !rooms.values[index].isStatic, rooms.values[index].memberCount == 0,
-                now &- rooms.values[index].emptySince >= configuration.roomIdleNanoseconds
+            } else if rooms.values[index].memberCount == 0 && !rooms.values[index].isStatic
+                && now &- rooms.values[index].emptySince >= configuration.roomIdleNanoseconds
             {
                 idle.append(rooms.keys[index])
             }
+            if rooms.values[index].history.messageCount > 0 { rooms.values[index].history.trim(now: now) }
             index = rooms.index(after: index)
         }
         for name in idle { rooms[name] = nil }
@@ -143,11 +158,11 @@ public struct Hub: Sendable {
     }
 
     /// Flushes every pending batch now (graceful stop).
-    public mutating func flushAll() -> [Action] {
+    public mutating func flushAll(now: UInt64 = 0) -> [Action] {
         var actions: [Action] = []
         var index = rooms.startIndex
         while index != rooms.endIndex {
-            if let action = Self.flush(&rooms.values[index]) {
+            if let action = Self.flush(&rooms.values[index], now: now) {
                 batchesFlushed += 1
                 actions.append(action)
             }
@@ -175,15 +190,16 @@ public struct Hub: Sendable {
         }
     }
 
-    private static func flush(_ room: inout Room) -> Action? {
+    private static func flush(_ room: inout Room, now: UInt64) -> Action? {
         guard let first = room.pending.first, let last = room.pending.last else { return nil }
         let range = first.seq...last.seq
         let messages = room.pending
         room.pending = []
         room.lastBroadcast = last.seq
         let frame = BatchEncoder.encode(room: room.name, range: range, messages: messages)
-        return .deliver(
-            RoomBatch(room: room.name, range: range, messages: messages, frame: frame), shards: room.shardsWithMembers)
+        let batch = RoomBatch(room: room.name, range: range, messages: messages, frame: frame)
+        room.history.append(batch, now: now)
+        return .deliver(batch, shards: room.shardsWithMembers)
     }
 }
 

@@ -16,8 +16,11 @@ struct Room {
     var counters = InteractionCounters()
     /// When the room last became empty (monotonic nanoseconds).
     var emptySince: UInt64
+    /// Recent batches for members resuming with `since`.
+    var history: RoomHistory
 
-    init(name: String, isStatic: Bool, shardCount: Int, now: UInt64) {
+    init(name: String, isStatic: Bool, shardCount: Int, now: UInt64, history: RoomHistory) {
+        self.history = history
         self.name = name
         self.isStatic = isStatic
         self.membersPerShard = Array(repeating: 0, count: shardCount)

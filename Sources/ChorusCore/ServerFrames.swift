@@ -73,6 +73,16 @@ public enum ServerFrames {
         }
     }
 
+    /// Sequence numbers a resuming member asked for that the room's history no longer holds.
+    public static func gap(room: String, range: ClosedRange<UInt64>) -> [UInt8] {
+        frame("gap") { json in
+            json.field("room", room)
+            json.field("from", range.lowerBound)
+            json.field("to", range.upperBound)
+            json.field("count", range.upperBound - range.lowerBound + 1)
+        }
+    }
+
     public static func error(_ error: ProtocolError) -> [UInt8] {
         frame("error") { json in
             json.field("code", error.code)

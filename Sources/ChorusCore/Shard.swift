@@ -37,6 +37,9 @@ public struct Shard<Frame: OutboundFrame> {
         var rooms = MemberRooms()
         var filter = LanguageFilter()
         var queue: OutboundQueue<Frame>
+        /// Consoles resuming with `since`: history batches (and live ones behind them) waiting
+        /// for room in the queue.
+        var backlog = ReplayBacklog<Frame>()
         var awaitingWritable = false
         var closing = false
     }
@@ -147,11 +150,60 @@ public struct Shard<Frame: OutboundFrame> {
             }
             statistics.batchFramesQueued += 1
             statistics.deliveredMessages += UInt64(batch.messages.count)
-            if let action = enqueue(.batch(room: batch.room, range: batch.range, frame), for: id) {
+            let entry = OutboundQueue<Frame>.Entry.batch(room: batch.room, range: batch.range, frame)
+            if !members.values[index].backlog.isEmpty {
+                // Behind a replay: wait there, in order, within the console's budget.
+                members.values[index].backlog.append(entry, live: true)
+                if members.values[index].backlog.liveBytes > members.values[index].queue.budgetBytes {
+                    members.values[index].closing = true
+                    statistics.slowConsolesClosed += 1
+                    actions.append(.close(id, code: Self.closeCodeConsoleTooSlow, reason: "console too slow"))
+                }
+                continue
+            }
+            if let action = enqueue(entry, for: id) {
                 actions.append(action)
             }
         }
         return actions
+    }
+
+    /// Queues one batch of a resuming member's history (language-filtered like live ones),
+    /// whatever its `after` says: call right after `join`, in order, before any live batch.
+    /// A viewer's queue takes it at once (its drop policy reports what does not fit); a
+    /// console's waits in its backlog and enters the queue as the queue drains.
+    public mutating func replay(_ batch: RoomBatch, to id: ConnectionID, encode: (RoomBatch, Set<String>?) -> Frame)
+        -> Action?
+    {
+        guard let member = members[id], !member.closing else { return nil }
+        statistics.replayedMessages += UInt64(batch.messages.count)
+        let frame = encode(batch, member.filter.languages(for: batch.room))
+        let entry = OutboundQueue<Frame>.Entry.batch(room: batch.room, range: batch.range, frame)
+        guard member.role == .console else { return enqueue(entry, for: id) }
+        members[id]!.backlog.append(entry, live: false)
+        return refill(id)
+    }
+
+    /// Moves backlog entries into the queue while it stays under half its budget.
+    private mutating func refill(_ id: ConnectionID) -> Action? {
+        guard let index = members.index(forKey: id) else { return nil }
+        var action: Action?
+        while true {
+            let room = members.values[index].queue.budgetBytes / 2 - members.values[index].queue.queuedBytes
+            guard let entry = members.values[index].backlog.take(fitting: max(room, 0)) ?? firstIfQueueEmpty(index)
+            else { break }
+            action = enqueue(entry, for: id) ?? action
+        }
+        return action
+    }
+
+    /// A batch larger than half the budget still goes in once the queue is empty (and one
+    /// larger than the whole budget closes the console, as it would live).
+    private mutating func firstIfQueueEmpty(_ index: Dictionary<ConnectionID, Member>.Index)
+        -> OutboundQueue<Frame>.Entry?
+    {
+        guard members.values[index].queue.isEmpty else { return nil }
+        return members.values[index].backlog.take(fitting: .max)
     }
 
     /// Takes the next item to write for `id`. `more` says whether another write should be
@@ -164,6 +216,10 @@ public struct Shard<Frame: OutboundFrame> {
             return nil
         }
         statistics.queuedBytes -= before - members.values[index].queue.queuedBytes
+        if !members.values[index].backlog.isEmpty {
+            // Already awaiting a writable callback, so this asks for nothing more.
+            _ = refill(id)
+        }
         let more = !members.values[index].queue.isEmpty
         members.values[index].awaitingWritable = more
         return (item, more)
@@ -197,6 +253,8 @@ public struct ShardStatistics: Sendable, Equatable {
     public var batchFramesQueued: UInt64 = 0
     public var droppedViewerMessages: UInt64 = 0
     public var slowConsolesClosed: UInt64 = 0
+    /// History messages queued for members resuming with `since`.
+    public var replayedMessages: UInt64 = 0
     public var queuedBytes = 0
 
     public init() {}

@@ -22,7 +22,10 @@ public final class MetricsExporter: Sendable {
 
     public func render(_ relay: RelayServer) -> [UInt8] {
         let hub = relay.withHub { hub in
-            (totals: hub.totals, rooms: hub.roomCount, batches: hub.batchesFlushed, members: hub.memberTotals())
+            (
+                totals: hub.totals, rooms: hub.roomCount, batches: hub.batchesFlushed, members: hub.memberTotals(),
+                resumes: hub.resumeStatistics
+            )
         }
         let transport = relay.statistics()
         state.withLock { state in
@@ -42,6 +45,10 @@ public final class MetricsExporter: Sendable {
                 &state, "chorus_dropped_messages_total", [("role", "viewer"), ("reason", "queue_full")],
                 to: transport.shard.droppedViewerMessages)
             raise(&state, "chorus_slow_consoles_closed_total", [], to: transport.shard.slowConsolesClosed)
+            raise(&state, "chorus_resume_requests_total", [], to: hub.resumes.requests)
+            raise(&state, "chorus_resume_gaps_total", [], to: hub.resumes.gaps)
+            raise(&state, "chorus_resume_gap_messages_total", [], to: hub.resumes.gapMessages)
+            raise(&state, "chorus_replayed_messages_total", [], to: transport.shard.replayedMessages)
             raise(&state, "chorus_frames_written_total", [], to: transport.framesWritten)
             raise(&state, "chorus_bytes_written_total", [], to: transport.bytesWritten)
             raise(&state, "chorus_direct_writes_total", [], to: transport.directWrites)
@@ -95,6 +102,10 @@ public final class MetricsExporter: Sendable {
         "chorus_batch_frames_total": "Batch frames queued to recipients.",
         "chorus_dropped_messages_total": "Messages dropped before delivery, by recipient role and reason.",
         "chorus_slow_consoles_closed_total": "Consoles closed with 4001 because their queue overflowed.",
+        "chorus_resume_requests_total": "Connections that resumed a room with since=<seq>.",
+        "chorus_resume_gaps_total": "Resumes reaching back past the room's history, answered with a gap frame.",
+        "chorus_resume_gap_messages_total": "Sequence numbers reported in gap frames.",
+        "chorus_replayed_messages_total": "History messages queued for resuming connections.",
         "chorus_frames_written_total": "WebSocket frames written.",
         "chorus_bytes_written_total": "WebSocket payload bytes written.",
         "chorus_direct_writes_total": "Frames written at once, without waiting for a writable callback.",

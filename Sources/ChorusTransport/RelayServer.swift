@@ -47,7 +47,8 @@ public final class RelayServer: Sendable {
             batch: .init(maxMessages: config.batch.maxMessages, maxDelayMilliseconds: config.batch.maxDelayMs),
             staticRooms: config.rooms.staticRooms, autoCreateRooms: config.rooms.autoCreate,
             roomIdleNanoseconds: UInt64(config.rooms.idleSeconds) * 1_000_000_000,
-            shardCount: config.transport.serviceThreads)
+            shardCount: config.transport.serviceThreads, historyMessages: config.rooms.historyMessages,
+            historyNanoseconds: UInt64(config.rooms.historySeconds) * 1_000_000_000)
         self.hub = Locked(Hub(configuration: hubConfiguration, now: MonotonicClock.nanoseconds()))
         self.threads = (0..<config.transport.serviceThreads).map { ServiceThread(index: $0) }
     }
@@ -82,7 +83,7 @@ public final class RelayServer: Sendable {
     /// for slow connections before closing the contexts regardless.
     public func stop(timeoutSeconds: Double) {
         drainingFlag.store(true, ordering: .releasing)
-        withHub { hub in dispatch(hub.flushAll()) }
+        withHub { hub in dispatch(hub.flushAll(now: MonotonicClock.nanoseconds())) }
         for thread in threads { thread.post(.drain) }
         let deadline = MonotonicClock.nanoseconds() + UInt64(timeoutSeconds * 1e9)
         while openConnections.load(ordering: .acquiring) > 0, MonotonicClock.nanoseconds() < deadline {

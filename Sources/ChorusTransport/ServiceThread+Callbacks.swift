@@ -92,6 +92,13 @@ extension ServiceThread {
         }
     }
 
+    /// A batch as one member receives it: the shared frame, or one filtered by language.
+    static func encodeBatch(_ batch: RoomBatch, languages: Set<String>?) -> LWSFrame {
+        guard let languages else { return LWSFrame(batch.frame) }
+        return LWSFrame(
+            BatchEncoder.encode(room: batch.room, range: batch.range, messages: batch.messages, languages: languages))
+    }
+
     func send(_ payload: [UInt8], to id: ConnectionID) {
         if let action = shard.send(LWSFrame(payload), to: id) { perform(action) }
     }
@@ -100,13 +107,7 @@ extension ServiceThread {
         for message in inbox.takeAll() {
             switch message {
             case .deliver(let batch):
-                perform(
-                    shard.deliver(batch) { batch, languages in
-                        guard let languages else { return LWSFrame(batch.frame) }
-                        return LWSFrame(
-                            BatchEncoder.encode(
-                                room: batch.room, range: batch.range, messages: batch.messages, languages: languages))
-                    })
+                perform(shard.deliver(batch, encode: Self.encodeBatch))
             case .drain:
                 draining = true
                 stopAccepting()

@@ -44,9 +44,13 @@ extension ServiceThread {
         guard let languages = ViewerLanguages.parse(request.arguments["langs"], author: author) else {
             return requestClose(id, code: CloseCode.badRequest, reason: "invalid langs")
         }
+        guard let since = ResumeRequest.parse(request.arguments["since"], rooms: [room]) else {
+            return requestClose(id, code: CloseCode.badRequest, reason: "invalid since")
+        }
         let now = MonotonicClock.nanoseconds()
-        let outcome = relay.withHub { hub in
-            hub.join(room: room, role: .viewer, shard: index, mayOpen: false, now: now)
+        let (outcome, resume) = relay.withHub { hub in
+            let outcome = hub.join(room: room, role: .viewer, shard: index, mayOpen: false, now: now)
+            return (outcome, since[room].map { hub.resume(room: room, after: $0) })
         }
         guard case .joined(let seq) = outcome else {
             return requestClose(id, code: CloseCode.unknownRoom, reason: "unknown room")
@@ -60,8 +64,10 @@ extension ServiceThread {
         shard.setLanguages(id, languages.isEmpty ? nil : Set(languages))
         send(
             ServerFrames.viewerWelcome(
-                room: room, seq: seq, author: author, languages: languages, batch: batchSettings),
+                room: room, seq: resumePoint(resume, since: since[room], live: seq), author: author,
+                languages: languages, batch: batchSettings),
             to: id)
+        replay(resume, room: room, to: id)
     }
 
     private func establishConsole(_ id: ConnectionID, _ request: HandshakeRequest) {
@@ -93,21 +99,59 @@ extension ServiceThread {
         statistics.consoles += 1
         shard.add(id, role: .console)
         shard.setLanguages(id, languages.isEmpty ? nil : Set(languages))
+        guard let since = ResumeRequest.parse(request.arguments["since"], rooms: rooms) else {
+            return requestClose(id, code: CloseCode.badRequest, reason: "invalid since")
+        }
         var joined: [(room: String, seq: UInt64)] = []
+        var resumes: [(room: String, Hub.ResumeOutcome?)] = []
         for room in Set(rooms).sorted() {
-            if case .joined(let seq) = joinConsole(id, room: room) { joined.append((room, seq)) }
+            let (outcome, resume) = joinConsole(id, room: room, since: since[room])
+            if case .joined(let seq) = outcome {
+                joined.append((room, resumePoint(resume, since: since[room], live: seq)))
+                resumes.append((room, resume))
+            }
         }
         send(ServerFrames.consoleWelcome(rooms: joined, languages: languages.sorted(), batch: batchSettings), to: id)
+        for (room, resume) in resumes { replay(resume, room: room, to: id) }
     }
 
     /// Consoles are authorised by their token, so they may open a room that is not there yet.
-    func joinConsole(_ id: ConnectionID, room: String) -> Hub.JoinOutcome {
+    /// With `since`, the join and the resume plan happen in one hub access, so the plan ends
+    /// exactly where the live batches start.
+    func joinConsole(_ id: ConnectionID, room: String, since: UInt64? = nil) -> (Hub.JoinOutcome, Hub.ResumeOutcome?) {
         let now = MonotonicClock.nanoseconds()
-        let outcome = relay.withHub { hub in
-            hub.join(room: room, role: .console, shard: index, mayOpen: true, now: now)
+        let (outcome, resume) = relay.withHub { hub in
+            let outcome = hub.join(room: room, role: .console, shard: index, mayOpen: true, now: now)
+            return (outcome, since.map { hub.resume(room: room, after: $0) })
         }
         if case .joined(let seq) = outcome { shard.join(id, room: room, after: seq) }
-        return outcome
+        return (outcome, resume)
+    }
+
+    /// The `seq` a welcome announces: where the member's stream continues from.
+    private func resumePoint(_ resume: Hub.ResumeOutcome?, since: UInt64?, live: UInt64) -> UInt64 {
+        if case .resume = resume, let since { return since }
+        return live
+    }
+
+    /// Queues what a resuming member missed, right after its welcome: the gap notice if
+    /// history no longer reaches back to `since`, then the held batches.
+    private func replay(_ resume: Hub.ResumeOutcome?, room: String, to id: ConnectionID) {
+        switch resume {
+        case .resume(let plan):
+            if let gap = plan.gap { send(ServerFrames.gap(room: room, range: gap), to: id) }
+            for batch in plan.batches {
+                if let action = shard.replay(batch, to: id, encode: Self.encodeBatch) { perform(action) }
+            }
+        case .ahead(let last):
+            send(
+                ServerFrames.error(
+                    .invalidField(
+                        name: "since", reason: "is past room '\(room)''s last message \(last); continuing live")),
+                to: id)
+        case .unknownRoom, nil:
+            break
+        }
     }
 
     var batchSettings: ServerFrames.BatchSettings {

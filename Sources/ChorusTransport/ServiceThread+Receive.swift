@@ -55,7 +55,7 @@ extension ServiceThread {
                     continue
                 }
                 guard !shard.rooms(of: id).contains(room) else { continue }
-                if case .joined(let seq) = joinConsole(id, room: room) {
+                if case .joined(let seq) = joinConsole(id, room: room).0 {
                     send(ServerFrames.subscribed(room: room, seq: seq), to: id)
                 }
             }

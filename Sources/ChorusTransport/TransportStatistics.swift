@@ -22,6 +22,7 @@ public struct TransportStatistics: Sendable, Equatable {
         shard.batchFramesQueued += other.shard.batchFramesQueued
         shard.droppedViewerMessages += other.shard.droppedViewerMessages
         shard.slowConsolesClosed += other.shard.slowConsolesClosed
+        shard.replayedMessages += other.shard.replayedMessages
         shard.queuedBytes += other.shard.queuedBytes
         protocolErrors.merge(other.protocolErrors, uniquingKeysWith: +)
         closes.merge(other.closes, uniquingKeysWith: +)

@@ -110,6 +110,64 @@ import Testing
         #expect(Set(removed?.rooms ?? []) == ["a", "b"])
         #expect(shard.connectionCount == 0)
     }
+
+    /// Frames named by their range, 100 bytes each.
+    func rangeFrame(_ batch: RoomBatch, _ languages: Set<String>?) -> TestFrame {
+        TestFrame(name: "\(batch.range.lowerBound)-\(batch.range.upperBound)", byteCount: 100)
+    }
+
+    func written(_ shard: inout Shard<TestFrame>, _ id: ConnectionID) -> [String] {
+        var names: [String] = []
+        while let (item, _) = shard.nextWrite(for: id) {
+            if case .frame(let frame) = item { names.append(frame.name) }
+        }
+        return names
+    }
+
+    @Test func aConsoleReplayLargerThanItsBudgetIsFedAsTheQueueDrains() {
+        var shard = Shard<TestFrame>(budgets: .init(viewerBytes: 1000, consoleBytes: 400))
+        let console = ConnectionID(7)
+        shard.add(console, role: .console)
+        shard.join(console, room: "r", after: 20)
+        // 10 history batches of 100 bytes: 1,000 bytes against a 400-byte budget.
+        var actions: [Shard<TestFrame>.Action] = []
+        for start in stride(from: 1, through: 19, by: 2) {
+            if let action = shard.replay(
+                batch(UInt64(start)...UInt64(start + 1), languages: ["en", "en"]), to: console, encode: rangeFrame)
+            {
+                actions.append(action)
+            }
+        }
+        #expect(actions.count == 1)  // one writable request, no close
+        // A live batch arriving meanwhile waits behind the replay.
+        let live = shard.deliver(batch(21...22, languages: ["en", "en"]), encode: rangeFrame)
+        #expect(live.isEmpty)
+        #expect(shard.statistics.queuedBytes <= 200)
+        let names = written(&shard, console)
+        #expect(names == stride(from: 1, through: 21, by: 2).map { "\($0)-\($0 + 1)" })
+        #expect(shard.statistics.slowConsolesClosed == 0)
+    }
+
+    @Test func aConsoleThatReadsNothingDuringItsReplayIsClosedOnceLiveBatchesPassItsBudget() {
+        var shard = Shard<TestFrame>(budgets: .init(viewerBytes: 1000, consoleBytes: 400))
+        let console = ConnectionID(8)
+        shard.add(console, role: .console)
+        shard.join(console, room: "r", after: 20)
+        for start in stride(from: 1, through: 19, by: 2) {
+            _ = shard.replay(
+                batch(UInt64(start)...UInt64(start + 1), languages: ["en", "en"]), to: console, encode: rangeFrame)
+        }
+        var closed = false
+        for start in stride(from: 21, through: 41, by: 2) {
+            for action in shard.deliver(
+                batch(UInt64(start)...UInt64(start + 1), languages: ["en", "en"]), encode: rangeFrame)
+            {
+                if case .close(_, let code, _) = action { closed = code == 4001 }
+            }
+        }
+        #expect(closed)
+        #expect(shard.statistics.slowConsolesClosed == 1)
+    }
 }
 
 @Suite struct MemberRoomsTests {
