@@ -23,6 +23,38 @@ public enum BatchEncoder {
         }
     }
 
+    /// What a viewer that has fallen behind keeps of a batch: its commerce interactions
+    /// (gift, cart, purchase, coupon) in full, its likes folded into `likes` (messages) and
+    /// `likeCount` (their summed counts), its chat counted in `dropped`. The range is the
+    /// batch's, so `from...to` is exactly the kept messages' seqs plus `likes` plus `dropped`.
+    /// Nil when there is nothing worth keeping (chat only) or nothing to shed (commerce only).
+    public static func encodeShed(room: String, range: ClosedRange<UInt64>, messages: [RoomMessage]) -> [UInt8]? {
+        var kept = 0
+        var likes = 0
+        var likeCount = 0
+        for message in messages {
+            switch message.payload {
+            case .chat: break
+            case .like(let count):
+                likes += 1
+                likeCount += count
+            default: kept += 1
+            }
+        }
+        guard kept + likes > 0, kept < messages.count else { return nil }
+        return ServerFrames.frame("batch", capacity: 128 + kept * 200) { json in
+            json.field("room", room)
+            json.field("from", range.lowerBound)
+            json.field("to", range.upperBound)
+            json.beginArray("messages")
+            for message in messages where message.payload.isCommerce { encode(message, into: &json) }
+            json.endArray()
+            json.field("likes", likes)
+            json.field("likeCount", likeCount)
+            json.field("dropped", messages.count - kept - likes)
+        }
+    }
+
     /// One message object. This runs for every message of every batch, so member names are
     /// written together with their punctuation as single literals instead of through `field`
     /// (one append per member instead of four); the output is the same.

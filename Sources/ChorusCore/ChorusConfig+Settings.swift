@@ -5,6 +5,7 @@ extension ChorusConfig {
         "transport.serviceThreads", "transport.eventLoop", "transport.pingIntervalSeconds", "transport.directWrites",
         "batch.maxMessages", "batch.maxDelayMs",
         "limits.maxMessageBytes", "limits.maxChatChars", "limits.viewerQueueBytes", "limits.consoleQueueBytes",
+        "limits.viewerCommerceBytes",
         "limits.maxErrorsPerConnection", "limits.maxConnections",
         "rooms.static", "rooms.autoCreate", "rooms.idleSeconds", "rooms.historyMessages",
         "rooms.historySeconds",
@@ -69,6 +70,7 @@ extension ChorusConfig {
         case "limits.maxMessageBytes": limits.maxMessageBytes = try int()
         case "limits.maxChatChars": limits.maxChatChars = try int()
         case "limits.viewerQueueBytes": limits.viewerQueueBytes = try int()
+        case "limits.viewerCommerceBytes": limits.viewerCommerceBytes = try int()
         case "limits.consoleQueueBytes": limits.consoleQueueBytes = try int()
         case "limits.maxErrorsPerConnection": limits.maxErrorsPerConnection = try int()
         case "limits.maxConnections": limits.maxConnections = try int()

@@ -44,6 +44,10 @@ public struct ChorusConfig: Sendable, Equatable {
         /// Outbound bytes a viewer may have waiting before its oldest batches are dropped:
         /// about 25 full batches, a second of a busy room.
         public var viewerQueueBytes = 256 * 1024
+        /// Bytes of gifts and shopping actions a viewer may have waiting past
+        /// `viewerQueueBytes` once all its chat has been shed: those are never dropped, so a
+        /// viewer that falls this far behind is closed with 4001 (it can resume with `since`).
+        public var viewerCommerceBytes = 128 * 1024
         /// Outbound bytes a console may have waiting before it is closed with 4001.
         public var consoleQueueBytes = 8 * 1024 * 1024
         /// Invalid frames one connection may send before it is closed with 4009.
@@ -124,6 +128,7 @@ public struct ChorusConfig: Sendable, Equatable {
         try require((1...10_000).contains(limits.maxChatChars), "limits.maxChatChars", "must be in 1...10000")
         try require(limits.viewerQueueBytes >= 4096, "limits.viewerQueueBytes", "must be at least 4096")
         try require(limits.consoleQueueBytes >= 4096, "limits.consoleQueueBytes", "must be at least 4096")
+        try require(limits.viewerCommerceBytes >= 0, "limits.viewerCommerceBytes", "must not be negative")
         try require(limits.maxErrorsPerConnection >= 1, "limits.maxErrorsPerConnection", "must be at least 1")
         try require((1...1_000_000).contains(limits.maxConnections), "limits.maxConnections", "must be in 1...1000000")
         for room in rooms.staticRooms {

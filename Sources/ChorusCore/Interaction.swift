@@ -24,6 +24,14 @@ public enum InteractionPayload: Sendable, Equatable {
     case purchase(sku: String, quantity: Int)
     case coupon(code: String)
 
+    /// Gifts and shopping actions: what a viewer that falls behind keeps when its chat is shed.
+    public var isCommerce: Bool {
+        switch self {
+        case .chat, .like: false
+        case .gift, .cart, .purchase, .coupon: true
+        }
+    }
+
     public var kind: InteractionKind {
         switch self {
         case .chat: .chat

@@ -5,10 +5,13 @@ public protocol OutboundFrame {
 
 /// One connection's bounded queue of frames waiting for the socket.
 ///
-/// Viewers (`.dropOldestBatches`) lose whole batches, oldest first, when the queue passes its
-/// byte budget, and the queue remembers exactly which sequence ranges they lost so the next
-/// thing written for that room is a `missed` notice. Consoles (`.disconnect`) must never miss
-/// silently, so overflow asks for the connection to be closed instead.
+/// Viewers (`.dropOldestBatches`) shed first: when the queue passes its byte budget, queued
+/// batches, oldest first, are replaced by their shed form (commerce kept, likes folded, chat
+/// counted as dropped), then the incoming one; only if that is not enough are whole batches
+/// dropped, oldest first, and the queue remembers exactly which sequence ranges were lost so
+/// the next thing written for that room is a `missed` notice. So a purchase is never dropped
+/// while chat that could be shed is queued. Consoles (`.disconnect`) must never miss silently,
+/// so overflow asks for the connection to be closed instead.
 public struct OutboundQueue<Frame: OutboundFrame> {
     public enum OverflowPolicy: Sendable {
         case dropOldestBatches
@@ -18,12 +21,32 @@ public struct OutboundQueue<Frame: OutboundFrame> {
     public enum Entry {
         /// Welcome, errors, acknowledgements: never dropped.
         case control(Frame)
-        case batch(room: String, range: ClosedRange<UInt64>, Frame)
+        /// `shed`: the batch's shed form and how many chat messages it leaves out;
+        /// `commerce`: it holds gifts or shopping actions, dropped only after every other batch.
+        case batch(room: String, range: ClosedRange<UInt64>, Frame, shed: Shed? = nil, commerce: Bool = false)
 
         var byteCount: Int {
             switch self {
-            case .control(let frame), .batch(_, _, let frame): frame.byteCount
+            case .control(let frame), .batch(_, _, let frame, _, _): frame.byteCount
             }
+        }
+    }
+
+    public struct Shed {
+        public var frame: Frame
+        public var droppedMessages: UInt64
+        /// The entry already is in this form (its chat was counted as shed then).
+        var applied = false
+
+        public init(frame: Frame, droppedMessages: UInt64) {
+            self.frame = frame
+            self.droppedMessages = droppedMessages
+        }
+
+        var asApplied: Shed {
+            var copy = self
+            copy.applied = true
+            return copy
         }
     }
 
@@ -35,13 +58,16 @@ public struct OutboundQueue<Frame: OutboundFrame> {
 
     public enum EnqueueResult: Equatable {
         case queued
-        /// Queued after dropping this many messages' worth of older batches (or the new one).
-        case queuedAfterDropping(messages: UInt64)
-        /// The policy is `.disconnect` and the budget is exceeded; nothing was queued.
+        /// Queued after shedding chat from batches (`shed` messages) and, if that was not
+        /// enough, dropping whole older batches (or the new one): `messages` in all.
+        case queuedAfterDropping(messages: UInt64, shed: UInt64 = 0)
+        /// The policy is `.disconnect` and the budget is exceeded, or a viewer's commerce passed
+        /// the commerce allowance; nothing was queued and the connection should be closed.
         case overflow
     }
 
     public let budgetBytes: Int
+    public let commerceAllowanceBytes: Int
     public let policy: OverflowPolicy
     public private(set) var queuedBytes = 0
     private var entries: [Entry] = []
@@ -49,7 +75,10 @@ public struct OutboundQueue<Frame: OutboundFrame> {
     /// Lost ranges per room not yet reported, oldest first, contiguous ranges merged.
     private var missed: [(room: String, range: ClosedRange<UInt64>)] = []
 
-    public init(budgetBytes: Int, policy: OverflowPolicy) {
+    /// `commerceAllowanceBytes`: how far past the budget batches holding commerce may queue
+    /// when nothing else is left to shed or drop (viewers only).
+    public init(budgetBytes: Int, policy: OverflowPolicy, commerceAllowanceBytes: Int = 0) {
+        self.commerceAllowanceBytes = commerceAllowanceBytes
         self.budgetBytes = budgetBytes
         self.policy = policy
     }
@@ -67,42 +96,90 @@ public struct OutboundQueue<Frame: OutboundFrame> {
         case .disconnect:
             return .overflow
         case .dropOldestBatches:
-            var dropped: UInt64 = 0
-            var index = head
-            while queuedBytes + size > budgetBytes, index < entries.count {
-                if case .batch(let room, let range, _) = entries[index] {
-                    dropped += range.upperBound - range.lowerBound + 1
-                    recordMissed(room: room, range: range)
-                    queuedBytes -= entries[index].byteCount
-                    entries.remove(at: index)
-                } else {
-                    index += 1
-                }
+            var entry = entry
+            var shed = shedQueued(toFit: size)
+            if queuedBytes + entry.byteCount > budgetBytes,
+                case .batch(let room, let range, _, let form?, let commerce) = entry
+            {
+                entry = .batch(room: room, range: range, form.frame, shed: form.asApplied, commerce: commerce)
+                shed += form.droppedMessages
             }
-            if queuedBytes + size > budgetBytes, case .batch(let room, let range, _) = entry {
+            let dropped = dropQueued(toFit: entry.byteCount)
+            let result: EnqueueResult =
+                dropped + shed == 0 ? .queued : .queuedAfterDropping(messages: dropped + shed, shed: shed)
+            guard case .batch(let room, let range, _, let incomingShed, let incomingCommerce) = entry else {
+                append(entry)  // control frames are small and never dropped
+                return result
+            }
+            if queuedBytes + entry.byteCount > budgetBytes && incomingCommerce {
+                // Commerce is never dropped: past the budget it may use the commerce allowance,
+                // and past that the viewer is too far behind to keep (it can resume with since).
+                guard queuedBytes + entry.byteCount <= budgetBytes + commerceAllowanceBytes else { return .overflow }
+                append(entry)
+                return result
+            }
+            if queuedBytes + entry.byteCount > budgetBytes {
                 recordMissed(room: room, range: range)
-                return .queuedAfterDropping(messages: dropped + range.upperBound - range.lowerBound + 1)
+                let alreadyShed = incomingShed?.applied == true ? incomingShed!.droppedMessages : 0
+                return .queuedAfterDropping(
+                    messages: shed + dropped + range.upperBound - range.lowerBound + 1 - alreadyShed, shed: shed)
             }
             append(entry)
-            return dropped == 0 ? .queued : .queuedAfterDropping(messages: dropped)
+            return result
         }
+    }
+
+    /// Drops whole batches without commerce, oldest first, until `size` more bytes fit;
+    /// returns the messages lost.
+    private mutating func dropQueued(toFit size: Int) -> UInt64 {
+        var dropped: UInt64 = 0
+        var index = head
+        while queuedBytes + size > budgetBytes, index < entries.count {
+            if case .batch(let room, let range, _, let form, false) = entries[index] {
+                // Chat already shed from this batch was counted then.
+                dropped += range.upperBound - range.lowerBound + 1 - (form?.applied == true ? form!.droppedMessages : 0)
+                recordMissed(room: room, range: range)
+                queuedBytes -= entries[index].byteCount
+                entries.remove(at: index)
+            } else {
+                index += 1
+            }
+        }
+        return dropped
+    }
+
+    /// Replaces queued batches by their shed form, oldest first, until `size` more bytes fit;
+    /// returns the chat messages left out.
+    private mutating func shedQueued(toFit size: Int) -> UInt64 {
+        var shed: UInt64 = 0
+        var index = head
+        while queuedBytes + size > budgetBytes, index < entries.count {
+            if case .batch(let room, let range, let frame, let form?, let commerce) = entries[index], !form.applied {
+                entries[index] = .batch(room: room, range: range, form.frame, shed: form.asApplied, commerce: commerce)
+                queuedBytes -= frame.byteCount - form.frame.byteCount
+                shed += form.droppedMessages
+            }
+            index += 1
+        }
+        return shed
     }
 
     /// The next item to write, removed from the queue. A `missed` notice comes before the
     /// first remaining batch of its room, so the receiver sees the gap exactly where it is.
     public mutating func next() -> Item? {
-        if let first = missed.first {
-            let reportNow: Bool
+        if !missed.isEmpty {
+            // A lost range goes out before the first remaining batch of its room that follows
+            // it (a kept purchase batch can be older than the chat dropped after it).
             if head == entries.count {
-                reportNow = true
-            } else if case .batch(let room, _, _) = entries[head] {
-                reportNow = room == first.room
-            } else {
-                reportNow = false
-            }
-            if reportNow {
-                missed.removeFirst()
+                let first = missed.removeFirst()
                 return .missed(room: first.room, range: first.range)
+            }
+            if case .batch(let room, let range, _, _, _) = entries[head],
+                let index = missed.firstIndex(where: { $0.room == room }),
+                missed[index].range.upperBound < range.lowerBound
+            {
+                let lost = missed.remove(at: index)
+                return .missed(room: lost.room, range: lost.range)
             }
         }
         guard head < entries.count else { return nil }
@@ -118,7 +195,7 @@ public struct OutboundQueue<Frame: OutboundFrame> {
             head = 0
         }
         switch entry {
-        case .control(let frame), .batch(_, _, let frame): return .frame(frame)
+        case .control(let frame), .batch(_, _, let frame, _, _): return .frame(frame)
         }
     }
 
@@ -127,13 +204,27 @@ public struct OutboundQueue<Frame: OutboundFrame> {
         queuedBytes += entry.byteCount
     }
 
+    /// Keeps each room's lost ranges in sequence order, merging neighbours: commerce batches
+    /// are dropped after newer chat ones, so ranges are not always lost oldest first.
     private mutating func recordMissed(room: String, range: ClosedRange<UInt64>) {
-        if let index = missed.lastIndex(where: { $0.room == room }),
-            missed[index].range.upperBound + 1 == range.lowerBound
-        {
-            missed[index].range = missed[index].range.lowerBound...range.upperBound
-        } else {
-            missed.append((room, range))
+        var lower = range.lowerBound
+        var upper = range.upperBound
+        var insertAt = missed.count
+        var index = missed.count - 1
+        while index >= 0 {
+            if missed[index].room == room {
+                let other = missed[index].range
+                if other.upperBound + 1 == lower || upper + 1 == other.lowerBound {
+                    lower = min(lower, other.lowerBound)
+                    upper = max(upper, other.upperBound)
+                    missed.remove(at: index)
+                    insertAt = index
+                } else if other.lowerBound > upper {
+                    insertAt = index
+                }
+            }
+            index -= 1
         }
+        missed.insert((room, lower...upper), at: min(insertAt, missed.count))
     }
 }

@@ -24,10 +24,13 @@ public struct Shard<Frame: OutboundFrame> {
     public struct Budgets: Sendable {
         public var viewerBytes: Int
         public var consoleBytes: Int
+        /// How far past `viewerBytes` a viewer's commerce may queue once its chat is gone.
+        public var viewerCommerceBytes: Int
 
-        public init(viewerBytes: Int, consoleBytes: Int) {
+        public init(viewerBytes: Int, consoleBytes: Int, viewerCommerceBytes: Int = 0) {
             self.viewerBytes = viewerBytes
             self.consoleBytes = consoleBytes
+            self.viewerCommerceBytes = viewerCommerceBytes
         }
     }
 
@@ -44,6 +47,7 @@ public struct Shard<Frame: OutboundFrame> {
         var closing = false
     }
 
+    /// A console past its budget, or a viewer past its commerce allowance: it may resume.
     public static var closeCodeConsoleTooSlow: UInt16 { 4001 }
 
     public let budgets: Budgets
@@ -69,7 +73,10 @@ public struct Shard<Frame: OutboundFrame> {
     public mutating func add(_ id: ConnectionID, role: Role) {
         let queue: OutboundQueue<Frame> =
             switch role {
-            case .viewer: OutboundQueue(budgetBytes: budgets.viewerBytes, policy: .dropOldestBatches)
+            case .viewer:
+                OutboundQueue(
+                    budgetBytes: budgets.viewerBytes, policy: .dropOldestBatches,
+                    commerceAllowanceBytes: budgets.viewerCommerceBytes)
             case .console: OutboundQueue(budgetBytes: budgets.consoleBytes, policy: .disconnect)
             }
         members[id] = Member(role: role, queue: queue)
@@ -122,8 +129,13 @@ public struct Shard<Frame: OutboundFrame> {
 
     /// Queues a batch for every local member of its room. `encode` is called once for the
     /// unfiltered frame and once per distinct console language filter.
-    public mutating func deliver(_ batch: RoomBatch, encode: (RoomBatch, Set<String>?) -> Frame) -> [Action] {
+    /// `shed` encodes the batch's shed form for viewers that fall behind (commerce kept, likes
+    /// folded, chat counted; nil when there is none), once, only when a viewer receives it.
+    public mutating func deliver(
+        _ batch: RoomBatch, encode: (RoomBatch, Set<String>?) -> Frame, shed: (RoomBatch) -> Frame? = { _ in nil }
+    ) -> [Action] {
         guard let ids = roomMembers[batch.room] else { return [] }
+        var viewerForm: ViewerForm?
         var actions: [Action] = []
         actions.reserveCapacity(ids.count)
         var unfiltered: Frame?
@@ -150,7 +162,14 @@ public struct Shard<Frame: OutboundFrame> {
             }
             statistics.batchFramesQueued += 1
             statistics.deliveredMessages += UInt64(batch.messages.count)
-            let entry = OutboundQueue<Frame>.Entry.batch(room: batch.room, range: batch.range, frame)
+            let entry: OutboundQueue<Frame>.Entry
+            if members.values[index].role == .viewer {
+                if viewerForm == nil { viewerForm = ViewerForm(batch, shed: shed) }
+                entry = .batch(
+                    room: batch.room, range: batch.range, frame, shed: viewerForm!.shed, commerce: viewerForm!.commerce)
+            } else {
+                entry = .batch(room: batch.room, range: batch.range, frame)
+            }
             if !members.values[index].backlog.isEmpty {
                 // Behind a replay: wait there, in order, within the console's budget.
                 members.values[index].backlog.append(entry, live: true)
@@ -172,16 +191,35 @@ public struct Shard<Frame: OutboundFrame> {
     /// whatever its `after` says: call right after `join`, in order, before any live batch.
     /// A viewer's queue takes it at once (its drop policy reports what does not fit); a
     /// console's waits in its backlog and enters the queue as the queue drains.
-    public mutating func replay(_ batch: RoomBatch, to id: ConnectionID, encode: (RoomBatch, Set<String>?) -> Frame)
-        -> Action?
-    {
+    public mutating func replay(
+        _ batch: RoomBatch, to id: ConnectionID, encode: (RoomBatch, Set<String>?) -> Frame,
+        shed: (RoomBatch) -> Frame? = { _ in nil }
+    ) -> Action? {
         guard let member = members[id], !member.closing else { return nil }
         statistics.replayedMessages += UInt64(batch.messages.count)
         let frame = encode(batch, member.filter.languages(for: batch.room))
-        let entry = OutboundQueue<Frame>.Entry.batch(room: batch.room, range: batch.range, frame)
-        guard member.role == .console else { return enqueue(entry, for: id) }
-        members[id]!.backlog.append(entry, live: false)
+        guard member.role == .console else {
+            let form = ViewerForm(batch, shed: shed)
+            return enqueue(
+                .batch(room: batch.room, range: batch.range, frame, shed: form.shed, commerce: form.commerce), for: id)
+        }
+        members[id]!.backlog.append(.batch(room: batch.room, range: batch.range, frame), live: false)
         return refill(id)
+    }
+
+    /// What viewers' queues need to know of a batch to shed it under pressure.
+    private struct ViewerForm {
+        var shed: OutboundQueue<Frame>.Shed?
+        var commerce: Bool
+
+        init(_ batch: RoomBatch, shed encodeShed: (RoomBatch) -> Frame?) {
+            var chat: UInt64 = 0
+            commerce = false
+            for message in batch.messages {
+                if case .chat = message.payload { chat += 1 } else if message.payload.isCommerce { commerce = true }
+            }
+            shed = encodeShed(batch).map { OutboundQueue<Frame>.Shed(frame: $0, droppedMessages: chat) }
+        }
     }
 
     /// Moves backlog entries into the queue while it stays under half its budget.
@@ -234,10 +272,15 @@ public struct Shard<Frame: OutboundFrame> {
         switch result {
         case .overflow:
             members.values[index].closing = true
-            statistics.slowConsolesClosed += 1
-            return .close(id, code: Self.closeCodeConsoleTooSlow, reason: "console too slow")
-        case .queuedAfterDropping(let messages):
-            statistics.droppedViewerMessages += messages
+            if members.values[index].role == .console {
+                statistics.slowConsolesClosed += 1
+                return .close(id, code: Self.closeCodeConsoleTooSlow, reason: "console too slow")
+            }
+            statistics.slowViewersClosed += 1
+            return .close(id, code: Self.closeCodeConsoleTooSlow, reason: "viewer too slow")
+        case .queuedAfterDropping(let messages, let shed):
+            statistics.droppedViewerMessages += messages - shed
+            statistics.shedViewerMessages += shed
         case .queued:
             break
         }
@@ -251,8 +294,13 @@ public struct Shard<Frame: OutboundFrame> {
 public struct ShardStatistics: Sendable, Equatable {
     public var deliveredMessages: UInt64 = 0
     public var batchFramesQueued: UInt64 = 0
+    /// Viewer messages lost with whole batches (reported by `missed`).
     public var droppedViewerMessages: UInt64 = 0
+    /// Viewer chat left out of shed batches (counted in their `dropped`; likes are folded).
+    public var shedViewerMessages: UInt64 = 0
     public var slowConsolesClosed: UInt64 = 0
+    /// Viewers closed because even their commerce no longer fitted (`viewerCommerceBytes`).
+    public var slowViewersClosed: UInt64 = 0
     /// History messages queued for members resuming with `since`.
     public var replayedMessages: UInt64 = 0
     public var queuedBytes = 0

@@ -44,7 +44,11 @@ public final class MetricsExporter: Sendable {
             raise(
                 &state, "chorus_dropped_messages_total", [("role", "viewer"), ("reason", "queue_full")],
                 to: transport.shard.droppedViewerMessages)
+            raise(
+                &state, "chorus_dropped_messages_total", [("role", "viewer"), ("reason", "shed")],
+                to: transport.shard.shedViewerMessages)
             raise(&state, "chorus_slow_consoles_closed_total", [], to: transport.shard.slowConsolesClosed)
+            raise(&state, "chorus_slow_viewers_closed_total", [], to: transport.shard.slowViewersClosed)
             raise(&state, "chorus_resume_requests_total", [], to: hub.resumes.requests)
             raise(&state, "chorus_resume_gaps_total", [], to: hub.resumes.gaps)
             raise(&state, "chorus_resume_gap_messages_total", [], to: hub.resumes.gapMessages)
@@ -102,6 +106,8 @@ public final class MetricsExporter: Sendable {
         "chorus_batch_frames_total": "Batch frames queued to recipients.",
         "chorus_dropped_messages_total": "Messages dropped before delivery, by recipient role and reason.",
         "chorus_slow_consoles_closed_total": "Consoles closed with 4001 because their queue overflowed.",
+        "chorus_slow_viewers_closed_total":
+            "Viewers closed with 4001: their commerce passed limits.viewerCommerceBytes.",
         "chorus_resume_requests_total": "Connections that resumed a room with since=<seq>.",
         "chorus_resume_gaps_total": "Resumes reaching back past the room's history, answered with a gap frame.",
         "chorus_resume_gap_messages_total": "Sequence numbers reported in gap frames.",

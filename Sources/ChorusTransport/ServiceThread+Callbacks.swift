@@ -99,6 +99,11 @@ extension ServiceThread {
             BatchEncoder.encode(room: batch.room, range: batch.range, messages: batch.messages, languages: languages))
     }
 
+    /// The form a viewer that falls behind keeps of a batch (`BatchEncoder.encodeShed`).
+    static func encodeShed(_ batch: RoomBatch) -> LWSFrame? {
+        BatchEncoder.encodeShed(room: batch.room, range: batch.range, messages: batch.messages).map { LWSFrame($0) }
+    }
+
     func send(_ payload: [UInt8], to id: ConnectionID) {
         if let action = shard.send(LWSFrame(payload), to: id) { perform(action) }
     }
@@ -107,7 +112,7 @@ extension ServiceThread {
         for message in inbox.takeAll() {
             switch message {
             case .deliver(let batch):
-                perform(shard.deliver(batch, encode: Self.encodeBatch))
+                perform(shard.deliver(batch, encode: Self.encodeBatch, shed: Self.encodeShed))
             case .drain:
                 draining = true
                 stopAccepting()

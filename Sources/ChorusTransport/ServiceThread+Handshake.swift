@@ -141,7 +141,9 @@ extension ServiceThread {
         case .resume(let plan):
             if let gap = plan.gap { send(ServerFrames.gap(room: room, range: gap), to: id) }
             for batch in plan.batches {
-                if let action = shard.replay(batch, to: id, encode: Self.encodeBatch) { perform(action) }
+                if let action = shard.replay(batch, to: id, encode: Self.encodeBatch, shed: Self.encodeShed) {
+                    perform(action)
+                }
             }
         case .ahead(let last):
             send(

@@ -62,7 +62,9 @@ final class ServiceThread: @unchecked Sendable {
         self.relay = relay
         let config = relay.config
         shard = Shard(
-            budgets: .init(viewerBytes: config.limits.viewerQueueBytes, consoleBytes: config.limits.consoleQueueBytes))
+            budgets: .init(
+                viewerBytes: config.limits.viewerQueueBytes, consoleBytes: config.limits.consoleQueueBytes,
+                viewerCommerceBytes: config.limits.viewerCommerceBytes))
 
         protocols = .allocate(capacity: 2)
         protocols!.initialize(repeating: lws_protocols(), count: 2)

@@ -23,6 +23,8 @@ public struct TransportStatistics: Sendable, Equatable {
         shard.droppedViewerMessages += other.shard.droppedViewerMessages
         shard.slowConsolesClosed += other.shard.slowConsolesClosed
         shard.replayedMessages += other.shard.replayedMessages
+        shard.shedViewerMessages += other.shard.shedViewerMessages
+        shard.slowViewersClosed += other.shard.slowViewersClosed
         shard.queuedBytes += other.shard.queuedBytes
         protocolErrors.merge(other.protocolErrors, uniquingKeysWith: +)
         closes.merge(other.closes, uniquingKeysWith: +)

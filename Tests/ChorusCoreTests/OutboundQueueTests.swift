@@ -35,6 +35,71 @@ struct TestFrame: OutboundFrame, Equatable {
         #expect(queue.isEmpty)
     }
 
+    /// A batch holding commerce: 100 bytes, shed to 20 (the commerce kept, `chat` messages out).
+    func mixed(_ range: ClosedRange<UInt64>, chat: UInt64) -> OutboundQueue<TestFrame>.Entry {
+        .batch(
+            room: "r", range: range, TestFrame(name: "\(range)", byteCount: 100),
+            shed: .init(frame: TestFrame(name: "\(range) shed", byteCount: 20), droppedMessages: chat), commerce: true)
+    }
+
+    func written(_ queue: inout OutboundQueue<TestFrame>) -> [String] {
+        var names: [String] = []
+        while let item = queue.next() {
+            switch item {
+            case .frame(let frame): names.append(frame.name)
+            case .missed(_, let range): names.append("missed \(range)")
+            }
+        }
+        return names
+    }
+
+    @Test func chatIsShedFromQueuedBatchesBeforeAnythingIsDropped() {
+        var queue = OutboundQueue<TestFrame>(budgetBytes: 250, policy: .dropOldestBatches)
+        #expect(queue.enqueue(mixed(1...5, chat: 4)) == .queued)
+        #expect(queue.enqueue(mixed(6...10, chat: 3)) == .queued)
+        // 300 bytes wanted: shedding the oldest batch (100 → 20) makes room.
+        #expect(queue.enqueue(batch(11...15)) == .queuedAfterDropping(messages: 4, shed: 4))
+        #expect(queue.queuedBytes == 220)
+        #expect(written(&queue) == ["1...5 shed", "6...10", "11...15"])
+    }
+
+    @Test func purchasesOutliveNewerChatOnlyBatches() {
+        var queue = OutboundQueue<TestFrame>(budgetBytes: 230, policy: .dropOldestBatches)
+        #expect(queue.enqueue(mixed(1...5, chat: 4)) == .queued)
+        #expect(queue.enqueue(batch(6...10)) == .queued)
+        // Shed 1...5 (→ 20), still 270 > 230: the chat-only 6...10 goes, not the older purchase.
+        #expect(queue.enqueue(batch(11...15, size: 150)) == .queuedAfterDropping(messages: 9, shed: 4))
+        #expect(queue.enqueue(batch(16...20, size: 120)) == .queuedAfterDropping(messages: 5, shed: 0))
+        // The lost ranges merge and come after the older kept batch, before the newer one.
+        #expect(written(&queue) == ["1...5 shed", "missed 6...15", "16...20"])
+    }
+
+    @Test func incomingChatIsDroppedBeforeQueuedCommerce() {
+        var queue = OutboundQueue<TestFrame>(budgetBytes: 110, policy: .dropOldestBatches)
+        #expect(queue.enqueue(mixed(1...5, chat: 4)) == .queued)
+        #expect(queue.enqueue(batch(6...10)) == .queuedAfterDropping(messages: 9, shed: 4))
+        // A new commerce batch that does not fit is shed itself, not dropped.
+        #expect(queue.enqueue(mixed(11...15, chat: 2)) == .queuedAfterDropping(messages: 2, shed: 2))
+        #expect(written(&queue) == ["1...5 shed", "missed 6...10", "11...15 shed"])
+    }
+
+    @Test func commerceIsNeverDroppedAndPastItsAllowanceTheViewerIsClosed() {
+        var queue = OutboundQueue<TestFrame>(budgetBytes: 100, policy: .dropOldestBatches, commerceAllowanceBytes: 150)
+        #expect(queue.enqueue(mixed(1...5, chat: 4)) == .queued)
+        // Incoming commerce: both shed, still over the budget, within the allowance: kept.
+        let commerce = OutboundQueue<TestFrame>.Entry.batch(
+            room: "r", range: 6...10, TestFrame(name: "6...10", byteCount: 95), commerce: true)
+        #expect(queue.enqueue(commerce) == .queuedAfterDropping(messages: 4, shed: 4))
+        #expect(queue.queuedBytes == 115)
+        // Chat while only commerce is queued: the chat goes.
+        #expect(queue.enqueue(batch(11...15)) == .queuedAfterDropping(messages: 5, shed: 0))
+        // Past budget + allowance: refused, so the caller closes the viewer.
+        let more = OutboundQueue<TestFrame>.Entry.batch(
+            room: "r", range: 16...20, TestFrame(name: "16...20", byteCount: 140), commerce: true)
+        #expect(queue.enqueue(more) == .overflow)
+        #expect(written(&queue) == ["1...5 shed", "6...10", "missed 11...15"])
+    }
+
     @Test func controlFramesAreNeverDropped() {
         var queue = OutboundQueue<TestFrame>(budgetBytes: 150, policy: .dropOldestBatches)
         _ = queue.enqueue(.control(TestFrame(name: "welcome", byteCount: 50)))

@@ -7,10 +7,11 @@ import os
 import threading
 import time
 
-from chorustest import Daemon, RawWebSocket, assert_coverage, make_token
+from chorustest import Daemon, RawWebSocket, assert_coverage, make_token, metric_sum
 
-# Cheap to parse, heavy to fan out: ~330 bytes per broadcast message, 40 per batch = ~13 KB batches.
-GIFT = {"type": "gift", "gift": "g" * 64, "amount": 1_000_000, "cid": "c" * 64}
+# Heavy to fan out: ~330 bytes per broadcast message, 40 per batch = ~13 KB batches. Chat, so
+# that a viewer that falls behind may lose it (gifts and purchases are never dropped).
+HEAVY = {"type": "chat", "text": "g" * 100, "cid": "c" * 64}
 PER_BATCH = 40
 CONFIG = {"batch": {"maxMessages": PER_BATCH, "maxDelayMs": 20}}
 
@@ -20,7 +21,7 @@ def publish_in_lockstep(publisher, reader, start: int, rounds: int) -> None:
     16 KiB queue holds one batch, so the reader (a viewer that keeps up) paces the publisher."""
     for r in range(1, rounds + 1):
         for _ in range(PER_BATCH):
-            publisher.send(GIFT)
+            publisher.send(HEAVY)
         reader.read_through("lobby", start + r * PER_BATCH, timeout=10)
 
 
@@ -43,7 +44,8 @@ class RssSampler(threading.Thread):
 
 def test_slow_viewer_gets_missed_frames_and_memory_stays_bounded(chorusd) -> None:
     # ~13 KB batches fit the 16 KiB queue: a viewer that keeps reading never overflows.
-    daemon = chorusd({**CONFIG, "limits": {"viewerQueueBytes": 16384}})
+    # A small history: its bounded size (≈ 600 B a message here) is not what this test measures.
+    daemon = chorusd({**CONFIG, "limits": {"viewerQueueBytes": 16384}, "rooms": {"historyMessages": 512}})
     publisher = daemon.viewer("lobby", locale="zh-Hans-CN", region="CN", user="u" * 64)
     good = daemon.viewer("lobby")
     slow = RawWebSocket(daemon.port, "/v1/viewer?room=lobby", rcvbuf=4096)
@@ -135,3 +137,89 @@ def test_slow_console_closed_4001(chorusd) -> None:
     finally:
         slow.close()
         publisher.close()
+
+
+def publish_chat_with_purchases(publisher, start: int, rounds: int) -> set[str]:
+    """Rounds of one batch each: 38 chat lines of ~250 bytes (10 KB batches fit a reader's
+    16 KiB budget one at a time), one purchase and one like (count 3)."""
+    chat = {"type": "chat", "text": "quanto custa o frete para Recife? " * 4}
+    purchases = set()
+    for r in range(rounds):
+        for i in range(PER_BATCH):
+            if i == 7:
+                cid = f"buy-{r}"
+                purchases.add(cid)
+                publisher.send({"type": "purchase", "sku": "sku-9", "qty": 1, "cid": cid})
+            elif i == 8:
+                publisher.send({"type": "like", "count": 3})
+            else:
+                publisher.send(chat)
+        publisher.read_through("lobby", start + (r + 1) * PER_BATCH, timeout=10)
+    return purchases
+
+
+def test_purchases_survive_chat_overload_of_a_slow_viewer(chorusd) -> None:
+    # 400 purchases in shed batches take ~130 KB: within 16 KiB + the commerce allowance.
+    daemon = chorusd({**CONFIG, "limits": {"viewerQueueBytes": 16384, "viewerCommerceBytes": 262144}})
+    publisher = daemon.viewer("lobby", user="p" * 64)
+    slow = RawWebSocket(daemon.port, "/v1/viewer?room=lobby", rcvbuf=4096)
+    try:
+        assert (slow.recv() or {}).get("type") == "welcome"
+        start = publisher.welcome["seq"]
+        rounds = 400  # ~4 MB of chat to a viewer that reads nothing
+        purchases = publish_chat_with_purchases(publisher, start, rounds)
+        publisher.send({"type": "purchase", "sku": "sku-9", "qty": 1, "cid": "sentinel"})
+        last = start + rounds * PER_BATCH + 1
+
+        frames = []
+        while not frames or frames[-1].get("type") != "batch" or frames[-1]["to"] < last:
+            frame = slow.recv(timeout=10)
+            assert frame is not None, f"slow viewer closed with {slow.close_code}"
+            frames.append(frame)
+        assert_coverage(frames, "lobby", start + 1, last, allow_missed=True)
+        kept = {m["cid"] for f in frames if f["type"] == "batch" for m in f["messages"] if m["type"] == "purchase"}
+        assert purchases | {"sentinel"} <= kept, f"{len(purchases - kept)} purchases lost"
+        shed = [f for f in frames if f["type"] == "batch" and "dropped" in f]
+        assert shed, "the viewer never fell behind far enough to shed chat"
+        assert all(f["likes"] == 1 and f["likeCount"] == 3 for f in shed if f["to"] - f["from"] + 1 == PER_BATCH)
+        metrics = daemon.metrics()
+        missed = sum(f["count"] for f in frames if f["type"] == "missed")
+        # The publisher reads every batch, so it never sheds: the count is the slow viewer's.
+        assert not [f for f in publisher.frames if "dropped" in f or f.get("type") == "missed"]
+        assert metric_sum(metrics, "chorus_dropped_messages_total", reason="shed") == sum(f["dropped"] for f in shed)
+        assert metric_sum(metrics, "chorus_dropped_messages_total", reason="queue_full") == \
+            sum(f["count"] for f in frames if f["type"] == "missed")
+    finally:
+        slow.close()
+        publisher.close()
+
+
+def test_viewer_past_its_commerce_allowance_is_closed_not_silently_trimmed(chorusd) -> None:
+    daemon = chorusd({**CONFIG, "limits": {"viewerQueueBytes": 16384, "viewerCommerceBytes": 8192}})
+    publisher = daemon.viewer("lobby", user="p" * 64)
+    slow = RawWebSocket(daemon.port, "/v1/viewer?room=lobby", rcvbuf=4096)
+    try:
+        assert (slow.recv() or {}).get("type") == "welcome"
+        start = publisher.welcome["seq"]
+        purchases = publish_chat_with_purchases(publisher, start, 400)
+        frames = read_until_closed(slow, time.monotonic() + 15)
+        assert slow.close_code == 4001, f"closed with {slow.close_code}"
+        # Up to the close, nothing with a purchase was lost: every purchase it got is in order,
+        # and the missed ranges hold none of the kept purchase seqs.
+        kept = [m["cid"] for f in frames if f["type"] == "batch" for m in f["messages"] if m["type"] == "purchase"]
+        assert kept == [f"buy-{r}" for r in range(len(kept))], "a purchase was skipped before the close"
+        assert all(m["type"] == "purchase" for f in frames if "dropped" in f for m in f["messages"])
+        assert len(kept) < len(purchases)
+        assert metric_sum(daemon.metrics(), "chorus_slow_viewers_closed_total") == 1
+    finally:
+        slow.close()
+        publisher.close()
+
+
+def read_until_closed(raw: RawWebSocket, deadline: float) -> list:
+    frames = []
+    while True:
+        frame = raw.recv(timeout=max(0.1, deadline - time.monotonic()))
+        if frame is None:
+            return frames
+        frames.append(frame)

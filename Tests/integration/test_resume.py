@@ -6,26 +6,15 @@ from the room's history, then live traffic; what history no longer holds comes a
 from __future__ import annotations
 
 import time
-from typing import Any
-
 from chorustest import (Daemon, Member, RawWebSocket, assert_coverage, expect_close_on_open, make_token,
                         metric_sum)
-from test_backpressure import CONFIG, PER_BATCH, publish_in_lockstep
+from test_backpressure import CONFIG, PER_BATCH, publish_in_lockstep, read_until_closed
 
 TOKEN = make_token(["lobby", "other"])
 
 
 def console_since(daemon: Daemon, since: str, rooms: str = "lobby") -> Member:
     return Member.open(daemon.ws_url(f"/v1/console?rooms={rooms}&token={TOKEN}&since={since}"))
-
-
-def read_until_closed(raw: RawWebSocket, deadline: float) -> list[dict[str, Any]]:
-    frames = []
-    while True:
-        frame = raw.recv(timeout=max(0.1, deadline - time.monotonic()))
-        if frame is None:
-            return frames
-        frames.append(frame)
 
 
 def test_console_closed_for_slowness_resumes_and_sees_every_seq_once(chorusd) -> None:
