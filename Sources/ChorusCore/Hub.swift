@@ -37,8 +37,11 @@ public struct Hub: Sendable {
     }
 
     public let configuration: Configuration
-    private var rooms: [String: Room] = [:]
+    /// Internal, not private: the `Hub+…` extensions in other files work on it.
+    var rooms: [String: Room] = [:]
     public private(set) var totals = InteractionCounters()
+    /// Rooms with slow mode on (`Hub+SlowMode.swift`), for metrics.
+    public internal(set) var slowModeRoomCount = 0
     public private(set) var batchesFlushed: UInt64 = 0
 
     public init(configuration: Configuration, now: UInt64) {
@@ -138,7 +141,10 @@ public struct Hub: Sendable {
             }
             index = rooms.index(after: index)
         }
-        for name in idle { rooms[name] = nil }
+        for name in idle {
+            if rooms[name]!.slowModeSeconds > 0 { slowModeRoomCount -= 1 }
+            rooms[name] = nil
+        }
         return actions
     }
 

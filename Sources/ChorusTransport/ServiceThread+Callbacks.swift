@@ -107,6 +107,8 @@ extension ServiceThread {
                             BatchEncoder.encode(
                                 room: batch.room, range: batch.range, messages: batch.messages, languages: languages))
                     })
+            case .notice(let room, let frame):
+                perform(shard.send(LWSFrame(frame), toRoom: room))
             case .drain:
                 draining = true
                 stopAccepting()
@@ -180,6 +182,7 @@ extension ServiceThread {
     private func closed(_ id: ConnectionID) {
         guard let connection = connections.removeValue(forKey: id) else { return }
         consoleTokens[id] = nil
+        if let peer = connection.peer { relay.peerConnections.release(peer) }
         if connection.counted {
             relay.openConnections.subtract(1, ordering: .relaxed)
             switch connection.role {
