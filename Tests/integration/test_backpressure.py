@@ -13,6 +13,8 @@ from chorustest import Daemon, RawWebSocket, assert_coverage, make_token
 GIFT = {"type": "gift", "gift": "g" * 64, "amount": 1_000_000, "cid": "c" * 64}
 PER_BATCH = 40
 CONFIG = {"batch": {"maxMessages": PER_BATCH, "maxDelayMs": 20}}
+# One publisher sends tens of thousands of gifts: no gift rate limit here (test_limits.py has them).
+NO_GIFT_LIMIT = {"giftsPerSecond": 0}
 
 
 def publish_in_lockstep(publisher, reader, start: int, rounds: int) -> None:
@@ -43,7 +45,7 @@ class RssSampler(threading.Thread):
 
 def test_slow_viewer_gets_missed_frames_and_memory_stays_bounded(chorusd) -> None:
     # ~13 KB batches fit the 16 KiB queue: a viewer that keeps reading never overflows.
-    daemon = chorusd({**CONFIG, "limits": {"viewerQueueBytes": 16384}})
+    daemon = chorusd({**CONFIG, "limits": {"viewerQueueBytes": 16384, **NO_GIFT_LIMIT}})
     publisher = daemon.viewer("lobby", locale="zh-Hans-CN", region="CN", user="u" * 64)
     good = daemon.viewer("lobby")
     slow = RawWebSocket(daemon.port, "/v1/viewer?room=lobby", rcvbuf=4096)
@@ -103,7 +105,7 @@ def test_slow_viewer_gets_missed_frames_and_memory_stays_bounded(chorusd) -> Non
 
 
 def test_slow_console_closed_4001(chorusd) -> None:
-    daemon = chorusd({**CONFIG, "limits": {"consoleQueueBytes": 16384}})
+    daemon = chorusd({**CONFIG, "limits": {"consoleQueueBytes": 16384, **NO_GIFT_LIMIT}})
     publisher = daemon.viewer("lobby", locale="zh-Hans-CN", region="CN", user="u" * 64)
     slow = RawWebSocket(daemon.port, f"/v1/console?rooms=lobby&token={make_token(['lobby'])}", rcvbuf=4096)
     try:
