@@ -65,11 +65,12 @@ public struct InteractionRateLimiter: Sendable, Equatable {
     public mutating func admit(
         _ kind: InteractionKind, policy: Policy, slowModeSeconds: Int, now: UInt64
     ) -> Decision {
-        if kind == .chat, slowModeSeconds > 0, let lastChat {
+        if kind == .chat, slowModeSeconds > 0, let lastChat, now >= lastChat {
             let interval = UInt64(slowModeSeconds) * 1_000_000_000
+            let since = now - lastChat
             // Slow mode first, so a refused message does not also spend a chat token.
-            if now - lastChat < interval {
-                return throttled(.slowMode, waitNanoseconds: interval - (now - lastChat), policy: policy, now: now)
+            if since < interval {
+                return throttled(.slowMode, waitNanoseconds: interval - since, policy: policy, now: now)
             }
         }
         let outcome: TokenBucket.Outcome
@@ -93,7 +94,8 @@ public struct InteractionRateLimiter: Sendable, Equatable {
     private mutating func throttled(_ reason: Reason, waitNanoseconds: UInt64, policy: Policy, now: UInt64)
         -> Decision
     {
-        if throttledInWindow == 0 || now - windowStart >= policy.abuseWindowNanoseconds {
+        // `&-`: a clock that stepped back starts a new window instead of trapping.
+        if throttledInWindow == 0 || now &- windowStart >= policy.abuseWindowNanoseconds {
             windowStart = now
             throttledInWindow = 0
         }
