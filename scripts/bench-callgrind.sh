@@ -18,7 +18,9 @@ done
 objcopy --strip-debug "$root/.build/release/chorusd" "$work/chorusd"
 port=$((20000 + RANDOM % 10000))
 valgrind --tool=callgrind --callgrind-out-file="$out" "$work/chorusd" --listen "127.0.0.1:$port" \
-  --set rooms.autoCreate=true --set transport.serviceThreads=1 --state-dir "$work/state" 2>"$work/valgrind.log" &
+  --set rooms.autoCreate=true --set transport.serviceThreads=1 --state-dir "$work/state" \
+  --set limits.chatPerWindow=0 --set limits.likesPerSecond=0 --set limits.commercePerSecond=0 \
+  --set limits.giftsPerSecond=0 --set limits.maxConnectionsPerIP=0 2>"$work/valgrind.log" &
 daemon=$!
 trap 'kill -TERM $daemon 2>/dev/null || true; wait $daemon 2>/dev/null || true; [ -n "${OUT:-}" ] || rm -rf "$work"' EXIT
 for _ in $(seq 1 150); do

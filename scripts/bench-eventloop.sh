@@ -20,7 +20,9 @@ for loop in "${loops[@]}"; do
   port=$((30000 + RANDOM % 5000))
   work=$(mktemp -d /tmp/chorus-evloop.XXXXXX)
   taskset -c 0 "$bin/chorusd" --listen "127.0.0.1:$port" --state-dir "$work" \
-    --set transport.eventLoop="$loop" --set transport.serviceThreads=1 --set rooms.autoCreate=true --log-level warning 2>"$work/log" &
+    --set transport.eventLoop="$loop" --set transport.serviceThreads=1 --set rooms.autoCreate=true --log-level warning \
+    --set limits.chatPerWindow=0 --set limits.likesPerSecond=0 --set limits.commercePerSecond=0 \
+    --set limits.giftsPerSecond=0 --set limits.maxConnectionsPerIP=0 2>"$work/log" &
   daemon=$!
   for _ in $(seq 1 100); do curl -sf "127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 

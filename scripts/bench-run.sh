@@ -85,8 +85,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# The bench publishes far faster per connection than any viewer may (limits.chatPerWindow …) and
+# opens thousands of connections from a few loopback addresses: no rate or per-address limits.
 cat >"$work/chorusd.json" <<JSON
-{"listen":{"host":"127.0.0.1","port":$port},"rooms":{"autoCreate":true},"stateDir":"$work/state"}
+{"listen":{"host":"127.0.0.1","port":$port},"rooms":{"autoCreate":true},"stateDir":"$work/state",
+ "limits":{"chatPerWindow":0,"likesPerSecond":0,"commercePerSecond":0,"giftsPerSecond":0,"maxConnectionsPerIP":0}}
 JSON
 
 # One descriptor per connection on both sides: use the whole hard limit.

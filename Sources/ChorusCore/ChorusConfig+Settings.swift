@@ -6,7 +6,10 @@ extension ChorusConfig {
         "batch.maxMessages", "batch.maxDelayMs",
         "limits.maxMessageBytes", "limits.maxChatChars", "limits.viewerQueueBytes", "limits.consoleQueueBytes",
         "limits.viewerCommerceBytes",
-        "limits.maxErrorsPerConnection", "limits.maxConnections",
+        "limits.maxErrorsPerConnection", "limits.maxConnections", "limits.maxConnectionsPerIP",
+        "limits.chatPerWindow", "limits.chatWindowSeconds", "limits.likesPerSecond", "limits.likeBurst",
+        "limits.commercePerSecond", "limits.commerceBurst", "limits.giftsPerSecond", "limits.giftBurst",
+        "limits.throttledBeforeClose", "limits.throttleWindowSeconds",
         "rooms.static", "rooms.autoCreate", "rooms.idleSeconds", "rooms.historyMessages",
         "rooms.historySeconds",
         "language.engine", "language.candidates",
@@ -74,6 +77,17 @@ extension ChorusConfig {
         case "limits.consoleQueueBytes": limits.consoleQueueBytes = try int()
         case "limits.maxErrorsPerConnection": limits.maxErrorsPerConnection = try int()
         case "limits.maxConnections": limits.maxConnections = try int()
+        case "limits.maxConnectionsPerIP": limits.maxConnectionsPerIP = try int()
+        case "limits.chatPerWindow": limits.chatPerWindow = try int()
+        case "limits.chatWindowSeconds": limits.chatWindowSeconds = try int()
+        case "limits.likesPerSecond": limits.likesPerSecond = try int()
+        case "limits.likeBurst": limits.likeBurst = try int()
+        case "limits.commercePerSecond": limits.commercePerSecond = try int()
+        case "limits.commerceBurst": limits.commerceBurst = try int()
+        case "limits.giftsPerSecond": limits.giftsPerSecond = try int()
+        case "limits.giftBurst": limits.giftBurst = try int()
+        case "limits.throttledBeforeClose": limits.throttledBeforeClose = try int()
+        case "limits.throttleWindowSeconds": limits.throttleWindowSeconds = try int()
         case "rooms.static": rooms.staticRooms = try strings()
         case "rooms.autoCreate": rooms.autoCreate = try bool()
         case "rooms.idleSeconds": rooms.idleSeconds = try int()

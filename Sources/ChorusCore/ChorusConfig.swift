@@ -55,6 +55,27 @@ public struct ChorusConfig: Sendable, Equatable {
         /// Open WebSocket connections per process; further ones are closed with 1013.
         /// Below the 20,000 open-file limit so the daemon keeps descriptors for itself.
         public var maxConnections = 19_500
+        /// Open WebSocket connections per client IP address; further ones are closed with 4029.
+        /// High because a carrier's NAT puts many phones behind one address; 0: no limit.
+        public var maxConnectionsPerIP = 500
+        /// Chat messages one connection may send per `chatWindowSeconds`, all at once if it
+        /// likes (Twitch allows 20 per 30 s); then one more every window / count. 0: no limit.
+        public var chatPerWindow = 20
+        public var chatWindowSeconds = 30
+        /// Like frames per second and burst. High, yet clients should aggregate taps into
+        /// `count` (up to 100 per frame), which costs one token. 0 per second: no limit.
+        public var likesPerSecond = 20
+        public var likeBurst = 60
+        /// Cart, purchase and coupon frames together: a shopper never needs more, and an accepted
+        /// one is never lost, so a client hammering them is refused before it is counted.
+        public var commercePerSecond = 5
+        public var commerceBurst = 20
+        public var giftsPerSecond = 5
+        public var giftBurst = 20
+        /// Throttled interactions a connection may send within `throttleWindowSeconds`; the next
+        /// one closes it with 4008 (a client that ignores `retryAfterMs`).
+        public var throttledBeforeClose = 50
+        public var throttleWindowSeconds = 30
     }
 
     public struct Rooms: Sendable, Equatable {
@@ -131,6 +152,7 @@ public struct ChorusConfig: Sendable, Equatable {
         try require(limits.viewerCommerceBytes >= 0, "limits.viewerCommerceBytes", "must not be negative")
         try require(limits.maxErrorsPerConnection >= 1, "limits.maxErrorsPerConnection", "must be at least 1")
         try require((1...1_000_000).contains(limits.maxConnections), "limits.maxConnections", "must be in 1...1000000")
+        try validateRateLimits(require)
         for room in rooms.staticRooms {
             try require(RoomName.isValid(room), "rooms.static", "'\(room)' is not a valid room name")
         }

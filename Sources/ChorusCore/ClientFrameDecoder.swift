@@ -1,6 +1,8 @@
 /// Turns a text frame into a `ClientFrame`, enforcing the protocol's field rules.
 public struct ClientFrameDecoder: Sendable {
     public var maxChatCharacters: Int
+    /// Longest slow mode a console may set: one chat message an hour is already a closed chat.
+    public static let maxSlowModeSeconds: Int64 = 3600
 
     public init(maxChatCharacters: Int) {
         self.maxChatCharacters = maxChatCharacters
@@ -78,6 +80,14 @@ public struct ClientFrameDecoder: Sendable {
                 room = name
             }
             return .filter(languages: try languageList(value), room: room)
+        case "slowmode":
+            guard let room = value["room"]?.stringValue, RoomName.isValid(room) else {
+                throw .invalidField(name: "room", reason: "must be a room name")
+            }
+            guard let seconds = try optionalInteger(value, "seconds", in: 0...Self.maxSlowModeSeconds) else {
+                throw .invalidField(name: "seconds", reason: "is required")
+            }
+            return .slowMode(room: room, seconds: seconds)
         default:
             throw .unknownType(type)
         }

@@ -43,9 +43,12 @@ public struct Hub: Sendable {
     }
 
     public let configuration: Configuration
+    /// Internal, not private: the `Hub+…` extensions in other files work on it.
     var rooms: [String: Room] = [:]
     public private(set) var totals = InteractionCounters()
     public internal(set) var resumeStatistics = ResumeStatistics()
+    /// Rooms with slow mode on (`Hub+SlowMode.swift`), for metrics.
+    public internal(set) var slowModeRoomCount = 0
     public private(set) var batchesFlushed: UInt64 = 0
 
     public init(configuration: Configuration, now: UInt64) {
@@ -153,7 +156,10 @@ public struct Hub: Sendable {
             if rooms.values[index].history.messageCount > 0 { rooms.values[index].history.trim(now: now) }
             index = rooms.index(after: index)
         }
-        for name in idle { rooms[name] = nil }
+        for name in idle {
+            if rooms[name]!.slowModeSeconds > 0 { slowModeRoomCount -= 1 }
+            rooms[name] = nil
+        }
         return actions
     }
 

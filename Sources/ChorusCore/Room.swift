@@ -14,6 +14,8 @@ struct Room {
     var viewers = 0
     var consoles = 0
     var counters = InteractionCounters()
+    /// Slow mode: the least time between one viewer's chat messages, set by a console (0: off).
+    var slowModeSeconds = 0
     /// When the room last became empty (monotonic nanoseconds).
     var emptySince: UInt64
     /// Recent batches for members resuming with `since`.

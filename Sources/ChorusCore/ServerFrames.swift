@@ -83,10 +83,21 @@ public enum ServerFrames {
         }
     }
 
-    public static func error(_ error: ProtocolError) -> [UInt8] {
+    /// `clientID`: the `cid` of the refused frame, so the client knows which message it was.
+    public static func error(_ error: ProtocolError, clientID: String? = nil) -> [UInt8] {
         frame("error") { json in
             json.field("code", error.code)
             json.field("message", error.message)
+            if let retryAfter = error.retryAfterMilliseconds { json.field("retryAfterMs", retryAfter) }
+            if let clientID { json.field("cid", clientID) }
+        }
+    }
+
+    /// A room's slow mode changed (or a console set it): every member of the room gets this.
+    public static func slowMode(room: String, seconds: Int) -> [UInt8] {
+        frame("slowmode") { json in
+            json.field("room", room)
+            json.field("seconds", seconds)
         }
     }
 

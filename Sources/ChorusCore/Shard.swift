@@ -127,6 +127,12 @@ public struct Shard<Frame: OutboundFrame> {
         enqueue(.control(frame), for: id)
     }
 
+    /// Queues a control frame for every local member of `room` (a notice about the room).
+    public mutating func send(_ frame: Frame, toRoom room: String) -> [Action] {
+        guard let ids = roomMembers[room] else { return [] }
+        return ids.compactMap { enqueue(.control(frame), for: $0) }
+    }
+
     /// Queues a batch for every local member of its room. `encode` is called once for the
     /// unfiltered frame and once per distinct console language filter.
     /// `shed` encodes the batch's shed form for viewers that fall behind (commerce kept, likes

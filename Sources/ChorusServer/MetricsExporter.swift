@@ -24,7 +24,8 @@ public final class MetricsExporter: Sendable {
         let hub = relay.withHub { hub in
             (
                 totals: hub.totals, rooms: hub.roomCount, batches: hub.batchesFlushed, members: hub.memberTotals(),
-                resumes: hub.resumeStatistics
+                resumes: hub.resumeStatistics,
+                slowModeRooms: hub.slowModeRoomCount
             )
         }
         let transport = relay.statistics()
@@ -62,6 +63,13 @@ public final class MetricsExporter: Sendable {
             for (code, count) in transport.closes {
                 raise(&state, "chorus_server_closes_total", [("code", String(code))], to: count)
             }
+            for (throttle, count) in transport.throttled {
+                raise(
+                    &state, "chorus_throttled_interactions_total",
+                    [("type", throttle.kind.rawValue), ("reason", throttle.reason.rawValue)], to: count)
+            }
+            raise(&state, "chorus_connections_refused_per_ip_total", [], to: transport.refusedPerAddress)
+            set(&state, "chorus_slow_mode_rooms", [], hub.slowModeRooms)
             set(&state, "chorus_connections", [("role", "viewer")], transport.viewers)
             set(&state, "chorus_connections", [("role", "console")], transport.consoles)
             set(&state, "chorus_rooms", [], hub.rooms)
@@ -117,6 +125,11 @@ public final class MetricsExporter: Sendable {
         "chorus_direct_writes_total": "Frames written at once, without waiting for a writable callback.",
         "chorus_protocol_errors_total": "Invalid client frames, by error code.",
         "chorus_server_closes_total": "Connections closed by the server, by close code.",
+        "chorus_throttled_interactions_total":
+            "Interactions refused by a rate limit or slow mode, by type and reason (rate_limited, slow_mode).",
+        "chorus_connections_refused_per_ip_total":
+            "WebSocket connections closed with 4029: their IP address had limits.maxConnectionsPerIP open.",
+        "chorus_slow_mode_rooms": "Rooms with slow mode on.",
         "chorus_connections": "Open WebSocket connections by role.",
         "chorus_rooms": "Open rooms.",
         "chorus_outbound_queue_bytes": "Bytes waiting in outbound queues.",

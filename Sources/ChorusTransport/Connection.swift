@@ -20,6 +20,11 @@ struct Connection {
     /// Close with 1001 once everything queued is written (graceful stop).
     var closeWhenFlushed = false
     var counted = false
+    /// Counted in the relay's per-address table (`limits.maxConnectionsPerIP`); released on close.
+    var peer: PeerAddress?
+    /// Viewers only, created at their first interaction: most viewers only watch, and idle
+    /// connections should not carry four token buckets.
+    var rateLimits: RateLimitState?
 
     init(wsi: OpaquePointer) {
         self.wsi = wsi
@@ -40,6 +45,11 @@ final class CloseRequest {
     }
 }
 
+/// A viewer's rate limiter, by reference for the reason above. Its service thread only.
+final class RateLimitState {
+    var limiter = InteractionRateLimiter()
+}
+
 /// Close codes Chorus sends (see docs/protocol.md).
 enum CloseCode {
     static let goingAway: UInt16 = 1001
@@ -47,5 +57,9 @@ enum CloseCode {
     static let badRequest: UInt16 = 4000
     static let unauthorized: UInt16 = 4003
     static let unknownRoom: UInt16 = 4004
+    /// Kept sending interactions while throttled (`limits.throttledBeforeClose`).
+    static let keptSendingWhileThrottled: UInt16 = 4008
     static let tooManyErrors: UInt16 = 4009
+    /// Too many connections from the client's IP address (`limits.maxConnectionsPerIP`).
+    static let tooManyFromAddress: UInt16 = 4029
 }

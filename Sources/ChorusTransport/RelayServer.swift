@@ -19,6 +19,12 @@ public final class RelayServer: Sendable {
     let responder: any HTTPResponder
     let decoder: ClientFrameDecoder
     let tickNanoseconds: UInt64
+    /// The interaction rates every viewer is held to (`RelayServer+Limits.swift`).
+    let interactionPolicy: InteractionRateLimiter.Policy
+    /// Set once a console first turns slow mode on anywhere: until then a chat message does not
+    /// take the hub lock to read its room's slow mode.
+    let slowModeInUse = Atomic<Bool>(false)
+    let peerConnections = PeerConnectionTable()
 
     private let hub: Locked<Hub>
     let threads: [ServiceThread]
@@ -41,6 +47,7 @@ public final class RelayServer: Sendable {
         self.responder = responder
         self.logger = logger
         self.decoder = ClientFrameDecoder(maxChatCharacters: config.limits.maxChatChars)
+        self.interactionPolicy = config.interactionPolicy
         // A tenth of the batch window bounds how late a timed flush can be.
         self.tickNanoseconds = UInt64(max(1, min(10, config.batch.maxDelayMs / 10))) * 1_000_000
         let hubConfiguration = Hub.Configuration(

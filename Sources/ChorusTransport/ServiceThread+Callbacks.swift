@@ -113,6 +113,8 @@ extension ServiceThread {
             switch message {
             case .deliver(let batch):
                 perform(shard.deliver(batch, encode: Self.encodeBatch, shed: Self.encodeShed))
+            case .notice(let room, let frame):
+                perform(shard.send(LWSFrame(frame), toRoom: room))
             case .drain:
                 draining = true
                 stopAccepting()
@@ -186,6 +188,7 @@ extension ServiceThread {
     private func closed(_ id: ConnectionID) {
         guard let connection = connections.removeValue(forKey: id) else { return }
         consoleTokens[id] = nil
+        if let peer = connection.peer { relay.peerConnections.release(peer) }
         if connection.counted {
             relay.openConnections.subtract(1, ordering: .relaxed)
             switch connection.role {

@@ -13,6 +13,10 @@ extension ServiceThread {
         guard open <= relay.config.limits.maxConnections else {
             return requestClose(id, code: CloseCode.tryAgainLater, reason: "connection limit reached")
         }
+        guard admitPeer(id) else {
+            return requestClose(
+                id, code: CloseCode.tooManyFromAddress, reason: "too many connections from your address")
+        }
         let request = HandshakeRequest(wsi: wsi)
         switch request.path {
         case "/v1/viewer": establishViewer(id, request)

@@ -70,6 +70,8 @@ extension ServiceThread {
                 return reject(id, .invalidField(name: "room", reason: "names a room this connection is not in"))
             }
             shard.setLanguages(id, languages.isEmpty ? nil : Set(languages), room: room)
+        case .slowMode(let room, let seconds):
+            setSlowMode(id, room: room, seconds: seconds)
         }
     }
 
@@ -79,6 +81,7 @@ extension ServiceThread {
         guard let connection = connections[id], let author = connection.author, let room = connection.room else {
             return reject(id, .unknownType(payload.kind.rawValue))
         }
+        guard admit(id, payload.kind, room: room, clientID: clientID) else { return }
         var tag: LanguageTag?
         if case .chat(let text) = payload {
             let recent = connection.recentLanguages
@@ -102,7 +105,7 @@ extension ServiceThread {
     }
 
     /// Answers a bad frame with an error frame; a connection that keeps sending them is closed.
-    private func reject(_ id: ConnectionID, _ error: ProtocolError) {
+    func reject(_ id: ConnectionID, _ error: ProtocolError) {
         statistics.protocolErrors[error.code, default: 0] += 1
         send(ServerFrames.error(error), to: id)
         connections[id]?.invalidFrames += 1

@@ -12,6 +12,8 @@ import Glibc
 final class ServiceThread: @unchecked Sendable {
     enum Message: Sendable {
         case deliver(RoomBatch)
+        /// Queue this control frame for every local member of the room (slow mode notices).
+        case notice(room: String, frame: [UInt8])
         /// Close every connection with 1001 once its queue is written.
         case drain
         case stop

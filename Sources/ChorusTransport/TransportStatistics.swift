@@ -12,6 +12,15 @@ public struct TransportStatistics: Sendable, Equatable {
     public var bytesWritten: UInt64 = 0
     /// Frames written at once because the socket had room, without a writable callback.
     public var directWrites: UInt64 = 0
+    /// Interactions refused by a rate limit or slow mode (not counted, not broadcast).
+    public var throttled: [Throttle: UInt64] = [:]
+    /// Connections closed with 4029: their address already had `limits.maxConnectionsPerIP`.
+    public var refusedPerAddress: UInt64 = 0
+
+    public struct Throttle: Hashable, Sendable {
+        public var kind: InteractionKind
+        public var reason: InteractionRateLimiter.Reason
+    }
 
     public init() {}
 
@@ -31,5 +40,7 @@ public struct TransportStatistics: Sendable, Equatable {
         framesWritten += other.framesWritten
         bytesWritten += other.bytesWritten
         directWrites += other.directWrites
+        throttled.merge(other.throttled, uniquingKeysWith: +)
+        refusedPerAddress += other.refusedPerAddress
     }
 }

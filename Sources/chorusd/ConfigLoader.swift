@@ -37,17 +37,20 @@ enum ConfigLoader {
     }
 
     /// `batch.maxMessages` → `CHORUS_BATCH_MAX_MESSAGES`.
+    /// An acronym is one word: `limits.maxConnectionsPerIP` → `CHORUS_LIMITS_MAX_CONNECTIONS_PER_IP`.
     static func environmentName(_ key: String) -> String {
         var name = "CHORUS_"
+        var previous: Character = "."
         for character in key {
             if character == "." {
                 name.append("_")
             } else if character.isUppercase {
-                name.append("_")
+                if !previous.isUppercase { name.append("_") }
                 name.append(character)
             } else {
                 name.append(contentsOf: character.uppercased())
             }
+            previous = character
         }
         return name
     }

@@ -68,4 +68,26 @@ import Testing
         #expect(ViewerLanguages.parse("es,,pt", author: author) == nil)
         #expect(ViewerLanguages.parse("spanish", author: author) == nil)
     }
+
+    @Test func rateLimitSettingsAreSettableAndChecked() throws {
+        var config = ChorusConfig()
+        #expect(config.limits.chatPerWindow == 20 && config.limits.chatWindowSeconds == 30)
+        #expect(config.limits.maxConnectionsPerIP == 500)
+        try config.set("limits.chatPerWindow", text: "0")
+        try config.set("limits.maxConnectionsPerIP", text: "3")
+        try config.set("limits.throttledBeforeClose", text: "7")
+        try config.validate()
+        #expect(config.interactionPolicy.chat.isUnlimited)
+        #expect(config.interactionPolicy.throttledBeforeClose == 7)
+        #expect(config.limits.maxConnectionsPerIP == 3)
+        for key in ChorusConfig.keys where key.hasPrefix("limits.") && key != "limits.maxConnectionsPerIP" {
+            var broken = ChorusConfig()
+            try broken.set(key, text: "-1")
+            #expect(throws: ConfigError.self, "\(key) = -1") { try broken.validate() }
+        }
+        config.limits.chatWindowSeconds = 0
+        #expect(throws: ConfigError(key: "limits.chatWindowSeconds", reason: "must be in 1...3600")) {
+            try config.validate()
+        }
+    }
 }

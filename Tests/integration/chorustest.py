@@ -275,11 +275,20 @@ def metric_sum(samples: dict[tuple[str, frozenset[tuple[str, str]]], float], nam
 
 
 def ws_connect(url: str, headers: dict[str, str] | None = None,
-               subprotocols: list[str] | None = None) -> ClientConnection:
+               subprotocols: list[str] | None = None, source: str | None = None) -> ClientConnection:
+    """`source`: a loopback address to connect from (127.0.0.2, …), to look like another client IP."""
+    sock = None
+    if source is not None:
+        host, port = re.match(r"ws://([^:/]+):(\d+)", url).groups()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.settimeout(5)
+        sock.bind((source, 0))
+        sock.connect((host, int(port)))
     # max_queue=None: the library's reader thread never stops reading, so a test client never
     # pushes back on the daemon unless the test wants it to (see RawWebSocket).
-    return connect(url, additional_headers=headers, subprotocols=subprotocols, proxy=None, compression=None, max_queue=None,
-                   open_timeout=5, ping_interval=None, close_timeout=3, max_size=None, legacy=True)
+    return connect(url, sock=sock, additional_headers=headers, subprotocols=subprotocols, proxy=None,
+                   compression=None, max_queue=None, open_timeout=5, ping_interval=None, close_timeout=3,
+                   max_size=None, legacy=True)
 
 
 class Member:
@@ -295,8 +304,8 @@ class Member:
 
     @classmethod
     def open(cls, url: str, headers: dict[str, str] | None = None, timeout: float = 5.0,
-             subprotocols: list[str] | None = None) -> "Member":
-        ws = ws_connect(url, headers, subprotocols)
+             subprotocols: list[str] | None = None, source: str | None = None) -> "Member":
+        ws = ws_connect(url, headers, subprotocols, source)
         try:
             raw = ws.recv(timeout=timeout)
         except ConnectionClosed as closed:
@@ -403,10 +412,10 @@ def expect_close(ws: ClientConnection, code: int, timeout: float = 5.0,
 
 
 def expect_close_on_open(url: str, code: int, headers: dict[str, str] | None = None,
-                         timeout: float = 5.0) -> list[dict[str, Any]]:
+                         timeout: float = 5.0, source: str | None = None) -> list[dict[str, Any]]:
     """Opens a WebSocket that the daemon must close with `code` (before or after a welcome)."""
     try:
-        ws = ws_connect(url, headers)
+        ws = ws_connect(url, headers, source=source)
     except InvalidStatus as error:
         raise AssertionError(
             f"{url}: handshake refused with HTTP {error.response.status_code}, wanted a WebSocket close {code}") from error

@@ -14,6 +14,9 @@ from chorustest import Daemon, RawWebSocket, assert_coverage, make_token, metric
 HEAVY = {"type": "chat", "text": "g" * 100, "cid": "c" * 64}
 PER_BATCH = 40
 CONFIG = {"batch": {"maxMessages": PER_BATCH, "maxDelayMs": 20}}
+# One publisher sends tens of thousands of gifts: no gift rate limit here (test_limits.py has them).
+# These tests publish thousands of interactions from one connection.
+NO_RATE_LIMITS = {"chatPerWindow": 0, "likesPerSecond": 0, "commercePerSecond": 0, "giftsPerSecond": 0}
 
 
 def publish_in_lockstep(publisher, reader, start: int, rounds: int) -> None:
@@ -45,7 +48,7 @@ class RssSampler(threading.Thread):
 def test_slow_viewer_gets_missed_frames_and_memory_stays_bounded(chorusd) -> None:
     # ~13 KB batches fit the 16 KiB queue: a viewer that keeps reading never overflows.
     # A small history: its bounded size (≈ 600 B a message here) is not what this test measures.
-    daemon = chorusd({**CONFIG, "limits": {"viewerQueueBytes": 16384}, "rooms": {"historyMessages": 512}})
+    daemon = chorusd({**CONFIG, "limits": {"viewerQueueBytes": 16384, **NO_RATE_LIMITS}, "rooms": {"historyMessages": 512}})
     publisher = daemon.viewer("lobby", locale="zh-Hans-CN", region="CN", user="u" * 64)
     good = daemon.viewer("lobby")
     slow = RawWebSocket(daemon.port, "/v1/viewer?room=lobby", rcvbuf=4096)
@@ -105,7 +108,7 @@ def test_slow_viewer_gets_missed_frames_and_memory_stays_bounded(chorusd) -> Non
 
 
 def test_slow_console_closed_4001(chorusd) -> None:
-    daemon = chorusd({**CONFIG, "limits": {"consoleQueueBytes": 16384}})
+    daemon = chorusd({**CONFIG, "limits": {"consoleQueueBytes": 16384, **NO_RATE_LIMITS}})
     publisher = daemon.viewer("lobby", locale="zh-Hans-CN", region="CN", user="u" * 64)
     slow = RawWebSocket(daemon.port, f"/v1/console?rooms=lobby&token={make_token(['lobby'])}", rcvbuf=4096)
     try:
@@ -160,7 +163,7 @@ def publish_chat_with_purchases(publisher, start: int, rounds: int) -> set[str]:
 
 def test_purchases_survive_chat_overload_of_a_slow_viewer(chorusd) -> None:
     # 400 purchases in shed batches take ~130 KB: within 16 KiB + the commerce allowance.
-    daemon = chorusd({**CONFIG, "limits": {"viewerQueueBytes": 16384, "viewerCommerceBytes": 262144}})
+    daemon = chorusd({**CONFIG, "limits": {"viewerQueueBytes": 16384, "viewerCommerceBytes": 262144, **NO_RATE_LIMITS}})
     publisher = daemon.viewer("lobby", user="p" * 64)
     slow = RawWebSocket(daemon.port, "/v1/viewer?room=lobby", rcvbuf=4096)
     try:
@@ -195,7 +198,7 @@ def test_purchases_survive_chat_overload_of_a_slow_viewer(chorusd) -> None:
 
 
 def test_viewer_past_its_commerce_allowance_is_closed_not_silently_trimmed(chorusd) -> None:
-    daemon = chorusd({**CONFIG, "limits": {"viewerQueueBytes": 16384, "viewerCommerceBytes": 8192}})
+    daemon = chorusd({**CONFIG, "limits": {"viewerQueueBytes": 16384, "viewerCommerceBytes": 8192, **NO_RATE_LIMITS}})
     publisher = daemon.viewer("lobby", user="p" * 64)
     slow = RawWebSocket(daemon.port, "/v1/viewer?room=lobby", rcvbuf=4096)
     try:

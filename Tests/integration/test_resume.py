@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from chorustest import (Daemon, Member, RawWebSocket, assert_coverage, expect_close_on_open, make_token,
                         metric_sum)
-from test_backpressure import CONFIG, PER_BATCH, publish_in_lockstep, read_until_closed
+from test_backpressure import CONFIG, NO_RATE_LIMITS, PER_BATCH, publish_in_lockstep, read_until_closed
 
 TOKEN = make_token(["lobby", "other"])
 
@@ -18,7 +18,7 @@ def console_since(daemon: Daemon, since: str, rooms: str = "lobby") -> Member:
 
 
 def test_console_closed_for_slowness_resumes_and_sees_every_seq_once(chorusd) -> None:
-    daemon = chorusd({**CONFIG, "limits": {"consoleQueueBytes": 16384},
+    daemon = chorusd({**CONFIG, "limits": {"consoleQueueBytes": 16384, **NO_RATE_LIMITS},
                       "rooms": {"historyMessages": 100_000, "historySeconds": 600}})
     publisher = daemon.viewer("lobby", locale="zh-Hans-CN", region="CN", user="u" * 64)
     slow = RawWebSocket(daemon.port, f"/v1/console?rooms=lobby&token={TOKEN}", rcvbuf=4096)
@@ -57,7 +57,8 @@ def test_console_closed_for_slowness_resumes_and_sees_every_seq_once(chorusd) ->
 
 
 def test_resume_older_than_history_gets_one_exact_gap(chorusd) -> None:
-    daemon = chorusd({"batch": {"maxMessages": 10, "maxDelayMs": 20}, "rooms": {"historyMessages": 100}})
+    daemon = chorusd({"batch": {"maxMessages": 10, "maxDelayMs": 20}, "rooms": {"historyMessages": 100},
+                      "limits": NO_RATE_LIMITS})
     with daemon.viewer("lobby") as publisher:
         start = publisher.welcome["seq"]
         for index in range(500):
@@ -82,7 +83,7 @@ def test_resume_older_than_history_gets_one_exact_gap(chorusd) -> None:
 
 
 def test_viewer_resumes_mid_batch_then_gets_live_messages(chorusd) -> None:
-    daemon = chorusd({"batch": {"maxMessages": 8, "maxDelayMs": 20}})
+    daemon = chorusd({"batch": {"maxMessages": 8, "maxDelayMs": 20}, "limits": NO_RATE_LIMITS})
     with daemon.viewer("lobby") as publisher:
         start = publisher.welcome["seq"]
         for index in range(40):
@@ -99,7 +100,8 @@ def test_viewer_resumes_mid_batch_then_gets_live_messages(chorusd) -> None:
 
 
 def test_console_resumes_one_room_and_joins_another_live(chorusd) -> None:
-    daemon = chorusd({"batch": {"maxMessages": 5, "maxDelayMs": 20}, "rooms": {"static": ["lobby", "other"]}})
+    daemon = chorusd({"batch": {"maxMessages": 5, "maxDelayMs": 20}, "rooms": {"static": ["lobby", "other"]},
+                      "limits": NO_RATE_LIMITS})
     with daemon.viewer("lobby") as lobby, daemon.viewer("other") as other:
         for index in range(20):
             lobby.send({"type": "chat", "text": f"hola {index}"})

@@ -1,0 +1,25 @@
+import ChorusCore
+
+/// Slow mode across service threads: the state is the hub's (behind its lock); notices of a
+/// change go to the threads with members in the room through their inboxes.
+extension RelayServer {
+    /// The room's slow mode in seconds (0: off). Takes the hub lock only once slow mode has
+    /// been used at all, so chat pays nothing for it on a daemon that never uses it.
+    func slowModeSeconds(room: String) -> Int {
+        guard slowModeInUse.load(ordering: .acquiring) else { return 0 }
+        return withHub { $0.slowModeSeconds(room: room) }
+    }
+
+    /// Sets the room's slow mode and posts `notice` to every thread with members in the room,
+    /// under the hub lock so it keeps its place among the room's batches.
+    func setSlowMode(room: String, seconds: Int, notice: [UInt8]) -> Hub.SlowModeOutcome {
+        if seconds > 0 { slowModeInUse.store(true, ordering: .releasing) }
+        return withHub { hub in
+            let outcome = hub.setSlowMode(room: room, seconds: seconds)
+            if case .changed(let shards) = outcome {
+                for shard in shards { threads[shard].post(.notice(room: room, frame: notice)) }
+            }
+            return outcome
+        }
+    }
+}
