@@ -3,6 +3,7 @@ extension ChorusConfig {
     public static let keys: [String] = [
         "listen.host", "listen.port", "stateDir", "logLevel",
         "transport.serviceThreads", "transport.eventLoop", "transport.pingIntervalSeconds", "transport.directWrites",
+        "transport.writeTimeoutSeconds",
         "batch.maxMessages", "batch.maxDelayMs",
         "limits.maxMessageBytes", "limits.maxChatChars", "limits.viewerQueueBytes", "limits.consoleQueueBytes",
         "limits.viewerCommerceBytes",
@@ -66,6 +67,7 @@ extension ChorusConfig {
                 throw ConfigError(key: key, reason: "must be libev or poll")
             }
             transport.eventLoop = loop
+        case "transport.writeTimeoutSeconds": transport.writeTimeoutSeconds = try int()
         case "transport.pingIntervalSeconds": transport.pingIntervalSeconds = try int()
         case "transport.directWrites": transport.directWrites = try bool()
         case "batch.maxMessages": batch.maxMessages = try int()

@@ -21,6 +21,10 @@ public struct ChorusConfig: Sendable, Equatable {
         /// Seconds between WebSocket pings on an idle connection; a peer that does not
         /// answer within the same time again is closed.
         public var pingIntervalSeconds = 30
+        /// Seconds a connection may have frames queued without any write going out before it is
+        /// dropped: a phone whose TCP window stays shut holds no queue past this (its queue is
+        /// bounded anyway; this frees the connection). Longer than a network switch.
+        public var writeTimeoutSeconds = 60
         /// Write a frame at once when the socket has room instead of waiting for a writable
         /// callback (instead of a loop pass and two epoll_ctl calls per write).
         public var directWrites = true
@@ -142,6 +146,8 @@ public struct ChorusConfig: Sendable, Equatable {
         try require((0...64).contains(transport.serviceThreads), "transport.serviceThreads", "must be in 0...64")
         try require(
             (1...3600).contains(transport.pingIntervalSeconds), "transport.pingIntervalSeconds", "must be in 1...3600")
+        try require(
+            (1...3600).contains(transport.writeTimeoutSeconds), "transport.writeTimeoutSeconds", "must be in 1...3600")
         try require((1...4096).contains(batch.maxMessages), "batch.maxMessages", "must be in 1...4096")
         try require((1...10_000).contains(batch.maxDelayMs), "batch.maxDelayMs", "must be in 1...10000")
         try require(

@@ -20,6 +20,9 @@ struct Connection {
     /// Close with 1001 once everything queued is written (graceful stop).
     var closeWhenFlushed = false
     var counted = false
+    /// When a write last went out while more was queued, or the queue last started to fill
+    /// (monotonic ns); 0 while nothing waits. The write-timeout sweep reads it.
+    var writeProgressAt: UInt64 = 0
     /// Counted in the relay's per-address table (`limits.maxConnectionsPerIP`); released on close.
     var peer: PeerAddress?
     /// Viewers only, created at their first interaction: most viewers only watch, and idle

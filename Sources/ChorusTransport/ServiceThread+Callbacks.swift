@@ -73,6 +73,7 @@ extension ServiceThread {
         switch action {
         case .wantWrite(let id):
             guard let connection = connections[id] else { return }
+            if connection.writeProgressAt == 0 { connections[id]!.writeProgressAt = MonotonicClock.nanoseconds() }
             // Write at once unless lws still holds part of an earlier frame: a writable callback
             // costs a loop pass and two epoll_ctl calls per write, which dominated fan-out, and
             // lws_send_pipe_choked() is a poll() per write (docs/performance.md). A full socket
@@ -149,6 +150,9 @@ extension ServiceThread {
             return 0
         }
         guard write(item, to: connection.wsi) else { return -1 }
+        // A writable callback means the socket took what lws held: progress.
+        connections[id]!.writeProgressAt =
+            more || lws_partial_buffered(connection.wsi) != 0 ? MonotonicClock.nanoseconds() : 0
         if more || connection.closeWhenFlushed || connection.closeRequest != nil {
             lws_callback_on_writable(connection.wsi)
         }
@@ -160,6 +164,12 @@ extension ServiceThread {
     private func writeQueued(_ id: ConnectionID, _ connection: Connection) -> Bool {
         guard let (item, more) = shard.nextWrite(for: id) else { return true }
         guard write(item, to: connection.wsi) else { return false }
+        // Progress only if the socket took it all; lws keeping part of it is not.
+        if lws_partial_buffered(connection.wsi) == 0 {
+            connections[id]!.writeProgressAt = more ? MonotonicClock.nanoseconds() : 0
+        } else if connections[id]!.writeProgressAt == 0 {
+            connections[id]!.writeProgressAt = MonotonicClock.nanoseconds()
+        }
         statistics.directWrites += 1
         if more { lws_callback_on_writable(connection.wsi) }
         return true

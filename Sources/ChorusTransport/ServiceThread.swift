@@ -35,6 +35,7 @@ final class ServiceThread: @unchecked Sendable {
     var consoleTokens: [ConnectionID: ConsoleToken] = [:]
     var statistics = TransportStatistics()
     var stopping = false
+    private var lastWriteSweep: UInt64 = 0
     var draining = false
     private var tickTimer: UnsafeMutableRawPointer?
     private var protocols: UnsafeMutablePointer<lws_protocols>?
@@ -220,12 +221,29 @@ final class ServiceThread: @unchecked Sendable {
 
     fileprivate func tick() {
         if stopping { return }
+        let now = MonotonicClock.nanoseconds()
         if index == 0 {
-            let now = MonotonicClock.nanoseconds()
             relay.withHub { hub in relay.dispatch(hub.tick(now: now)) }
+        }
+        if now &- lastWriteSweep >= 1_000_000_000 {
+            lastWriteSweep = now
+            closeStalledWriters(now: now)
         }
         publishStatistics()
         scheduleTick()
+    }
+
+    /// Connections with something queued and no write going out for
+    /// `transport.writeTimeoutSeconds` (a peer whose TCP window stays shut) are killed by lws
+    /// at once: pings cannot reach a peer that reads nothing.
+    private func closeStalledWriters(now: UInt64) {
+        let timeout = UInt64(relay.config.transport.writeTimeoutSeconds) * 1_000_000_000
+        for (id, connection) in connections
+        where connection.writeProgressAt != 0 && now &- connection.writeProgressAt > timeout {
+            connections[id]!.writeProgressAt = 0
+            statistics.writeTimeouts += 1
+            lws_set_timeout(connection.wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC)
+        }
     }
 
     func publishStatistics() {

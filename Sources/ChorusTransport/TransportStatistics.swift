@@ -12,6 +12,8 @@ public struct TransportStatistics: Sendable, Equatable {
     public var bytesWritten: UInt64 = 0
     /// Frames written at once because the socket had room, without a writable callback.
     public var directWrites: UInt64 = 0
+    /// Connections killed because nothing could be written to them for the write timeout.
+    public var writeTimeouts: UInt64 = 0
     /// Interactions refused by a rate limit or slow mode (not counted, not broadcast).
     public var throttled: [Throttle: UInt64] = [:]
     /// Connections closed with 4029: their address already had `limits.maxConnectionsPerIP`.
@@ -40,6 +42,7 @@ public struct TransportStatistics: Sendable, Equatable {
         framesWritten += other.framesWritten
         bytesWritten += other.bytesWritten
         directWrites += other.directWrites
+        writeTimeouts += other.writeTimeouts
         throttled.merge(other.throttled, uniquingKeysWith: +)
         refusedPerAddress += other.refusedPerAddress
     }

@@ -13,8 +13,10 @@ from chorustest import Daemon, RawWebSocket, assert_coverage, make_token, metric
 # that a viewer that falls behind may lose it (gifts and purchases are never dropped).
 HEAVY = {"type": "chat", "text": "g" * 100, "cid": "c" * 64}
 PER_BATCH = 40
-CONFIG = {"batch": {"maxMessages": PER_BATCH, "maxDelayMs": 20}}
-# One publisher sends tens of thousands of gifts: no gift rate limit here (test_limits.py has them).
+# Under ThreadSanitizer these tests outlast the default 60 s after which a client that reads
+# nothing is hung up (it answers no ping; nothing can be written to it).
+CONFIG = {"batch": {"maxMessages": PER_BATCH, "maxDelayMs": 20},
+          "transport": {"pingIntervalSeconds": 600, "writeTimeoutSeconds": 600}}
 # These tests publish thousands of interactions from one connection.
 NO_RATE_LIMITS = {"chatPerWindow": 0, "likesPerSecond": 0, "commercePerSecond": 0, "giftsPerSecond": 0}
 
@@ -48,7 +50,8 @@ class RssSampler(threading.Thread):
 def test_slow_viewer_gets_missed_frames_and_memory_stays_bounded(chorusd) -> None:
     # ~13 KB batches fit the 16 KiB queue: a viewer that keeps reading never overflows.
     # A small history: its bounded size (≈ 600 B a message here) is not what this test measures.
-    daemon = chorusd({**CONFIG, "limits": {"viewerQueueBytes": 16384, **NO_RATE_LIMITS}, "rooms": {"historyMessages": 512}})
+    daemon = chorusd({**CONFIG, "limits": {"viewerQueueBytes": 16384, **NO_RATE_LIMITS},
+                      "rooms": {"historyMessages": 512}})
     publisher = daemon.viewer("lobby", locale="zh-Hans-CN", region="CN", user="u" * 64)
     good = daemon.viewer("lobby")
     slow = RawWebSocket(daemon.port, "/v1/viewer?room=lobby", rcvbuf=4096)

@@ -1,0 +1,171 @@
+"""A room with viewers that stop reading: the readers' latency does not suffer, the daemon's
+memory stays bounded, and each slow viewer, once it reads again, is told exactly what it missed."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+from chorustest import Daemon, Member, RawWebSocket, assert_coverage, metric_sum
+from test_backpressure import NO_RATE_LIMITS, RssSampler
+
+READERS = 40
+STALLED = 100
+# Chat messages per second into the room; ThreadSanitizer's daemon is several times slower.
+RATE = 200 if os.environ.get("CHORUS_SANITIZER") else 1000
+QUEUE = 64 * 1024  # limits.viewerQueueBytes for this test
+TEXT = "does this come in a bigger size? I usually wear a medium but it runs small " * 2
+
+
+class Reader(threading.Thread):
+    """A viewer that reads all the time and records each message's latency (ms from the daemon's
+    receipt, `ts`, to here) during the current phase."""
+
+    def __init__(self, member: Member):
+        super().__init__(daemon=True)
+        self.member = member
+        self.latencies: list[float] = []
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                frame = self.member.recv(timeout=0.2)
+            except TimeoutError:
+                continue
+            now = time.time() * 1000
+            for message in frame.get("messages", []):
+                self.latencies.append(now - message["ts"])
+
+
+def publish(publisher: Member, seconds: float) -> int:
+    """Chat at RATE for `seconds`, paced in 10 ms slices; returns how many were sent."""
+    sent = 0
+    start = time.monotonic()
+    while (elapsed := time.monotonic() - start) < seconds:
+        due = int(elapsed * RATE) + 1
+        while sent < due:
+            publisher.send({"type": "chat", "text": TEXT})
+            sent += 1
+        time.sleep(0.01)
+    return sent
+
+
+def p99(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[int(len(ordered) * 0.99)] if ordered else float("nan")
+
+
+def test_slow_viewers_do_not_hurt_readers_and_learn_exactly_what_they_missed(chorusd) -> None:
+    daemon: Daemon = chorusd({"limits": {"viewerQueueBytes": QUEUE, **NO_RATE_LIMITS},
+                              "transport": {"pingIntervalSeconds": 600, "writeTimeoutSeconds": 600}})
+    publisher = daemon.viewer("lobby", user="publisher")
+    readers = [Reader(daemon.viewer("lobby", user=f"reader-{i}")) for i in range(READERS)]
+    stalled: list[RawWebSocket] = []
+    try:
+        for reader in readers:
+            reader.start()
+
+        # Phase A: readers only.
+        publish(publisher, 10)
+        time.sleep(0.5)
+        baseline_p99 = p99([value for reader in readers for value in reader.latencies])
+        for reader in readers:
+            reader.latencies = []
+
+        # Phase B: the same load with STALLED viewers that never read (4 KiB socket buffers).
+        for _ in range(STALLED):
+            raw = RawWebSocket(daemon.port, "/v1/viewer?room=lobby", rcvbuf=4096)
+            welcome = raw.recv()
+            assert welcome and welcome["type"] == "welcome"
+            stalled.append((raw, welcome["seq"]))
+        rss_before = daemon.rss_kb()
+        sampler = RssSampler(daemon)
+        sampler.start()
+        sent = publish(publisher, 20)
+        publisher.send({"type": "like", "cid": "sentinel"})
+        publisher.recv_until(lambda f: any(m.get("cid") == "sentinel" for m in f.get("messages", [])), timeout=10)
+        last = publisher.high["lobby"]
+        peak = sampler.stop()
+        time.sleep(0.3)
+        slow_p99 = p99([value for reader in readers for value in reader.latencies])
+        for reader in readers:
+            reader.stopped.set()
+
+        # Readers got everything, in order.
+        for reader in readers:
+            reader.join()
+            assert_coverage(reader.member.frames, "lobby", reader.member.welcome["seq"] + 1, last)
+
+        # Memory: each slow viewer holds at most its queue budget, plus one frame inside lws.
+        growth_mb = (peak - rss_before) / 1024
+        bound_mb = STALLED * (QUEUE + 32 * 1024) / 2**20 + 8
+        if not os.environ.get("CHORUS_SANITIZER"):
+            assert growth_mb < bound_mb, f"RSS grew {growth_mb:.1f} MB with {STALLED} slow viewers (bound {bound_mb:.1f})"
+
+        # Readers' latency does not suffer from the slow viewers.
+        print(f"SLOWVIEWERS sent {sent} in phase B ({sent / 20 * READERS:.0f} deliveries/s to readers); "
+              f"reader p99 {baseline_p99:.0f} ms alone, {slow_p99:.0f} ms with {STALLED} slow viewers; "
+              f"RSS {rss_before} -> {peak} kB, {(peak - rss_before) / STALLED:.1f} kB per slow viewer "
+              f"(bound +{bound_mb:.1f} MB)")
+        if not os.environ.get("CHORUS_SANITIZER"):
+            assert slow_p99 <= baseline_p99 * 1.5 + 50, f"p99 {slow_p99:.0f} ms vs {baseline_p99:.0f} ms alone"
+
+        # Each slow viewer now reads: batches and missed frames cover its range exactly.
+        dropped_total = 0
+        for raw, seq in stalled:
+            frames = []
+            while not frames or frames[-1].get("to", 0) < last:
+                frame = raw.recv(timeout=10)
+                assert frame is not None, f"slow viewer closed with {raw.close_code}"
+                frames.append(frame)
+            assert_coverage(frames, "lobby", seq + 1, last, allow_missed=True)
+            delivered = sum(len(f["messages"]) for f in frames if f["type"] == "batch")
+            # A batch holding the sentinel like may have been shed: its chat counted in `dropped`.
+            shed = sum(f.get("dropped", 0) + f.get("likes", 0) for f in frames if f["type"] == "batch")
+            missed = sum(f["count"] for f in frames if f["type"] == "missed")
+            if not os.environ.get("CHORUS_SANITIZER"):  # at 200 msg/s the kernel's buffers hold it all
+                assert missed > 0, "a viewer that read nothing for 20 s missed nothing"
+            assert delivered + shed + missed == last - seq
+            dropped_total += missed
+        assert metric_sum(daemon.metrics(), "chorus_dropped_messages_total", reason="queue_full") == dropped_total
+    finally:
+        for raw, _ in stalled:
+            raw.close()
+        for reader in readers:
+            reader.stopped.set()
+            reader.member.close()
+        publisher.close()
+
+
+def test_a_viewer_that_cannot_be_written_to_is_dropped_after_the_write_timeout(chorusd) -> None:
+    # 40-message batches (~12 KB) fit the 16 KiB queue, so they are queued, not refused outright.
+    daemon: Daemon = chorusd({"limits": {"viewerQueueBytes": 16384, **NO_RATE_LIMITS},
+                              "transport": {"writeTimeoutSeconds": 2}, "batch": {"maxMessages": 40}})
+    publisher = daemon.viewer("lobby", user="publisher")
+    stuck = RawWebSocket(daemon.port, "/v1/viewer?room=lobby", rcvbuf=4096)
+    reader = daemon.viewer("lobby", user="reader")  # reads all along: never timed out
+    try:
+        assert (stuck.recv() or {}).get("type") == "welcome"
+        # ~1 MB/s: the kernel's socket buffers (a few MB) fill within seconds, then nothing more
+        # can be written to the stuck viewer and the 2 s timeout runs.
+        began = time.monotonic()
+        killed_after = None
+        while time.monotonic() - began < 30:
+            for _ in range(150):
+                publisher.send({"type": "chat", "text": TEXT})
+            time.sleep(0.05)
+            if metric_sum(daemon.metrics(), "chorus_write_timeouts_total") >= 1:
+                killed_after = time.monotonic() - began
+                break
+        assert killed_after is not None, "a viewer that read nothing for 30 s was never dropped"
+        print(f"WRITETIMEOUT stuck viewer dropped {killed_after:.1f} s after the flood began")
+        # The viewer that reads, and the publisher, are still there.
+        publisher.send({"type": "like", "cid": "after"})
+        reader.recv_until(lambda f: any(m.get("cid") == "after" for m in f.get("messages", [])), timeout=5)
+        assert metric_sum(daemon.metrics(), "chorus_write_timeouts_total") == 1
+    finally:
+        stuck.close()
+        reader.close()
+        publisher.close()
