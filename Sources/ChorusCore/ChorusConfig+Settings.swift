@@ -3,7 +3,7 @@ extension ChorusConfig {
     public static let keys: [String] = [
         "listen.host", "listen.port", "stateDir", "logLevel",
         "transport.serviceThreads", "transport.eventLoop", "transport.pingIntervalSeconds", "transport.directWrites",
-        "transport.writeTimeoutSeconds",
+        "transport.writeTimeoutSeconds", "transport.ingressHighWatermark",
         "batch.maxMessages", "batch.maxDelayMs",
         "limits.maxMessageBytes", "limits.maxChatChars", "limits.viewerQueueBytes", "limits.consoleQueueBytes",
         "limits.viewerCommerceBytes",
@@ -68,6 +68,7 @@ extension ChorusConfig {
             }
             transport.eventLoop = loop
         case "transport.writeTimeoutSeconds": transport.writeTimeoutSeconds = try int()
+        case "transport.ingressHighWatermark": transport.ingressHighWatermark = try int()
         case "transport.pingIntervalSeconds": transport.pingIntervalSeconds = try int()
         case "transport.directWrites": transport.directWrites = try bool()
         case "batch.maxMessages": batch.maxMessages = try int()

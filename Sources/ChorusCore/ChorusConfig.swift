@@ -25,6 +25,10 @@ public struct ChorusConfig: Sendable, Equatable {
         /// dropped: a phone whose TCP window stays shut holds no queue past this (its queue is
         /// bounded anyway; this frees the connection). Longer than a network switch.
         public var writeTimeoutSeconds = 60
+        /// Batches waiting for the service threads to deliver, past which connections that send
+        /// are no longer read until the backlog is below half of it (TCP then pushes back on
+        /// the publishers). At 50 ms windows, 4,096 is seconds of every room flushing. 0: off.
+        public var ingressHighWatermark = 4096
         /// Write a frame at once when the socket has room instead of waiting for a writable
         /// callback (instead of a loop pass and two epoll_ctl calls per write).
         public var directWrites = true
@@ -148,6 +152,7 @@ public struct ChorusConfig: Sendable, Equatable {
             (1...3600).contains(transport.pingIntervalSeconds), "transport.pingIntervalSeconds", "must be in 1...3600")
         try require(
             (1...3600).contains(transport.writeTimeoutSeconds), "transport.writeTimeoutSeconds", "must be in 1...3600")
+        try require(transport.ingressHighWatermark >= 0, "transport.ingressHighWatermark", "must not be negative")
         try require((1...4096).contains(batch.maxMessages), "batch.maxMessages", "must be in 1...4096")
         try require((1...10_000).contains(batch.maxDelayMs), "batch.maxDelayMs", "must be in 1...10000")
         try require(

@@ -66,7 +66,11 @@ public struct OutboundQueue<Frame: OutboundFrame> {
         case overflow
     }
 
+    /// High watermark: past it a viewer's queue sheds and drops.
     public let budgetBytes: Int
+    /// Low watermark: what shedding and dropping bring the queue down to, so a viewer that fell
+    /// behind loses one larger run (one `missed` notice) instead of a batch at every flush.
+    public var lowWatermarkBytes: Int { budgetBytes / 2 }
     public let commerceAllowanceBytes: Int
     public let policy: OverflowPolicy
     public private(set) var queuedBytes = 0
@@ -134,7 +138,7 @@ public struct OutboundQueue<Frame: OutboundFrame> {
     private mutating func dropQueued(toFit size: Int) -> UInt64 {
         var dropped: UInt64 = 0
         var index = head
-        while queuedBytes + size > budgetBytes, index < entries.count {
+        while queuedBytes + size > lowWatermarkBytes, index < entries.count {
             if case .batch(let room, let range, _, let form, false) = entries[index] {
                 // Chat already shed from this batch was counted then.
                 dropped += range.upperBound - range.lowerBound + 1 - (form?.applied == true ? form!.droppedMessages : 0)
@@ -153,7 +157,7 @@ public struct OutboundQueue<Frame: OutboundFrame> {
     private mutating func shedQueued(toFit size: Int) -> UInt64 {
         var shed: UInt64 = 0
         var index = head
-        while queuedBytes + size > budgetBytes, index < entries.count {
+        while queuedBytes + size > lowWatermarkBytes, index < entries.count {
             if case .batch(let room, let range, let frame, let form?, let commerce) = entries[index], !form.applied {
                 entries[index] = .batch(room: room, range: range, form.frame, shed: form.asApplied, commerce: commerce)
                 queuedBytes -= frame.byteCount - form.frame.byteCount

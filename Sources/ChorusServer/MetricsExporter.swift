@@ -58,6 +58,8 @@ public final class MetricsExporter: Sendable {
             raise(&state, "chorus_bytes_written_total", [], to: transport.bytesWritten)
             raise(&state, "chorus_direct_writes_total", [], to: transport.directWrites)
             raise(&state, "chorus_write_timeouts_total", [], to: transport.writeTimeouts)
+            raise(&state, "chorus_ingress_pauses_total", [], to: transport.ingressPauses)
+            set(&state, "chorus_paused_readers", [], transport.pausedReaders)
             for (code, count) in transport.protocolErrors {
                 raise(&state, "chorus_protocol_errors_total", [("code", code)], to: count)
             }
@@ -116,6 +118,8 @@ public final class MetricsExporter: Sendable {
         "chorus_dropped_messages_total": "Messages dropped before delivery, by recipient role and reason.",
         "chorus_slow_consoles_closed_total": "Consoles closed with 4001 because their queue overflowed.",
         "chorus_write_timeouts_total": "Connections killed after transport.writeTimeoutSeconds with nothing written.",
+        "chorus_ingress_pauses_total": "Connections whose reading paused because deliveries fell behind.",
+        "chorus_paused_readers": "Connections not being read until deliveries catch up.",
         "chorus_slow_viewers_closed_total":
             "Viewers closed with 4001: their commerce passed limits.viewerCommerceBytes.",
         "chorus_resume_requests_total": "Connections that resumed a room with since=<seq>.",

@@ -30,6 +30,9 @@ public final class RelayServer: Sendable {
     let threads: [ServiceThread]
     private let nextConnection = Atomic<UInt64>(1)
     let openConnections = Atomic<Int>(0)
+    /// Batches posted to service threads and not yet taken from their inboxes: how far behind
+    /// delivery is (the ingress gate's measure).
+    let pendingDeliveries = Atomic<Int>(0)
     private let drainingFlag = Atomic<Bool>(false)
     private let boundPort = Atomic<Int>(0)
 
@@ -127,6 +130,7 @@ public final class RelayServer: Sendable {
     func dispatch(_ action: Hub.Action) {
         switch action {
         case .deliver(let batch, let shards):
+            pendingDeliveries.add(shards.count, ordering: .relaxed)
             for shard in shards { threads[shard].post(.deliver(batch)) }
         }
     }

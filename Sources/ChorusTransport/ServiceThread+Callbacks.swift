@@ -113,6 +113,7 @@ extension ServiceThread {
         for message in inbox.takeAll() {
             switch message {
             case .deliver(let batch):
+                relay.pendingDeliveries.subtract(1, ordering: .relaxed)
                 perform(shard.deliver(batch, encode: Self.encodeBatch, shed: Self.encodeShed))
             case .notice(let room, let frame):
                 perform(shard.send(LWSFrame(frame), toRoom: room))

@@ -7,6 +7,11 @@ extension ServiceThread {
     func receive(_ id: ConnectionID, _ bytes: UnsafeRawBufferPointer?) {
         guard let connection = connections[id], connection.role != nil, connection.closeRequest == nil else { return }
         let wsi = connection.wsi
+        if ingress.shouldPause(pending: relay.pendingDeliveries.load(ordering: .relaxed)) {
+            // This message is handled; the next ones wait in the kernel until delivery catches up.
+            lws_rx_flow_control(wsi, 0)
+            pausedReaders.append(id)
+        }
         let isFinal = lws_is_final_fragment(wsi) != 0
         let isBinary = lws_frame_is_binary(wsi) != 0
         let limit = relay.config.limits.maxMessageBytes

@@ -36,6 +36,10 @@ final class ServiceThread: @unchecked Sendable {
     var statistics = TransportStatistics()
     var stopping = false
     private var lastWriteSweep: UInt64 = 0
+    /// Pauses reading while the service threads are behind on deliveries.
+    var ingress = IngressGate(highWatermark: 0)
+    /// Connections whose reading `ingress` paused, to resume together.
+    var pausedReaders: [ConnectionID] = []
     var draining = false
     private var tickTimer: UnsafeMutableRawPointer?
     private var protocols: UnsafeMutablePointer<lws_protocols>?
@@ -68,6 +72,7 @@ final class ServiceThread: @unchecked Sendable {
             budgets: .init(
                 viewerBytes: config.limits.viewerQueueBytes, consoleBytes: config.limits.consoleQueueBytes,
                 viewerCommerceBytes: config.limits.viewerCommerceBytes))
+        ingress = IngressGate(highWatermark: config.transport.ingressHighWatermark)
 
         protocols = .allocate(capacity: 2)
         protocols!.initialize(repeating: lws_protocols(), count: 2)
@@ -225,6 +230,12 @@ final class ServiceThread: @unchecked Sendable {
         if index == 0 {
             relay.withHub { hub in relay.dispatch(hub.tick(now: now)) }
         }
+        if ingress.shouldResumeAll(pending: relay.pendingDeliveries.load(ordering: .relaxed)) {
+            for id in pausedReaders {
+                if let wsi = connections[id]?.wsi { lws_rx_flow_control(wsi, 1) }
+            }
+            pausedReaders.removeAll()
+        }
         if now &- lastWriteSweep >= 1_000_000_000 {
             lastWriteSweep = now
             closeStalledWriters(now: now)
@@ -248,6 +259,8 @@ final class ServiceThread: @unchecked Sendable {
 
     func publishStatistics() {
         statistics.shard = shard.statistics
+        statistics.ingressPauses = ingress.pauses
+        statistics.pausedReaders = ingress.pausedCount
         let snapshot = statistics
         statisticsSlot.withLock { $0 = snapshot }
     }

@@ -14,6 +14,10 @@ public struct TransportStatistics: Sendable, Equatable {
     public var directWrites: UInt64 = 0
     /// Connections killed because nothing could be written to them for the write timeout.
     public var writeTimeouts: UInt64 = 0
+    /// Times a connection's reading was paused because delivery fell behind, and how many are
+    /// paused now.
+    public var ingressPauses: UInt64 = 0
+    public var pausedReaders = 0
     /// Interactions refused by a rate limit or slow mode (not counted, not broadcast).
     public var throttled: [Throttle: UInt64] = [:]
     /// Connections closed with 4029: their address already had `limits.maxConnectionsPerIP`.
@@ -43,6 +47,8 @@ public struct TransportStatistics: Sendable, Equatable {
         bytesWritten += other.bytesWritten
         directWrites += other.directWrites
         writeTimeouts += other.writeTimeouts
+        ingressPauses += other.ingressPauses
+        pausedReaders += other.pausedReaders
         throttled.merge(other.throttled, uniquingKeysWith: +)
         refusedPerAddress += other.refusedPerAddress
     }

@@ -16,8 +16,9 @@ struct TestFrame: OutboundFrame, Equatable {
         var queue = OutboundQueue<TestFrame>(budgetBytes: 250, policy: .dropOldestBatches)
         #expect(queue.enqueue(batch(1...5)) == .queued)
         #expect(queue.enqueue(batch(6...9)) == .queued)
-        #expect(queue.enqueue(batch(10...12)) == .queuedAfterDropping(messages: 5))
-        #expect(queue.enqueue(batch(13...20)) == .queuedAfterDropping(messages: 4))
+        // Past the 250-byte budget the queue drops down to its low watermark (125): both batches.
+        #expect(queue.enqueue(batch(10...12)) == .queuedAfterDropping(messages: 9))
+        #expect(queue.enqueue(batch(13...20)) == .queued)
         #expect(queue.queuedBytes == 200)
         guard case .missed(let room, let range) = queue.next() else {
             Issue.record("expected a missed notice first")
@@ -57,10 +58,11 @@ struct TestFrame: OutboundFrame, Equatable {
         var queue = OutboundQueue<TestFrame>(budgetBytes: 250, policy: .dropOldestBatches)
         #expect(queue.enqueue(mixed(1...5, chat: 4)) == .queued)
         #expect(queue.enqueue(mixed(6...10, chat: 3)) == .queued)
-        // 300 bytes wanted: shedding the oldest batch (100 → 20) makes room.
-        #expect(queue.enqueue(batch(11...15)) == .queuedAfterDropping(messages: 4, shed: 4))
-        #expect(queue.queuedBytes == 220)
-        #expect(written(&queue) == ["1...5 shed", "6...10", "11...15"])
+        // 300 bytes wanted: both queued batches are shed (100 → 20 each) towards the low
+        // watermark (125); nothing is dropped, and the new batch is queued whole.
+        #expect(queue.enqueue(batch(11...15)) == .queuedAfterDropping(messages: 7, shed: 7))
+        #expect(queue.queuedBytes == 140)
+        #expect(written(&queue) == ["1...5 shed", "6...10 shed", "11...15"])
     }
 
     @Test func purchasesOutliveNewerChatOnlyBatches() {

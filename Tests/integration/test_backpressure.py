@@ -229,3 +229,24 @@ def read_until_closed(raw: RawWebSocket, deadline: float) -> list:
         if frame is None:
             return frames
         frames.append(frame)
+
+
+def test_reading_pauses_while_deliveries_are_behind_and_nothing_is_lost(chorusd) -> None:
+    # A watermark of one waiting batch: every flush of several rooms pauses whoever sends then.
+    rooms = ["r1", "r2", "r3", "r4"]
+    daemon = chorusd({"transport": {"ingressHighWatermark": 1}, "limits": NO_RATE_LIMITS,
+                      "batch": {"maxDelayMs": 5}, "rooms": {"static": rooms}})
+    publishers = [daemon.viewer(room, user=f"p-{room}") for room in rooms]
+    try:
+        for index in range(300):
+            for publisher in publishers:
+                publisher.send({"type": "chat", "text": f"message {index}"})
+        for publisher, room in zip(publishers, rooms):
+            publisher.read_through(room, 300, timeout=20)
+            assert_coverage(publisher.frames, room, 1, 300)
+        metrics = daemon.metrics()
+        assert metric_sum(metrics, "chorus_ingress_pauses_total") > 0, "reading never paused"
+        assert metric_sum(metrics, "chorus_paused_readers") == 0, "paused readers were not resumed"
+    finally:
+        for publisher in publishers:
+            publisher.close()
