@@ -30,6 +30,10 @@ let package = Package(
             ]
         ),
         .systemLibrary(name: "CLibWebSockets", pkgConfig: "libwebsockets"),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3"),
+
+        // Durable counts: SQLite behind ChorusCore's `CounterStore`.
+        .target(name: "ChorusStorage", dependencies: ["ChorusCore", "CSQLite"]),
 
         // Language tagging engines behind ChorusCore's `LanguageTagger`.
         .target(name: "ChorusLanguage", dependencies: ["ChorusCore", "CChorusShim"]),
@@ -47,7 +51,7 @@ let package = Package(
         .target(
             name: "ChorusServer",
             dependencies: [
-                "ChorusCore", "ChorusTransport", "ChorusLanguage", "CChorusShim",
+                "ChorusCore", "ChorusTransport", "ChorusLanguage", "ChorusStorage", "CChorusShim",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
@@ -73,6 +77,7 @@ let package = Package(
         .testTarget(name: "ChorusCoreTests", dependencies: ["ChorusCore"]),
         .testTarget(name: "ChorusLanguageTests", dependencies: ["ChorusLanguage", "ChorusCore"]),
         .testTarget(name: "ChorusServerTests", dependencies: ["ChorusServer", "ChorusCore"]),
+        .testTarget(name: "ChorusStorageTests", dependencies: ["ChorusStorage", "ChorusCore"]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -11,6 +11,7 @@ packages=(
   libwebsockets-evlib-ev   # the libev (epoll) event loop plugin chorusd uses by default
   libev-dev                # each service thread runs its own libev loop (lws "foreign loop")
   libcld2-dev
+  libsqlite3-dev           # durable interaction counts
   iproute2                 # ss, used by the integration tests
   procps
 )

@@ -15,6 +15,7 @@ extension ChorusConfig {
         "rooms.historySeconds",
         "language.engine", "language.candidates",
         "console.secret",
+        "storage.engine", "storage.commitIntervalMs", "storage.syncEveryCommit",
     ]
 
     /// Applies a config file's object: nested objects name sections, unknown keys are errors
@@ -103,6 +104,14 @@ extension ChorusConfig {
             language.engine = engine
         case "language.candidates": language.candidates = try strings()
         case "console.secret": console.secret = value == .null ? nil : try string()
+        case "storage.engine":
+            let name = try string()
+            guard let engine = Storage.Engine(rawValue: name) else {
+                throw ConfigError(key: key, reason: "must be sqlite or memory")
+            }
+            storage.engine = engine
+        case "storage.commitIntervalMs": storage.commitIntervalMs = try int()
+        case "storage.syncEveryCommit": storage.syncEveryCommit = try bool()
         default: throw ConfigError(key: key, reason: "is not a known setting")
         }
     }
@@ -114,7 +123,7 @@ extension ChorusConfig {
         case "rooms.static", "language.candidates":
             let names = text.split(separator: ",").map { JSONValue.string(String($0)) }
             try set(key, .array(names))
-        case "rooms.autoCreate", "transport.directWrites":
+        case "rooms.autoCreate", "transport.directWrites", "storage.syncEveryCommit":
             guard let flag = ["true": true, "1": true, "yes": true, "false": false, "0": false, "no": false][text]
             else { throw ConfigError(key: key, reason: "must be true or false") }
             try set(key, .bool(flag))

@@ -119,6 +119,24 @@ public struct ChorusConfig: Sendable, Equatable {
         ]
     }
 
+    public struct Storage: Sendable, Equatable {
+        public enum Engine: String, Sendable {
+            /// `<stateDir>/counters.sqlite3`, WAL, group commits: counts survive restarts and
+            /// crashes, and acks wait for the commit.
+            case sqlite
+            /// Counts in memory only, acks at once (tests, throwaway runs).
+            case memory
+        }
+
+        public var engine = Engine.sqlite
+        /// Longest wait between an interaction and the commit that stores it (and its ack):
+        /// one transaction per interval, however many interactions arrived.
+        public var commitIntervalMs = 20
+        /// fsync every commit (survives power loss; without it, commits survive the daemon
+        /// being killed, which is what the OS page cache guarantees).
+        public var syncEveryCommit = false
+    }
+
     public struct Console: Sendable, Equatable {
         /// HMAC secret for console tokens; nil means `<stateDir>/console.secret`, created once.
         public var secret: String?
@@ -135,6 +153,7 @@ public struct ChorusConfig: Sendable, Equatable {
     public var rooms = Rooms()
     public var language = Language()
     public var console = Console()
+    public var storage = Storage()
 
     public init() {}
 
@@ -180,6 +199,7 @@ public struct ChorusConfig: Sendable, Equatable {
         try require(
             Set(language.candidates).count == language.candidates.count, "language.candidates",
             "names a language twice")
+        try require((1...1000).contains(storage.commitIntervalMs), "storage.commitIntervalMs", "must be in 1...1000")
         if let secret = console.secret {
             try require(secret.utf8.count >= 16, "console.secret", "must be at least 16 bytes")
         }

@@ -15,6 +15,9 @@ public struct Hub: Sendable {
         /// Per room: messages kept for resume, and for how long (nanoseconds).
         public var historyMessages: Int
         public var historyNanoseconds: UInt64
+        /// Collect counter deltas and owed acks for a committer (`takeCommit`); off in tests
+        /// and for an in-memory daemon.
+        public var durableCounting = false
 
         public init(
             batch: ServerFrames.BatchSettings, staticRooms: [String], autoCreateRooms: Bool,
@@ -45,8 +48,13 @@ public struct Hub: Sendable {
     public let configuration: Configuration
     /// Internal, not private: the `Hub+…` extensions in other files work on it.
     var rooms: [String: Room] = [:]
-    public private(set) var totals = InteractionCounters()
+    public internal(set) var totals = InteractionCounters()
     public internal(set) var resumeStatistics = ResumeStatistics()
+    /// What the next group commit writes (with `durableCounting`).
+    var pendingCommit = CommitBatch()
+    /// Counts of rooms not open now (restored at start-up, or closed while idle), given back
+    /// to the room when it opens again so its stats continue.
+    var archivedCounters: [String: InteractionCounters] = [:]
     /// Rooms with slow mode on (`Hub+SlowMode.swift`), for metrics.
     public internal(set) var slowModeRoomCount = 0
     public private(set) var batchesFlushed: UInt64 = 0
@@ -58,11 +66,13 @@ public struct Hub: Sendable {
         }
     }
 
-    private func makeRoom(_ name: String, isStatic: Bool, now: UInt64) -> Room {
-        Room(
+    private mutating func makeRoom(_ name: String, isStatic: Bool, now: UInt64) -> Room {
+        var room = Room(
             name: name, isStatic: isStatic, shardCount: configuration.shardCount, now: now,
             history: RoomHistory(
                 maxMessages: configuration.historyMessages, maxAgeNanoseconds: configuration.historyNanoseconds))
+        if let counters = archivedCounters.removeValue(forKey: name) { room.counters = counters }
+        return room
     }
 
     public var roomCount: Int { rooms.count }
@@ -104,6 +114,13 @@ public struct Hub: Sendable {
         guard let index = rooms.index(forKey: name) else { return (nil, nil) }
         let language = tag?.language ?? author.declaredLanguage
         totals.record(kind: payload.kind, language: language, region: author.region)
+        if configuration.durableCounting {
+            let key = CounterKey(
+                room: name, kind: payload.kind, language: language, region: author.region,
+                minute: wallMillis / 60_000)
+            pendingCommit.deltas[key, default: 0] += 1
+            pendingCommit.interactions += 1
+        }
         let (seq, full) = Self.append(
             to: &rooms.values[index], maxMessages: configuration.batch.maxMessages, now: now,
             payload: payload, author: author, clientID: clientID, language: language, confidence: tag?.confidence,
@@ -158,7 +175,9 @@ public struct Hub: Sendable {
         }
         for name in idle {
             if rooms[name]!.slowModeSeconds > 0 { slowModeRoomCount -= 1 }
-            rooms[name] = nil
+            if let room = rooms.removeValue(forKey: name), room.counters.total > 0 {
+                archivedCounters[name] = room.counters
+            }
         }
         return actions
     }

@@ -16,6 +16,22 @@ public struct InteractionCounters: Sendable, Equatable {
         byRegion[region, default: 0] += 1
     }
 
+    /// Adds `count` interactions at once (restoring stored counts).
+    public mutating func add(kind: InteractionKind, language: String, region: String, count: UInt64) {
+        total += count
+        byKind[kind.index] += count
+        byLanguage[language, default: 0] += count
+        byRegion[region, default: 0] += count
+    }
+
+    /// Adds every count of `other`.
+    public mutating func add(_ other: InteractionCounters) {
+        total += other.total
+        for index in byKind.indices { byKind[index] += other.byKind[index] }
+        for (language, count) in other.byLanguage { byLanguage[language, default: 0] += count }
+        for (region, count) in other.byRegion { byRegion[region, default: 0] += count }
+    }
+
     public func count(of kind: InteractionKind) -> UInt64 {
         byKind[kind.index]
     }

@@ -19,7 +19,8 @@ public final class HTTPRouter: HTTPResponder {
                 status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: metrics.render(relay))
         default:
             if let room = Self.statsRoom(path) {
-                guard let stats = relay.withHub({ $0.stats(room: room) }) else {
+                // A room that is not open answers with its stored counts, if it has any.
+                guard let stats = relay.withHub({ $0.stats(room: room) ?? $0.archivedStats(room: room) }) else {
                     return .json(404, Array("{\"error\":\"unknown_room\"}".utf8))
                 }
                 return .json(200, stats.json())

@@ -17,8 +17,14 @@ public final class MetricsExporter: Sendable {
 
     private let registry = PrometheusCollectorRegistry()
     private let state = Locked(State())
+    private let committer = Locked<CounterCommitter?>(nil)
 
     public init() {}
+
+    /// Commit figures come from here once durable counting runs.
+    public func attach(_ committer: CounterCommitter) {
+        self.committer.withLock { $0 = committer }
+    }
 
     public func render(_ relay: RelayServer) -> [UInt8] {
         let hub = relay.withHub { hub in
@@ -77,6 +83,15 @@ public final class MetricsExporter: Sendable {
             set(&state, "chorus_connections", [("role", "console")], transport.consoles)
             set(&state, "chorus_rooms", [], hub.rooms)
             set(&state, "chorus_outbound_queue_bytes", [], transport.shard.queuedBytes)
+            if let commits = committer.withLock({ $0 })?.statistics {
+                raise(&state, "chorus_commits_total", [], to: commits.commits)
+                raise(&state, "chorus_committed_interactions_total", [], to: commits.interactions)
+                raise(&state, "chorus_commit_failures_total", [], to: commits.failures)
+                for bucket in commits.latencyBuckets {
+                    raise(
+                        &state, "chorus_commit_latency_ms_bucket", [("le", "\(Int(bucket.boundMs))")], to: bucket.count)
+                }
+            }
         }
         return registry.emitToBuffer()
     }
@@ -117,6 +132,10 @@ public final class MetricsExporter: Sendable {
         "chorus_batch_frames_total": "Batch frames queued to recipients.",
         "chorus_dropped_messages_total": "Messages dropped before delivery, by recipient role and reason.",
         "chorus_slow_consoles_closed_total": "Consoles closed with 4001 because their queue overflowed.",
+        "chorus_commits_total": "Group commits of interaction counts to the database.",
+        "chorus_committed_interactions_total": "Interactions stored by group commits.",
+        "chorus_commit_failures_total": "Group commits that failed and were retried.",
+        "chorus_commit_latency_ms_bucket": "Group commits that took at most `le` milliseconds (cumulative).",
         "chorus_write_timeouts_total": "Connections killed after transport.writeTimeoutSeconds with nothing written.",
         "chorus_ingress_pauses_total": "Connections whose reading paused because deliveries fell behind.",
         "chorus_paused_readers": "Connections not being read until deliveries catch up.",

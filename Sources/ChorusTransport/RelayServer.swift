@@ -53,12 +53,13 @@ public final class RelayServer: Sendable {
         self.interactionPolicy = config.interactionPolicy
         // A tenth of the batch window bounds how late a timed flush can be.
         self.tickNanoseconds = UInt64(max(1, min(10, config.batch.maxDelayMs / 10))) * 1_000_000
-        let hubConfiguration = Hub.Configuration(
+        var hubConfiguration = Hub.Configuration(
             batch: .init(maxMessages: config.batch.maxMessages, maxDelayMilliseconds: config.batch.maxDelayMs),
             staticRooms: config.rooms.staticRooms, autoCreateRooms: config.rooms.autoCreate,
             roomIdleNanoseconds: UInt64(config.rooms.idleSeconds) * 1_000_000_000,
             shardCount: config.transport.serviceThreads, historyMessages: config.rooms.historyMessages,
             historyNanoseconds: UInt64(config.rooms.historySeconds) * 1_000_000_000)
+        hubConfiguration.durableCounting = config.storage.engine == .sqlite
         self.hub = Locked(Hub(configuration: hubConfiguration, now: MonotonicClock.nanoseconds()))
         self.threads = (0..<config.transport.serviceThreads).map { ServiceThread(index: $0) }
     }
@@ -91,9 +92,12 @@ public final class RelayServer: Sendable {
     /// Graceful stop: flush every pending batch, let each connection write what it has
     /// queued, close it with 1001, then stop the threads. Waits at most `timeoutSeconds`
     /// for slow connections before closing the contexts regardless.
-    public func stop(timeoutSeconds: Double) {
+    /// `beforeDrain` runs once every batch is flushed and before connections start closing
+    /// (the final counts commit, so its acks reach their viewers).
+    public func stop(timeoutSeconds: Double, beforeDrain: () -> Void = {}) {
         drainingFlag.store(true, ordering: .releasing)
         withHub { hub in dispatch(hub.flushAll(now: MonotonicClock.nanoseconds())) }
+        beforeDrain()
         for thread in threads { thread.post(.drain) }
         let deadline = MonotonicClock.nanoseconds() + UInt64(timeoutSeconds * 1e9)
         while openConnections.load(ordering: .acquiring) > 0, MonotonicClock.nanoseconds() < deadline {
@@ -125,6 +129,14 @@ public final class RelayServer: Sendable {
     /// hub locked (from inside `withHub`).
     func dispatch(_ actions: [Hub.Action]) {
         for action in actions { dispatch(action) }
+    }
+
+    /// Any thread: sends acks whose interactions are now durable, each on its connection's
+    /// service thread (a closed connection's ack is dropped there).
+    public func deliverAcks(_ acks: [PendingAck]) {
+        var perShard = [[PendingAck]](repeating: [], count: threads.count)
+        for ack in acks where ack.shard < threads.count { perShard[ack.shard].append(ack) }
+        for (shard, owed) in perShard.enumerated() where !owed.isEmpty { threads[shard].post(.acks(owed)) }
     }
 
     func dispatch(_ action: Hub.Action) {

@@ -117,6 +117,10 @@ extension ServiceThread {
                 perform(shard.deliver(batch, encode: Self.encodeBatch, shed: Self.encodeShed))
             case .notice(let room, let frame):
                 perform(shard.send(LWSFrame(frame), toRoom: room))
+            case .acks(let acks):
+                for ack in acks where connections[ack.connection] != nil {
+                    send(ServerFrames.ack(room: ack.room, seq: ack.seq, clientID: ack.clientID), to: ack.connection)
+                }
             case .drain:
                 draining = true
                 stopAccepting()

@@ -97,14 +97,17 @@ extension ServiceThread {
         }
         let wallMillis = WallClock.milliseconds()
         let now = MonotonicClock.nanoseconds()
-        let seq = relay.withHub { hub in
+        let shard = index
+        let (seq, owed) = relay.withHub { hub in
             let (seq, action) = hub.ingest(
                 room: room, payload: payload, author: author, clientID: clientID, tag: tag, wallMillis: wallMillis,
                 now: now)
             if let action { relay.dispatch(action) }
-            return seq
+            // With durable counting the ack waits for the commit that stores this interaction.
+            guard acknowledge, let seq else { return (seq, false) }
+            return (seq, hub.owe(PendingAck(shard: shard, connection: id, room: room, seq: seq, clientID: clientID)))
         }
-        if acknowledge, let seq {
+        if acknowledge, !owed, let seq {
             send(ServerFrames.ack(room: room, seq: seq, clientID: clientID), to: id)
         }
     }

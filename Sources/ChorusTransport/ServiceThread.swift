@@ -14,6 +14,8 @@ final class ServiceThread: @unchecked Sendable {
         case deliver(RoomBatch)
         /// Queue this control frame for every local member of the room (slow mode notices).
         case notice(room: String, frame: [UInt8])
+        /// Send these acks: their interactions are stored.
+        case acks([PendingAck])
         /// Close every connection with 1001 once its queue is written.
         case drain
         case stop

@@ -39,15 +39,29 @@ struct RunCommand: ParsableCommand {
             logger.critical("cannot load the language tagger", metadata: ["error": "\(error)"])
             throw ExitCode(78)  // EX_CONFIG: e.g. a candidate language the model does not know
         }
+        let metrics = MetricsExporter()
         let relay = RelayServer(
             config: config, tagger: tagger, consoleSecret: secret,
-            responder: HTTPRouter(metrics: MetricsExporter()), logger: logger)
+            responder: HTTPRouter(metrics: metrics), logger: logger)
+        var committer: CounterCommitter?
+        if config.storage.engine == .sqlite {
+            do {
+                let recovery = try CountsRecovery.open(config: config, into: relay, logger: logger)
+                committer = CounterCommitter(
+                    relay: relay, store: recovery.store, intervalMs: config.storage.commitIntervalMs, logger: logger)
+                metrics.attach(committer!)
+            } catch {
+                logger.critical("cannot open the counts database", metadata: ["error": "\(error)"])
+                throw ExitCode(73)  // EX_CANTCREAT
+            }
+        }
         do {
             try relay.start()
         } catch {
             logger.critical("cannot start", metadata: ["error": "\(error)"])
             throw ExitCode(69)  // EX_UNAVAILABLE
         }
+        committer?.start()
         let notifier = SystemdNotifier(environment: environment)
         notifier.notify("READY=1\nSTATUS=serving on \(config.listen.host):\(relay.port)")
         let watchdog = SystemdNotifier.watchdogInterval(environment: environment)
@@ -56,7 +70,11 @@ struct RunCommand: ParsableCommand {
             case SIGTERM, SIGINT:
                 logger.info("stopping: flushing batches and closing connections")
                 notifier.notify("STOPPING=1\nSTATUS=draining")
-                relay.stop(timeoutSeconds: 10)
+                // The committer's loop stops first; the final commit runs once every batch is
+                // flushed and before connections close, so its acks still reach the viewers.
+                committer?.stop()
+                relay.stop(timeoutSeconds: 10) { committer?.commitNow() }
+                committer?.commitNow()
                 return
             case SIGHUP:
                 // Nothing is reloadable yet; locale files will be (docs/architecture.md).

@@ -1,0 +1,77 @@
+/// One cell of the durable counts: a room's interactions of one type, language and region in
+/// one minute (Unix epoch minutes, from the daemon's receipt time).
+public struct CounterKey: Hashable, Sendable {
+    public var room: String
+    public var kind: InteractionKind
+    public var language: String
+    public var region: String
+    public var minute: Int64
+
+    public init(room: String, kind: InteractionKind, language: String, region: String, minute: Int64) {
+        self.room = room
+        self.kind = kind
+        self.language = language
+        self.region = region
+        self.minute = minute
+    }
+}
+
+/// What one group commit writes: counter increments, and the acknowledgements that may be
+/// sent once they are stored.
+public struct CommitBatch: Sendable {
+    public var deltas: [CounterKey: UInt64] = [:]
+    public var acks: [PendingAck] = []
+    /// Interactions counted in `deltas`.
+    public var interactions: UInt64 = 0
+
+    public init() {}
+
+    public var isEmpty: Bool { deltas.isEmpty && acks.isEmpty }
+
+    /// Puts a batch that could not be stored back in front of what came since.
+    public mutating func merge(_ earlier: CommitBatch) {
+        for (key, count) in earlier.deltas { deltas[key, default: 0] += count }
+        acks = earlier.acks + acks
+        interactions += earlier.interactions
+    }
+}
+
+/// An `ack` owed to a viewer once the commit holding its interaction is durable.
+public struct PendingAck: Sendable, Equatable {
+    /// The service thread (shard) that owns the connection.
+    public var shard: Int
+    public var connection: ConnectionID
+    public var room: String
+    public var seq: UInt64
+    public var clientID: String?
+
+    public init(shard: Int, connection: ConnectionID, room: String, seq: UInt64, clientID: String?) {
+        self.shard = shard
+        self.connection = connection
+        self.room = room
+        self.seq = seq
+        self.clientID = clientID
+    }
+}
+
+/// Where counts are made durable (SQLite on one node; the cluster backend later). Called from
+/// the committer thread only.
+public protocol CounterStore: AnyObject {
+    /// Adds every delta in one transaction; when it returns, they survive a crash.
+    func commit(_ deltas: [CounterKey: UInt64]) throws(StorageError)
+    /// Every room's counts summed over time, for start-up.
+    func loadRoomCounters() throws(StorageError) -> [String: InteractionCounters]
+}
+
+/// A storage failure, with what was being done.
+public struct StorageError: Error, Sendable, CustomStringConvertible {
+    public var operation: String
+    public var message: String
+
+    public init(operation: String, message: String) {
+        self.operation = operation
+        self.message = message
+    }
+
+    public var description: String { "\(operation): \(message)" }
+}

@@ -1,0 +1,87 @@
+public import ChorusCore
+public import ChorusTransport
+import Foundation
+public import Logging
+import Synchronization
+
+/// Group commit of interaction counts: every `storage.commitIntervalMs` its own thread takes
+/// what the hub counted since the last commit, stores it in one transaction, and only then
+/// releases the acks of those interactions. A failed commit is put back and retried, its acks
+/// held, so an acknowledged interaction is always stored.
+public final class CounterCommitter: @unchecked Sendable {
+    /// Commit figures for `/metrics`: commits, interactions stored, last and worst latency.
+    public struct Statistics: Sendable {
+        public var commits: UInt64 = 0
+        public var interactions: UInt64 = 0
+        public var failures: UInt64 = 0
+        /// Commit latency histogram: counts of commits at or under each bound (ms).
+        public var latencyBuckets: [(boundMs: Double, count: UInt64)] = [1, 2, 5, 10, 20, 50, 100, 250, 1000].map {
+            ($0, 0)
+        }
+        public var latencySumMs = 0.0
+    }
+
+    private let relay: RelayServer
+    private let store: any CounterStore
+    private let intervalMicroseconds: UInt32
+    private let logger: Logger
+    private let stopping = Atomic<Bool>(false)
+    private let finished = DispatchSemaphore(value: 0)
+    // Locked, not Synchronization.Mutex: ThreadSanitizer cannot see the latter's futex.
+    private let statisticsSlot = Locked(Statistics())
+
+    public init(relay: RelayServer, store: any CounterStore, intervalMs: Int, logger: Logger) {
+        self.relay = relay
+        self.store = store
+        self.intervalMicroseconds = UInt32(intervalMs * 1000)
+        self.logger = logger
+    }
+
+    public var statistics: Statistics { statisticsSlot.withLock { $0 } }
+
+    public func start() {
+        let thread = Thread { [self] in
+            while !stopping.load(ordering: .acquiring) {
+                usleep(intervalMicroseconds)
+                commitNow()
+            }
+            finished.signal()
+        }
+        thread.name = "chorus-commit"
+        thread.start()
+    }
+
+    /// Stores everything counted so far and sends its acks (any thread, but not concurrently
+    /// with the committer's own loop: call it after `stop`, or from `RelayServer.stop`'s
+    /// `beforeDrain` once the loop has stopped).
+    public func commitNow() {
+        let batch = relay.withHub { $0.takeCommit() }
+        guard !batch.isEmpty else { return }
+        let started = DispatchTime.now().uptimeNanoseconds
+        do {
+            try store.commit(batch.deltas)
+        } catch {
+            relay.withHub { $0.returnCommit(batch) }
+            statisticsSlot.withLock { $0.failures += 1 }
+            logger.error("cannot store counts; retrying", metadata: ["error": "\(error)"])
+            return
+        }
+        let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+        relay.deliverAcks(batch.acks)
+        statisticsSlot.withLock { statistics in
+            statistics.commits += 1
+            statistics.interactions += batch.interactions
+            statistics.latencySumMs += milliseconds
+            for index in statistics.latencyBuckets.indices
+            where milliseconds <= statistics.latencyBuckets[index].boundMs {
+                statistics.latencyBuckets[index].count += 1
+            }
+        }
+    }
+
+    /// Stops the loop (after its current commit); call `commitNow` afterwards for the rest.
+    public func stop() {
+        guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        finished.wait()
+    }
+}
