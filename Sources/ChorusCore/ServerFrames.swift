@@ -64,18 +64,18 @@ public enum ServerFrames {
         }
     }
 
+    /// Sequence numbers a viewer lost when its queue overflowed.
     public static func missed(room: String, range: ClosedRange<UInt64>) -> [UInt8] {
-        frame("missed") { json in
-            json.field("room", room)
-            json.field("from", range.lowerBound)
-            json.field("to", range.upperBound)
-            json.field("count", range.upperBound - range.lowerBound + 1)
-        }
+        rangeFrame("missed", room: room, range: range)
     }
 
     /// Sequence numbers a resuming member asked for that the room's history no longer holds.
     public static func gap(room: String, range: ClosedRange<UInt64>) -> [UInt8] {
-        frame("gap") { json in
+        rangeFrame("gap", room: room, range: range)
+    }
+
+    private static func rangeFrame(_ type: String, room: String, range: ClosedRange<UInt64>) -> [UInt8] {
+        frame(type) { json in
             json.field("room", room)
             json.field("from", range.lowerBound)
             json.field("to", range.upperBound)

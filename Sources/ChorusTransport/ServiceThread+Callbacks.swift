@@ -156,8 +156,7 @@ extension ServiceThread {
         }
         guard write(item, to: connection.wsi) else { return -1 }
         // A writable callback means the socket took what lws held: progress.
-        connections[id]!.writeProgressAt =
-            more || lws_partial_buffered(connection.wsi) != 0 ? MonotonicClock.nanoseconds() : 0
+        noteWrite(id, connection.wsi, more: more, progressed: true)
         if more || connection.closeWhenFlushed || connection.closeRequest != nil {
             lws_callback_on_writable(connection.wsi)
         }
@@ -170,14 +169,22 @@ extension ServiceThread {
         guard let (item, more) = shard.nextWrite(for: id) else { return true }
         guard write(item, to: connection.wsi) else { return false }
         // Progress only if the socket took it all; lws keeping part of it is not.
-        if lws_partial_buffered(connection.wsi) == 0 {
-            connections[id]!.writeProgressAt = more ? MonotonicClock.nanoseconds() : 0
-        } else if connections[id]!.writeProgressAt == 0 {
-            connections[id]!.writeProgressAt = MonotonicClock.nanoseconds()
-        }
+        noteWrite(id, connection.wsi, more: more, progressed: lws_partial_buffered(connection.wsi) == 0)
         statistics.directWrites += 1
         if more { lws_callback_on_writable(connection.wsi) }
         return true
+    }
+
+    /// Write-timeout bookkeeping (`writeProgressAt`) after a write: progress restarts the
+    /// clock while anything still waits (in the queue or inside lws) and stops it once nothing
+    /// does; a write that went no further than lws's own buffer only starts a stopped clock.
+    private func noteWrite(_ id: ConnectionID, _ wsi: OpaquePointer, more: Bool, progressed: Bool) {
+        if progressed {
+            let waiting = more || lws_partial_buffered(wsi) != 0
+            connections[id]!.writeProgressAt = waiting ? MonotonicClock.nanoseconds() : 0
+        } else if connections[id]!.writeProgressAt == 0 {
+            connections[id]!.writeProgressAt = MonotonicClock.nanoseconds()
+        }
     }
 
     private func write(_ item: OutboundQueue<LWSFrame>.Item, to wsi: OpaquePointer) -> Bool {
