@@ -15,7 +15,8 @@ extension ChorusConfig {
         "rooms.historySeconds",
         "language.engine", "language.candidates",
         "console.secret",
-        "storage.engine", "storage.commitIntervalMs", "storage.syncEveryCommit",
+        "storage.engine", "storage.commitIntervalMs", "storage.syncEveryCommit", "storage.idempotencyWindowSeconds",
+        "storage.idempotencyKeys", "stats.seriesMinutes", "stats.consoleIntervalMs",
     ]
 
     /// Applies a config file's object: nested objects name sections, unknown keys are errors
@@ -112,6 +113,10 @@ extension ChorusConfig {
             storage.engine = engine
         case "storage.commitIntervalMs": storage.commitIntervalMs = try int()
         case "storage.syncEveryCommit": storage.syncEveryCommit = try bool()
+        case "storage.idempotencyWindowSeconds": storage.idempotencyWindowSeconds = try int()
+        case "storage.idempotencyKeys": storage.idempotencyKeys = try int()
+        case "stats.seriesMinutes": stats.seriesMinutes = try int()
+        case "stats.consoleIntervalMs": stats.consoleIntervalMs = try int()
         default: throw ConfigError(key: key, reason: "is not a known setting")
         }
     }

@@ -135,6 +135,20 @@ public struct ChorusConfig: Sendable, Equatable {
         /// fsync every commit (survives power loss; without it, commits survive the daemon
         /// being killed, which is what the OS page cache guarantees).
         public var syncEveryCommit = false
+        /// How long an interaction's idempotency key is remembered: a retry with the same key
+        /// in the same room within this time is acked again (with the first `seq`) and not
+        /// counted. Keys are stored with their counts, so this holds across restarts.
+        public var idempotencyWindowSeconds = 300
+        /// At most this many keys are remembered (≈ 100 bytes each in memory); past it the
+        /// oldest are forgotten early (`chorus_idempotency_keys_evicted_total`).
+        public var idempotencyKeys = 200_000
+    }
+
+    public struct Stats: Sendable, Equatable {
+        /// Minutes of per-minute counts kept (per room and for the node) for the stats API.
+        public var seriesMinutes = 60
+        /// How often each console gets a `stats` frame for each of its rooms (0: never).
+        public var consoleIntervalMs = 1000
     }
 
     public struct Console: Sendable, Equatable {
@@ -154,6 +168,7 @@ public struct ChorusConfig: Sendable, Equatable {
     public var language = Language()
     public var console = Console()
     public var storage = Storage()
+    public var stats = Stats()
 
     public init() {}
 
@@ -200,6 +215,15 @@ public struct ChorusConfig: Sendable, Equatable {
             Set(language.candidates).count == language.candidates.count, "language.candidates",
             "names a language twice")
         try require((1...1000).contains(storage.commitIntervalMs), "storage.commitIntervalMs", "must be in 1...1000")
+        try require(
+            (1...86_400).contains(storage.idempotencyWindowSeconds), "storage.idempotencyWindowSeconds",
+            "must be in 1...86400")
+        try require(
+            (1...100_000_000).contains(storage.idempotencyKeys), "storage.idempotencyKeys", "must be in 1...100000000")
+        try require((1...1440).contains(stats.seriesMinutes), "stats.seriesMinutes", "must be in 1...1440")
+        try require(
+            stats.consoleIntervalMs == 0 || (100...60_000).contains(stats.consoleIntervalMs), "stats.consoleIntervalMs",
+            "must be 0 or in 100...60000")
         if let secret = console.secret {
             try require(secret.utf8.count >= 16, "console.secret", "must be at least 16 bytes")
         }

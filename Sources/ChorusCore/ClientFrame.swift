@@ -1,7 +1,9 @@
 /// A validated frame from a client.
 public enum ClientFrame: Sendable, Equatable {
     /// `acknowledge`: the client asked for an `ack` once the interaction is counted.
-    case interaction(InteractionPayload, clientID: String?, acknowledge: Bool = false)
+    /// `idempotencyKey`: a retry with the same key in the same room is not counted again.
+    case interaction(
+        InteractionPayload, clientID: String?, acknowledge: Bool = false, idempotencyKey: String? = nil)
     case subscribe(rooms: [String])
     case unsubscribe(rooms: [String])
     /// `room` nil: every room of the connection; otherwise that room only (consoles).

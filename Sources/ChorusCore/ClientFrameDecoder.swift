@@ -33,6 +33,7 @@ public struct ClientFrameDecoder: Sendable {
     private func decodeViewer(type: String, _ value: JSONValue) throws(ProtocolError) -> ClientFrame {
         if type == "filter" { return .filter(languages: try languageList(value)) }
         let clientID = try optionalText(value, "cid", maxLength: 64)
+        let idempotencyKey = try optionalText(value, "idempotencyKey", maxLength: 64)
         let acknowledge: Bool
         switch value["ack"] {
         case nil, .null, .bool(false): acknowledge = false
@@ -64,7 +65,7 @@ public struct ClientFrameDecoder: Sendable {
         default:
             throw .unknownType(type)
         }
-        return .interaction(payload, clientID: clientID, acknowledge: acknowledge)
+        return .interaction(payload, clientID: clientID, acknowledge: acknowledge, idempotencyKey: idempotencyKey)
     }
 
     private func decodeConsole(type: String, _ value: JSONValue) throws(ProtocolError) -> ClientFrame {

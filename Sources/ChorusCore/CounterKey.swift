@@ -21,6 +21,9 @@ public struct CounterKey: Hashable, Sendable {
 public struct CommitBatch: Sendable {
     public var deltas: [CounterKey: UInt64] = [:]
     public var acks: [PendingAck] = []
+    /// Idempotency keys of the interactions counted in `deltas`, stored with them so that a
+    /// retry after a crash is still recognised.
+    public var keys: [IdempotencyWindow.Record] = []
     /// Interactions counted in `deltas`.
     public var interactions: UInt64 = 0
 
@@ -32,6 +35,7 @@ public struct CommitBatch: Sendable {
     public mutating func merge(_ earlier: CommitBatch) {
         for (key, count) in earlier.deltas { deltas[key, default: 0] += count }
         acks = earlier.acks + acks
+        keys = earlier.keys + keys
         interactions += earlier.interactions
     }
 }
@@ -44,23 +48,35 @@ public struct PendingAck: Sendable, Equatable {
     public var room: String
     public var seq: UInt64
     public var clientID: String?
+    /// Answers a retry of an interaction already accepted (`seq` is the first attempt's).
+    public var duplicate: Bool
 
-    public init(shard: Int, connection: ConnectionID, room: String, seq: UInt64, clientID: String?) {
+    public init(
+        shard: Int, connection: ConnectionID, room: String, seq: UInt64, clientID: String?, duplicate: Bool = false
+    ) {
         self.shard = shard
         self.connection = connection
         self.room = room
         self.seq = seq
         self.clientID = clientID
+        self.duplicate = duplicate
     }
 }
 
 /// Where counts are made durable (SQLite on one node; the cluster backend later). Called from
 /// the committer thread only.
 public protocol CounterStore: AnyObject {
-    /// Adds every delta in one transaction; when it returns, they survive a crash.
-    func commit(_ deltas: [CounterKey: UInt64]) throws(StorageError)
+    /// Adds every delta and idempotency key in one transaction; when it returns, they
+    /// survive a crash. Keys expired by `nowMillis` may be forgotten.
+    func commit(_ deltas: [CounterKey: UInt64], keys: [IdempotencyWindow.Record], nowMillis: Int64)
+        throws(StorageError)
     /// Every room's counts summed over time, for start-up.
     func loadRoomCounters() throws(StorageError) -> [String: InteractionCounters]
+    /// Idempotency keys still live at `nowMillis`, oldest first, at most `limit` (the newest).
+    func loadIdempotencyKeys(nowMillis: Int64, limit: Int) throws(StorageError) -> [IdempotencyWindow.Record]
+    /// Per-minute interaction counts since `minute` (Unix epoch minutes), by room, for the
+    /// stats series kept in memory.
+    func loadMinuteSeries(since minute: Int64) throws(StorageError) -> [String: [MinuteCount]]
 }
 
 /// A storage failure, with what was being done.

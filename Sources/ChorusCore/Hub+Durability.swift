@@ -33,9 +33,23 @@ extension Hub {
         }
     }
 
+    /// Start-up: stored per-minute counts by room (the last `seriesMinutes` minutes).
+    public mutating func restoreSeries(_ stored: [String: [MinuteCount]]) {
+        for (name, minutes) in stored {
+            totalSeries.add(minutes)
+            if rooms[name] != nil {
+                rooms[name]!.series.add(minutes)
+            } else {
+                archivedSeries[name, default: MinuteSeries(capacity: configuration.seriesMinutes)].add(minutes)
+            }
+        }
+    }
+
     /// Counts of a room that is not open (restored or closed while idle), if any.
     public func archivedStats(room name: String) -> RoomStats? {
         guard let counters = archivedCounters[name] else { return nil }
-        return RoomStats(room: name, seq: 0, viewers: 0, consoles: 0, counters: counters)
+        return RoomStats(
+            room: name, seq: 0, viewers: 0, consoles: 0, counters: counters,
+            series: archivedSeries[name] ?? MinuteSeries(capacity: configuration.seriesMinutes))
     }
 }

@@ -18,6 +18,11 @@ public struct Hub: Sendable {
         /// Collect counter deltas and owed acks for a committer (`takeCommit`); off in tests
         /// and for an in-memory daemon.
         public var durableCounting = false
+        /// How long, and how many, idempotency keys are remembered (`IdempotencyWindow`).
+        public var idempotencyWindowMillis: Int64 = 300_000
+        public var idempotencyCapacity = 200_000
+        /// Minutes of per-minute counts kept for the stats API, per room and for the node.
+        public var seriesMinutes = 60
 
         public init(
             batch: ServerFrames.BatchSettings, staticRooms: [String], autoCreateRooms: Bool,
@@ -55,12 +60,22 @@ public struct Hub: Sendable {
     /// Counts of rooms not open now (restored at start-up, or closed while idle), given back
     /// to the room when it opens again so its stats continue.
     var archivedCounters: [String: InteractionCounters] = [:]
+    /// Per-minute counts of rooms not open now, like `archivedCounters` (dropped once older
+    /// than the series holds).
+    var archivedSeries: [String: MinuteSeries] = [:]
+    /// Per-minute counts of the whole node.
+    public internal(set) var totalSeries: MinuteSeries
+    /// Recently accepted idempotency keys (`Hub+Idempotency.swift`).
+    var idempotency: IdempotencyWindow
     /// Rooms with slow mode on (`Hub+SlowMode.swift`), for metrics.
     public internal(set) var slowModeRoomCount = 0
     public private(set) var batchesFlushed: UInt64 = 0
 
     public init(configuration: Configuration, now: UInt64) {
         self.configuration = configuration
+        totalSeries = MinuteSeries(capacity: configuration.seriesMinutes)
+        idempotency = IdempotencyWindow(
+            windowMillis: configuration.idempotencyWindowMillis, capacity: configuration.idempotencyCapacity)
         for name in configuration.staticRooms {
             rooms[name] = makeRoom(name, isStatic: true, now: now)
         }
@@ -70,8 +85,10 @@ public struct Hub: Sendable {
         var room = Room(
             name: name, isStatic: isStatic, shardCount: configuration.shardCount, now: now,
             history: RoomHistory(
-                maxMessages: configuration.historyMessages, maxAgeNanoseconds: configuration.historyNanoseconds))
+                maxMessages: configuration.historyMessages, maxAgeNanoseconds: configuration.historyNanoseconds),
+            series: MinuteSeries(capacity: configuration.seriesMinutes))
         if let counters = archivedCounters.removeValue(forKey: name) { room.counters = counters }
+        if let series = archivedSeries.removeValue(forKey: name) { room.series = series }
         return room
     }
 
@@ -105,26 +122,30 @@ public struct Hub: Sendable {
 
     /// Accepts an interaction: gives it the next sequence number and counts it. Returns the
     /// batch to deliver when this message filled it. Nil `seq` means the room is gone.
+    /// Check `acceptedEarlier` first when the interaction has an idempotency key.
     public mutating func ingest(
         room name: String, payload: InteractionPayload, author: Author, clientID: String?, tag: LanguageTag?,
-        wallMillis: Int64, now: UInt64
+        idempotencyKey: String? = nil, wallMillis: Int64, now: UInt64
     ) -> (seq: UInt64?, action: Action?) {
         // One lookup, then everything through one inout access: reading `rooms.values[index]`
         // field by field copied the whole Room (and retained its storage) on every read.
         guard let index = rooms.index(forKey: name) else { return (nil, nil) }
         let language = tag?.language ?? author.declaredLanguage
+        let minute = wallMillis / 60_000
         totals.record(kind: payload.kind, language: language, region: author.region)
+        totalSeries.record(payload.kind, minute: minute)
         if configuration.durableCounting {
             let key = CounterKey(
-                room: name, kind: payload.kind, language: language, region: author.region,
-                minute: wallMillis / 60_000)
+                room: name, kind: payload.kind, language: language, region: author.region, minute: minute)
             pendingCommit.deltas[key, default: 0] += 1
             pendingCommit.interactions += 1
         }
+        rooms.values[index].series.record(payload.kind, minute: minute)
         let (seq, full) = Self.append(
             to: &rooms.values[index], maxMessages: configuration.batch.maxMessages, now: now,
             payload: payload, author: author, clientID: clientID, language: language, confidence: tag?.confidence,
             wallMillis: wallMillis)
+        if let idempotencyKey { remember(idempotencyKey, room: name, seq: seq, wallMillis: wallMillis) }
         guard full, let action = Self.flush(&rooms.values[index], now: now) else { return (seq, nil) }
         batchesFlushed += 1
         return (seq, action)
@@ -177,6 +198,7 @@ public struct Hub: Sendable {
             if rooms[name]!.slowModeSeconds > 0 { slowModeRoomCount -= 1 }
             if let room = rooms.removeValue(forKey: name), room.counters.total > 0 {
                 archivedCounters[name] = room.counters
+                archivedSeries[name] = room.series
             }
         }
         return actions
@@ -205,7 +227,8 @@ public struct Hub: Sendable {
     public func stats(room name: String) -> RoomStats? {
         guard let room = rooms[name] else { return nil }
         return RoomStats(
-            room: name, seq: room.lastAssigned, viewers: room.viewers, consoles: room.consoles, counters: room.counters)
+            room: name, seq: room.lastAssigned, viewers: room.viewers, consoles: room.consoles, counters: room.counters,
+            series: room.series)
     }
 
     public func memberTotals() -> (viewers: Int, consoles: Int) {
@@ -225,26 +248,5 @@ public struct Hub: Sendable {
         let batch = RoomBatch(room: room.name, range: range, messages: messages, frame: frame)
         room.history.append(batch, now: now)
         return .deliver(batch, shards: room.shardsWithMembers)
-    }
-}
-
-/// A room's counters as served by `GET /v1/rooms/{room}/stats`.
-public struct RoomStats: Sendable, Equatable {
-    public var room: String
-    public var seq: UInt64
-    public var viewers: Int
-    public var consoles: Int
-    public var counters: InteractionCounters
-
-    public func json() -> [UInt8] {
-        var json = JSONWriter()
-        json.beginObject()
-        json.field("room", room)
-        json.field("seq", seq)
-        json.field("viewers", viewers)
-        json.field("consoles", consoles)
-        counters.writeJSON("interactions", into: &json)
-        json.endObject()
-        return json.bytes
     }
 }

@@ -42,6 +42,12 @@ extension JSONWriter {
         integer(value)
     }
 
+    public mutating func field(_ key: StaticString, _ value: Bool) {
+        separate()
+        self.key(key)
+        bool(value)
+    }
+
     public mutating func field(_ key: StaticString, fraction value: Double) {
         separate()
         self.key(key)

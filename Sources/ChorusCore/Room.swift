@@ -20,9 +20,12 @@ struct Room {
     var emptySince: UInt64
     /// Recent batches for members resuming with `since`.
     var history: RoomHistory
+    /// Recent per-minute counts for the stats API.
+    var series: MinuteSeries
 
-    init(name: String, isStatic: Bool, shardCount: Int, now: UInt64, history: RoomHistory) {
+    init(name: String, isStatic: Bool, shardCount: Int, now: UInt64, history: RoomHistory, series: MinuteSeries) {
         self.history = history
+        self.series = series
         self.name = name
         self.isStatic = isStatic
         self.membersPerShard = Array(repeating: 0, count: shardCount)

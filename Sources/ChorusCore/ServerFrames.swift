@@ -55,12 +55,14 @@ public enum ServerFrames {
     }
 
     /// Tells a viewer that its interaction was accepted and counted, with the sequence number
-    /// it has in the room (and the client's `cid`, when it gave one).
-    public static func ack(room: String, seq: UInt64, clientID: String?) -> [UInt8] {
+    /// it has in the room (and the client's `cid`, when it gave one). `duplicate`: the
+    /// interaction repeated an idempotency key already accepted; `seq` is the first one's.
+    public static func ack(room: String, seq: UInt64, clientID: String?, duplicate: Bool = false) -> [UInt8] {
         frame("ack") { json in
             json.field("room", room)
             json.field("seq", seq)
             if let clientID { json.field("cid", clientID) }
+            if duplicate { json.field("duplicate", true) }
         }
     }
 

@@ -51,8 +51,9 @@ public struct Shard<Frame: OutboundFrame> {
     public static var closeCodeConsoleTooSlow: UInt16 { 4001 }
 
     public let budgets: Budgets
-    private var members: [ConnectionID: Member] = [:]
-    private var roomMembers: [String: Set<ConnectionID>] = [:]
+    /// Internal, not private: `Shard+…` extensions in other files read them.
+    private(set) var members: [ConnectionID: Member] = [:]
+    private(set) var roomMembers: [String: Set<ConnectionID>] = [:]
     public private(set) var statistics = ShardStatistics()
 
     public init(budgets: Budgets) {
@@ -269,7 +270,7 @@ public struct Shard<Frame: OutboundFrame> {
         return (item, more)
     }
 
-    private mutating func enqueue(_ entry: OutboundQueue<Frame>.Entry, for id: ConnectionID) -> Action? {
+    mutating func enqueue(_ entry: OutboundQueue<Frame>.Entry, for id: ConnectionID) -> Action? {
         // One hash lookup, then in-place mutation through the index.
         guard let index = members.index(forKey: id), !members.values[index].closing else { return nil }
         let before = members.values[index].queue.queuedBytes

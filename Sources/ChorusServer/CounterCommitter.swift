@@ -59,7 +59,7 @@ public final class CounterCommitter: @unchecked Sendable {
         guard !batch.isEmpty else { return }
         let started = DispatchTime.now().uptimeNanoseconds
         do {
-            try store.commit(batch.deltas)
+            try store.commit(batch.deltas, keys: batch.keys, nowMillis: Int64(Date().timeIntervalSince1970 * 1000))
         } catch {
             relay.withHub { $0.returnCommit(batch) }
             statisticsSlot.withLock { $0.failures += 1 }

@@ -20,13 +20,20 @@ public enum CountsRecovery {
         let store = try SQLiteCounterStore(
             path: config.stateDir + "/counters.sqlite3", syncEveryCommit: config.storage.syncEveryCommit)
         let rooms = try store.loadRoomCounters()
-        relay.withHub { $0.restore(rooms) }
+        let nowMillis = Int64(Date().timeIntervalSince1970 * 1000)
+        let series = try store.loadMinuteSeries(since: nowMillis / 60_000 - Int64(config.stats.seriesMinutes) + 1)
+        let keys = try store.loadIdempotencyKeys(nowMillis: nowMillis, limit: config.storage.idempotencyKeys)
+        relay.withHub { hub in
+            hub.restore(rooms)
+            hub.restoreSeries(series)
+            hub.restoreIdempotencyKeys(keys, wallMillis: nowMillis)
+        }
         let interactions = rooms.values.reduce(0) { $0 + $1.total }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         logger.notice(
             "counts recovered",
             metadata: [
-                "interactions": "\(interactions)", "rooms": "\(rooms.count)",
+                "interactions": "\(interactions)", "rooms": "\(rooms.count)", "idempotency_keys": "\(keys.count)",
                 "seconds": "\(String(format: "%.3f", seconds))", "path": "\(store.path)",
             ])
         return Opened(store: store, interactions: interactions, seconds: seconds)

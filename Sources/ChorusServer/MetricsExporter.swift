@@ -31,7 +31,8 @@ public final class MetricsExporter: Sendable {
             (
                 totals: hub.totals, rooms: hub.roomCount, batches: hub.batchesFlushed, members: hub.memberTotals(),
                 resumes: hub.resumeStatistics,
-                slowModeRooms: hub.slowModeRoomCount
+                slowModeRooms: hub.slowModeRoomCount, idempotencyKeys: hub.idempotencyKeyCount,
+                keysEvicted: hub.idempotencyKeysEvictedEarly
             )
         }
         let transport = relay.statistics()
@@ -39,7 +40,9 @@ public final class MetricsExporter: Sendable {
             for kind in InteractionKind.allCases {
                 raise(&state, "chorus_interactions_total", [("type", kind.rawValue)], to: hub.totals.count(of: kind))
             }
-            for (language, count) in hub.totals.byLanguage {
+            for (language, count) in Self.boundedLanguages(
+                hub.totals.byLanguage, known: relay.config.language.candidates)
+            {
                 raise(&state, "chorus_interactions_by_language_total", [("lang", language)], to: count)
             }
             for (region, count) in hub.totals.byRegion {
@@ -78,6 +81,14 @@ public final class MetricsExporter: Sendable {
                     [("type", throttle.kind.rawValue), ("reason", throttle.reason.rawValue)], to: count)
             }
             raise(&state, "chorus_connections_refused_per_ip_total", [], to: transport.refusedPerAddress)
+            for kind in InteractionKind.allCases {
+                raise(
+                    &state, "chorus_duplicate_interactions_total", [("type", kind.rawValue)],
+                    to: transport.duplicateInteractions[kind.index])
+            }
+            set(&state, "chorus_idempotency_keys", [], hub.idempotencyKeys)
+            raise(&state, "chorus_idempotency_keys_evicted_total", [], to: hub.keysEvicted)
+            raise(&state, "chorus_console_stats_frames_total", [], to: transport.statsFrames)
             set(&state, "chorus_slow_mode_rooms", [], hub.slowModeRooms)
             set(&state, "chorus_connections", [("role", "viewer")], transport.viewers)
             set(&state, "chorus_connections", [("role", "console")], transport.consoles)
@@ -125,7 +136,8 @@ public final class MetricsExporter: Sendable {
     static let help: [String: String] = [
         "chorus_interactions_total": "Accepted interactions by type.",
         "chorus_interactions_by_language_total":
-            "Accepted interactions by language (detected for chat, declared otherwise).",
+            "Accepted interactions by language (detected for chat, declared otherwise; languages outside "
+            + "language.candidates summed as other).",
         "chorus_interactions_by_region_total": "Accepted interactions by the viewer's region (ZZ = unknown).",
         "chorus_batches_total": "Room batches flushed.",
         "chorus_delivered_messages_total": "Messages queued to recipients (batch size times recipients).",
@@ -158,7 +170,24 @@ public final class MetricsExporter: Sendable {
         "chorus_connections": "Open WebSocket connections by role.",
         "chorus_rooms": "Open rooms.",
         "chorus_outbound_queue_bytes": "Bytes waiting in outbound queues.",
+        "chorus_duplicate_interactions_total":
+            "Retries recognised by their idempotency key: acked with the first seq, not counted again.",
+        "chorus_idempotency_keys": "Idempotency keys remembered (storage.idempotencyKeys at most).",
+        "chorus_idempotency_keys_evicted_total":
+            "Idempotency keys forgotten before storage.idempotencyWindowSeconds because storage.idempotencyKeys was full.",
+        "chorus_console_stats_frames_total": "Console stats frames encoded (one per room with consoles per interval).",
     ]
+
+    /// Label sets stay bounded: the tagger's candidates and `und` keep their own label, any
+    /// other language (declared by a viewer's locale) is summed as `other`.
+    static func boundedLanguages(_ counts: [String: UInt64], known: [String]) -> [String: UInt64] {
+        var bounded: [String: UInt64] = [:]
+        for (language, count) in counts {
+            let label = language == "und" || known.contains(language) ? language : "other"
+            bounded[label, default: 0] += count
+        }
+        return bounded
+    }
 
     private static func descriptor(_ name: String) -> MetricNameDescriptor {
         MetricNameDescriptor(metricName: name, unitName: "", helpText: help[name] ?? "")

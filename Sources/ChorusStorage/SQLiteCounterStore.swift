@@ -11,6 +11,8 @@ public final class SQLiteCounterStore: CounterStore {
     public let path: String
     private var database: OpaquePointer?
     private var upsert: OpaquePointer?
+    private var insertKey: OpaquePointer?
+    private var forgetKeys: OpaquePointer?
 
     public init(path: String, syncEveryCommit: Bool = false) throws(StorageError) {
         self.path = path
@@ -38,26 +40,59 @@ public final class SQLiteCounterStore: CounterStore {
             INSERT INTO interactions (room, kind, lang, region, minute, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
             ON CONFLICT (room, kind, lang, region, minute) DO UPDATE SET count = count + excluded.count
             """)
+        // Rowid order is commit order, and every key lives equally long, so expired keys are a
+        // prefix of the table: deleting them needs no index on `expires`.
+        try execute(
+            """
+            CREATE TABLE IF NOT EXISTS idempotency_keys (
+              room TEXT NOT NULL, key TEXT NOT NULL, seq INTEGER NOT NULL, expires INTEGER NOT NULL,
+              UNIQUE (room, key))
+            """)
+        insertKey = try prepare(
+            "INSERT OR REPLACE INTO idempotency_keys (room, key, seq, expires) VALUES (?1, ?2, ?3, ?4)")
+        forgetKeys = try prepare(
+            """
+            DELETE FROM idempotency_keys WHERE rowid < (SELECT coalesce(
+              (SELECT rowid FROM idempotency_keys WHERE expires > ?1 ORDER BY rowid LIMIT 1),
+              (SELECT max(rowid) + 1 FROM idempotency_keys)))
+            """)
     }
 
     deinit {
         sqlite3_finalize(upsert)
+        sqlite3_finalize(insertKey)
+        sqlite3_finalize(forgetKeys)
         sqlite3_close(database)
     }
 
-    public func commit(_ deltas: [CounterKey: UInt64]) throws(StorageError) {
-        guard !deltas.isEmpty else { return }
+    public func commit(_ deltas: [CounterKey: UInt64], keys: [IdempotencyWindow.Record], nowMillis: Int64)
+        throws(StorageError)
+    {
+        guard !deltas.isEmpty || !keys.isEmpty else { return }
         try execute("BEGIN IMMEDIATE")
         do throws(StorageError) {
             for (key, count) in deltas {
                 sqlite3_reset(upsert)
-                bind(key.room, at: 1)
-                bind(key.kind.rawValue, at: 2)
-                bind(key.language, at: 3)
-                bind(key.region, at: 4)
+                bind(key.room, at: 1, statement: upsert)
+                bind(key.kind.rawValue, at: 2, statement: upsert)
+                bind(key.language, at: 3, statement: upsert)
+                bind(key.region, at: 4, statement: upsert)
                 sqlite3_bind_int64(upsert, 5, key.minute)
                 sqlite3_bind_int64(upsert, 6, Int64(clamping: count))
                 guard sqlite3_step(upsert) == SQLITE_DONE else { throw failure("insert counts") }
+            }
+            if !keys.isEmpty {
+                sqlite3_reset(forgetKeys)
+                sqlite3_bind_int64(forgetKeys, 1, nowMillis)
+                guard sqlite3_step(forgetKeys) == SQLITE_DONE else { throw failure("forget expired keys") }
+            }
+            for record in keys {
+                sqlite3_reset(insertKey)
+                bind(record.room, at: 1, statement: insertKey)
+                bind(record.key, at: 2, statement: insertKey)
+                sqlite3_bind_int64(insertKey, 3, Int64(clamping: record.seq))
+                sqlite3_bind_int64(insertKey, 4, record.expiresAtMillis)
+                guard sqlite3_step(insertKey) == SQLITE_DONE else { throw failure("insert idempotency keys") }
             }
             try execute("COMMIT")
         } catch {
@@ -84,18 +119,47 @@ public final class SQLiteCounterStore: CounterStore {
         return rooms
     }
 
-    /// One room's counts per minute, oldest first, for the stats API.
-    public func minuteSeries(room: String, since minute: Int64) throws(StorageError) -> [(minute: Int64, count: UInt64)]
-    {
+    public func loadIdempotencyKeys(nowMillis: Int64, limit: Int) throws(StorageError) -> [IdempotencyWindow.Record] {
         let query = try prepare(
-            "SELECT minute, SUM(count) FROM interactions WHERE room = ?1 AND minute >= ?2 GROUP BY minute ORDER BY minute"
-        )
+            """
+            SELECT room, key, seq, expires FROM (SELECT rowid, * FROM idempotency_keys WHERE expires > ?1
+              ORDER BY rowid DESC LIMIT ?2) ORDER BY rowid
+            """)
         defer { sqlite3_finalize(query) }
-        bind(room, at: 1, statement: query)
-        sqlite3_bind_int64(query, 2, minute)
-        var series: [(Int64, UInt64)] = []
-        while sqlite3_step(query) == SQLITE_ROW {
-            series.append((sqlite3_column_int64(query, 0), UInt64(max(0, sqlite3_column_int64(query, 1)))))
+        sqlite3_bind_int64(query, 1, nowMillis)
+        sqlite3_bind_int64(query, 2, Int64(limit))
+        var records: [IdempotencyWindow.Record] = []
+        while true {
+            let step = sqlite3_step(query)
+            if step == SQLITE_DONE { break }
+            guard step == SQLITE_ROW else { throw failure("load idempotency keys") }
+            records.append(
+                IdempotencyWindow.Record(
+                    room: text(query, 0), key: text(query, 1), seq: UInt64(max(0, sqlite3_column_int64(query, 2))),
+                    expiresAtMillis: sqlite3_column_int64(query, 3)))
+        }
+        return records
+    }
+
+    public func loadMinuteSeries(since minute: Int64) throws(StorageError) -> [String: [MinuteCount]] {
+        let query = try prepare(
+            """
+            SELECT room, minute, kind, SUM(count) FROM interactions WHERE minute >= ?1
+              GROUP BY room, minute, kind ORDER BY room, minute
+            """)
+        defer { sqlite3_finalize(query) }
+        sqlite3_bind_int64(query, 1, minute)
+        var series: [String: [MinuteCount]] = [:]
+        while true {
+            let step = sqlite3_step(query)
+            if step == SQLITE_DONE { break }
+            guard step == SQLITE_ROW else { throw failure("load minute series") }
+            let room = text(query, 0)
+            let minute = sqlite3_column_int64(query, 1)
+            guard let kind = InteractionKind(rawValue: text(query, 2)) else { continue }
+            let count = UInt64(max(0, sqlite3_column_int64(query, 3)))
+            if series[room]?.last?.minute != minute { series[room, default: []].append(MinuteCount(minute: minute)) }
+            series[room]![series[room]!.count - 1].byKind[kind.index] += count
         }
         return series
     }
@@ -110,10 +174,10 @@ public final class SQLiteCounterStore: CounterStore {
         return statement
     }
 
-    private func bind(_ value: String, at index: Int32, statement: OpaquePointer? = nil) {
+    private func bind(_ value: String, at index: Int32, statement: OpaquePointer?) {
         // SQLITE_TRANSIENT: SQLite copies the bytes before this call returns.
         let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-        sqlite3_bind_text(statement ?? upsert, index, value, -1, transient)
+        sqlite3_bind_text(statement, index, value, -1, transient)
     }
 
     private func text(_ statement: OpaquePointer?, _ column: Int32) -> String {

@@ -1,7 +1,10 @@
 /// A plain HTTP request on the relay's port (anything that is not a WebSocket upgrade).
 public struct HTTPRequest: Sendable {
     public var method: String
+    /// Without the query: lws splits it off into `arguments`.
     public var path: String
+    /// Query arguments (`minutes=5`), first value of each name.
+    public var arguments: [String: String] = [:]
 }
 
 public struct HTTPResponse: Sendable {

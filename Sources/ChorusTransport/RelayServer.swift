@@ -60,6 +60,9 @@ public final class RelayServer: Sendable {
             shardCount: config.transport.serviceThreads, historyMessages: config.rooms.historyMessages,
             historyNanoseconds: UInt64(config.rooms.historySeconds) * 1_000_000_000)
         hubConfiguration.durableCounting = config.storage.engine == .sqlite
+        hubConfiguration.idempotencyWindowMillis = Int64(config.storage.idempotencyWindowSeconds) * 1000
+        hubConfiguration.idempotencyCapacity = config.storage.idempotencyKeys
+        hubConfiguration.seriesMinutes = config.stats.seriesMinutes
         self.hub = Locked(Hub(configuration: hubConfiguration, now: MonotonicClock.nanoseconds()))
         self.threads = (0..<config.transport.serviceThreads).map { ServiceThread(index: $0) }
     }

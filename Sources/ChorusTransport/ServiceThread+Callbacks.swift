@@ -119,7 +119,10 @@ extension ServiceThread {
                 perform(shard.send(LWSFrame(frame), toRoom: room))
             case .acks(let acks):
                 for ack in acks where connections[ack.connection] != nil {
-                    send(ServerFrames.ack(room: ack.room, seq: ack.seq, clientID: ack.clientID), to: ack.connection)
+                    send(
+                        ServerFrames.ack(
+                            room: ack.room, seq: ack.seq, clientID: ack.clientID, duplicate: ack.duplicate),
+                        to: ack.connection)
                 }
             case .drain:
                 draining = true

@@ -10,7 +10,8 @@ extension ServiceThread {
         if method != "GET" {
             response = .text(405, "method not allowed\n")
         } else {
-            response = relay.responder.respond(to: HTTPRequest(method: method, path: request.path), relay: relay)
+            response = relay.responder.respond(
+                to: HTTPRequest(method: method, path: request.path, arguments: request.arguments), relay: relay)
         }
         var headers = [UInt8](repeating: 0, count: LWSFrame.headroom + 1024)
         let headerStatus: Int32 = headers.withUnsafeMutableBufferPointer { buffer in

@@ -50,8 +50,8 @@ extension ServiceThread {
             return reject(id, error)
         }
         switch frame {
-        case .interaction(let payload, let clientID, let acknowledge):
-            accept(id, payload, clientID: clientID, acknowledge: acknowledge)
+        case .interaction(let payload, let clientID, let acknowledge, let idempotencyKey):
+            accept(id, payload, clientID: clientID, acknowledge: acknowledge, idempotencyKey: idempotencyKey)
         case .subscribe(let rooms):
             guard let token = consoleTokens[id] else { return }
             for room in rooms {
@@ -82,7 +82,10 @@ extension ServiceThread {
 
     /// Tags a viewer's interaction (outside the hub lock: tagging is the costly part) and
     /// hands it to the hub, which numbers, counts and batches it.
-    private func accept(_ id: ConnectionID, _ payload: InteractionPayload, clientID: String?, acknowledge: Bool) {
+    private func accept(
+        _ id: ConnectionID, _ payload: InteractionPayload, clientID: String?, acknowledge: Bool,
+        idempotencyKey: String?
+    ) {
         guard let connection = connections[id], let author = connection.author, let room = connection.room else {
             return reject(id, .unknownType(payload.kind.rawValue))
         }
@@ -98,17 +101,33 @@ extension ServiceThread {
         let wallMillis = WallClock.milliseconds()
         let now = MonotonicClock.nanoseconds()
         let shard = index
-        let (seq, owed) = relay.withHub { hub in
+        let (seq, owed, duplicate) = relay.withHub { hub in
+            if let idempotencyKey,
+                let earlier = hub.acceptedEarlier(room: room, key: idempotencyKey, wallMillis: wallMillis)
+            {
+                // A retry: not numbered or counted again. Its ack still waits for a commit, so
+                // it never arrives before the first attempt's interaction is stored.
+                let owed =
+                    acknowledge
+                    && hub.owe(
+                        PendingAck(
+                            shard: shard, connection: id, room: room, seq: earlier, clientID: clientID, duplicate: true)
+                    )
+                return (Optional(earlier), owed, true)
+            }
             let (seq, action) = hub.ingest(
-                room: room, payload: payload, author: author, clientID: clientID, tag: tag, wallMillis: wallMillis,
-                now: now)
+                room: room, payload: payload, author: author, clientID: clientID, tag: tag,
+                idempotencyKey: idempotencyKey, wallMillis: wallMillis, now: now)
             if let action { relay.dispatch(action) }
             // With durable counting the ack waits for the commit that stores this interaction.
-            guard acknowledge, let seq else { return (seq, false) }
-            return (seq, hub.owe(PendingAck(shard: shard, connection: id, room: room, seq: seq, clientID: clientID)))
+            guard acknowledge, let seq else { return (seq, false, false) }
+            return (
+                seq, hub.owe(PendingAck(shard: shard, connection: id, room: room, seq: seq, clientID: clientID)), false
+            )
         }
+        if duplicate { statistics.duplicateInteractions[payload.kind.index] += 1 }
         if acknowledge, !owed, let seq {
-            send(ServerFrames.ack(room: room, seq: seq, clientID: clientID), to: id)
+            send(ServerFrames.ack(room: room, seq: seq, clientID: clientID, duplicate: duplicate), to: id)
         }
     }
 

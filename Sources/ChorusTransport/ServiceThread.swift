@@ -38,6 +38,7 @@ final class ServiceThread: @unchecked Sendable {
     var statistics = TransportStatistics()
     var stopping = false
     private var lastWriteSweep: UInt64 = 0
+    private var lastConsoleStats: UInt64 = 0
     /// Pauses reading while the service threads are behind on deliveries.
     var ingress = IngressGate(highWatermark: 0)
     /// Connections whose reading `ingress` paused, to resume together.
@@ -241,6 +242,11 @@ final class ServiceThread: @unchecked Sendable {
         if now &- lastWriteSweep >= 1_000_000_000 {
             lastWriteSweep = now
             closeStalledWriters(now: now)
+        }
+        let statsInterval = UInt64(relay.config.stats.consoleIntervalMs) * 1_000_000
+        if statsInterval > 0, now &- lastConsoleStats >= statsInterval {
+            lastConsoleStats = now
+            sendConsoleStats()
         }
         publishStatistics()
         scheduleTick()

@@ -22,6 +22,11 @@ public struct TransportStatistics: Sendable, Equatable {
     public var throttled: [Throttle: UInt64] = [:]
     /// Connections closed with 4029: their address already had `limits.maxConnectionsPerIP`.
     public var refusedPerAddress: UInt64 = 0
+    /// Retries recognised by their idempotency key (acked, not counted again), by
+    /// `InteractionKind.index`.
+    public var duplicateInteractions: [UInt64] = Array(repeating: 0, count: InteractionKind.allCases.count)
+    /// `stats` frames encoded for consoles (one per room with local consoles per interval).
+    public var statsFrames: UInt64 = 0
 
     public struct Throttle: Hashable, Sendable {
         public var kind: InteractionKind
@@ -51,5 +56,9 @@ public struct TransportStatistics: Sendable, Equatable {
         pausedReaders += other.pausedReaders
         throttled.merge(other.throttled, uniquingKeysWith: +)
         refusedPerAddress += other.refusedPerAddress
+        for index in duplicateInteractions.indices {
+            duplicateInteractions[index] += other.duplicateInteractions[index]
+        }
+        statsFrames += other.statsFrames
     }
 }

@@ -23,6 +23,16 @@ struct BenchMessageID: Equatable {
         Self.appendHex(sentAt, to: &output)
     }
 
+    /// Appends `<run>.<publisher>.<index>` (hex): what identifies the interaction across
+    /// resends, for its idempotency key.
+    func appendKey(run: UInt16, to output: inout [UInt8]) {
+        Self.appendHex(UInt64(run), to: &output)
+        output.append(UInt8(ascii: "."))
+        Self.appendHex(UInt64(publisher), to: &output)
+        output.append(UInt8(ascii: "."))
+        Self.appendHex(UInt64(index), to: &output)
+    }
+
     /// Parses a `cid` value; nil if it is not one of this run's messages.
     init?(cid: UnsafeRawBufferPointer, run: UInt16) {
         guard cid.count > 2, cid[0] == UInt8(ascii: "c"), cid[1] == UInt8(ascii: "b") else {

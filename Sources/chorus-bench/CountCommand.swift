@@ -33,6 +33,17 @@ struct CountCommand: ParsableCommand {
     @Option(help: "Aggregate interaction rates over all rooms to try, per second, one step each.")
     var rates = "1000,5000,20000"
 
+    @Flag(help: "Give every interaction an idempotency key (\"idempotencyKey\").")
+    var idempotencyKeys = false
+
+    @Flag(
+        help: """
+            Survive the daemon being killed and restarted mid-run: dropped publishers reconnect \
+            and send again, with the same idempotency keys, what was never acknowledged (implies \
+            --idempotency-keys).
+            """)
+    var reconnect = false
+
     func run() throws {
         ResourceLimits.raiseDescriptorLimit()
         let rateList = try parseRates(rates)
@@ -44,7 +55,7 @@ struct CountCommand: ParsableCommand {
         if common.maxSeconds == nil {
             plan.deadlineSeconds += CountScenario.finalAckSeconds + 2 * CountScenario.statsSeconds
         }
-        let report = try CountScenario(plan: plan).run()
+        let report = try CountScenario(plan: plan, idempotencyKeys: idempotencyKeys, reconnects: reconnect).run()
         ReportPrinter.printCount(report)
         guard report.check.exact else {
             throw BenchError.verificationFailed(

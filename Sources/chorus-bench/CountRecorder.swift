@@ -8,6 +8,10 @@ final class CountRecorder: WebSocketEventHandler, WelcomeCounting {
         let room: Int
         let region: String
         var welcomed = false
+        /// Connections of this publisher welcomed so far (more than one after a reconnect).
+        var generation = 0
+        /// Reconnected: what was never acknowledged must be sent again (same idempotency key).
+        var needsResend = false
         /// Interactions sent so far, which is also the next one's counter.
         var sent = 0
         /// The lowest counter not yet acknowledged: acks come in send order, so the next ack must
@@ -48,6 +52,9 @@ final class CountRecorder: WebSocketEventHandler, WelcomeCounting {
         /// The room's seq at the first welcome; every interaction the bench sends is numbered after it.
         var base: UInt64?
         var bits: [UInt64] = []
+        /// The publishers' connection generation these seqs belong to: a daemon restarted
+        /// after `kill -9` numbers its rooms afresh.
+        var generation = 1
 
         /// False if `seq` was acknowledged before; nil if it is not after `base`.
         mutating func insert(_ seq: UInt64) -> Bool? {
@@ -70,6 +77,11 @@ final class CountRecorder: WebSocketEventHandler, WelcomeCounting {
     private(set) var droppedAfterWelcome = 0
     /// Interactions sent and not (yet) acknowledged, over the whole run.
     private(set) var outstanding = 0
+    /// With reconnects: publishers welcomed again, interactions sent again, and acks of
+    /// resends the daemon recognised by their idempotency key (`"duplicate":true`).
+    private(set) var reconnections = 0
+    private(set) var resent = 0
+    private(set) var recognisedResends = 0
 
     init(run: UInt16, rooms: Int) {
         self.run = run
@@ -102,6 +114,16 @@ final class CountRecorder: WebSocketEventHandler, WelcomeCounting {
 
     func isWelcomed(publisher: Int) -> Bool { publishers[publisher].welcomed }
 
+    /// After a reconnect: the counters still unacknowledged, to send again (once).
+    func takeResend(publisher index: Int) -> [Int] {
+        guard publishers[index].needsResend else { return [] }
+        publishers[index].needsResend = false
+        let publisher = publishers[index]
+        let counters = (publisher.firstUnacked..<publisher.sent).filter { !publisher.isAcked($0) }
+        resent += counters.count
+        return counters
+    }
+
     /// Whether every interaction sent in `step` has been acknowledged.
     func isSettled(step: Int) -> Bool { steps[step].acked == steps[step].sent }
 
@@ -124,7 +146,9 @@ final class CountRecorder: WebSocketEventHandler, WelcomeCounting {
     func connectionDidOpen(_ connection: WebSocketClientConnection, at now: UInt64) {}
 
     func connectionDidClose(_ connection: WebSocketClientConnection, reason: CloseReason) {
-        if publishers[connection.tag].welcomed && reason.text != "bench finished" { droppedAfterWelcome += 1 }
+        guard publishers[connection.tag].welcomed, reason.text != "bench finished" else { return }
+        droppedAfterWelcome += 1
+        publishers[connection.tag].welcomed = false
     }
 
     func connection(
@@ -142,10 +166,21 @@ final class CountRecorder: WebSocketEventHandler, WelcomeCounting {
         case .welcome:
             guard !publishers[connection.tag].welcomed else { return }
             publishers[connection.tag].welcomed = true
-            welcomedConnections += 1
+            publishers[connection.tag].generation += 1
+            let generation = publishers[connection.tag].generation
+            if generation == 1 {
+                welcomedConnections += 1
+            } else {
+                reconnections += 1
+                publishers[connection.tag].needsResend = true
+            }
             let seq = FrameScanner.integer(after: FrameScanner.Keys.seq, in: payload) ?? 0
             let room = publishers[connection.tag].room
-            roomSeqs[room].base = min(roomSeqs[room].base ?? seq, seq)
+            if generation > roomSeqs[room].generation {
+                roomSeqs[room] = RoomSeqs(base: seq, generation: generation)
+            } else {
+                roomSeqs[room].base = min(roomSeqs[room].base ?? seq, seq)
+            }
         case .error:
             steps[current].anomalies.serverErrors += 1
         case .other:
@@ -173,10 +208,16 @@ final class CountRecorder: WebSocketEventHandler, WelcomeCounting {
         }
         if id.index != publishers[index].firstUnacked { steps[current].anomalies.outOfOrderAcks += 1 }
         publishers[index].markAcked(id.index)
-        switch roomSeqs[publishers[index].room].insert(seq) {
-        case true?: break
-        case false?: steps[current].anomalies.duplicateSeqs += 1
-        case nil: steps[current].anomalies.malformedAcks += 1
+        if Self.isDuplicate(payload) {
+            // A resend the daemon had already counted: its seq is the first attempt's, from
+            // before the restart, so it is not checked against this generation's seqs.
+            recognisedResends += 1
+        } else {
+            switch roomSeqs[publishers[index].room].insert(seq) {
+            case true?: break
+            case false?: steps[current].anomalies.duplicateSeqs += 1
+            case nil: steps[current].anomalies.malformedAcks += 1
+            }
         }
         let type = InteractionType.of(publisher: index, counter: id.index)
         publishers[index].ackedByType[type.rawValue] += 1
@@ -184,5 +225,16 @@ final class CountRecorder: WebSocketEventHandler, WelcomeCounting {
         let step = publishers[index].step(ofCounter: id.index)
         steps[step].acked += 1
         steps[step].ackLatency.record(StepCounters.clampMicroseconds(now &- id.sentAt))
+    }
+
+    private static let duplicateMark = Array(#""duplicate":true"#.utf8)
+
+    private static func isDuplicate(_ payload: UnsafeRawBufferPointer) -> Bool {
+        let mark = duplicateMark
+        guard payload.count >= mark.count else { return false }
+        for start in 0...(payload.count - mark.count) where payload[start] == mark[0] {
+            if (1..<mark.count).allSatisfy({ payload[start + $0] == mark[$0] }) { return true }
+        }
+        return false
     }
 }

@@ -19,4 +19,9 @@ struct CountRunReport: Codable {
     /// How long the bench waited after the last step for outstanding acks.
     var finalWaitSeconds: Double
     var check: CountCheck
+    /// With `--reconnect`: publishers welcomed again, interactions sent again, and resends the
+    /// daemon recognised as already counted.
+    var reconnections = 0
+    var resent = 0
+    var recognisedResends = 0
 }

@@ -17,17 +17,23 @@ final class CountScenario {
     /// Reused for every frame a publisher sends (no allocation per interaction).
     private var frameBuffer: [UInt8] = []
     private var connectionIDs: [Int] = []
+    private var paths: [String] = []
     private var locales: [ViewerLocale] = []
+    /// Reconnect publishers whose connection drops (the daemon killed and restarted) and
+    /// send again what was never acknowledged, with the same idempotency keys.
+    private let reconnects: Bool
+    private var nextReconnect: [UInt64] = []
     private var progress = ProgressLine()
     private let deadline: UInt64
 
-    init(plan: LoadPlan) throws(BenchError) {
+    init(plan: LoadPlan, idempotencyKeys: Bool = false, reconnects: Bool = false) throws(BenchError) {
         try plan.validate()
         self.plan = plan
+        self.reconnects = reconnects
         let run = UInt16.random(in: 1...UInt16.max)
         recorder = CountRecorder(run: run, rooms: plan.rooms.count)
         pool = try ConnectionPool(endpoint: plan.endpoint, options: plan.pool, delegate: recorder)
-        frames = InteractionFrameFactory(run: run)
+        frames = InteractionFrameFactory(run: run, idempotencyKeys: idempotencyKeys || reconnects)
         deadline = MonotonicClock.now() + UInt64(plan.deadlineSeconds * 1e9)
     }
 
@@ -39,6 +45,8 @@ final class CountScenario {
                 let path = ConnectPhase.viewerPath(
                     room: name, user: "bench-c\(room)-\(local)", locale: locale.locale, region: locale.region)
                 connectionIDs.append(pool.add(tag: publisher, path: path))
+                paths.append(path)
+                nextReconnect.append(0)
                 locales.append(locale)
             }
         }
@@ -79,7 +87,8 @@ final class CountScenario {
             connect: ConnectPhase.report(connect, pool: pool), steps: steps, stopReason: stopReason,
             droppedConnections: recorder.droppedAfterWelcome, closes: pool.closes, sent: sent,
             acked: sent - recorder.outstanding, unacked: recorder.outstanding,
-            finalWaitSeconds: Format.round(finalWait, 2), check: check)
+            finalWaitSeconds: Format.round(finalWait, 2), check: check, reconnections: recorder.reconnections,
+            resent: recorder.resent, recognisedResends: recorder.recognisedResends)
         pool.closeAll()
         pool.pump(until: MonotonicClock.now() + 200_000_000)
         return report
@@ -96,8 +105,13 @@ final class CountScenario {
             progressText(number: number, rate: rate, step: step, elapsed: elapsed)
         } send: { publisher, dueTimes in
             guard let connection = openPublisher(publisher) else {
+                if reconnects { reconnectIfDue(publisher) }
                 unsent += dueTimes.count
                 return
+            }
+            let now = MonotonicClock.now()
+            for counter in recorder.takeResend(publisher: publisher) {
+                queue(publisher: publisher, counter: counter, sentAt: now, on: connection)
             }
             for due in dueTimes { queue(publisher: publisher, sentAt: due, on: connection) }
             // One write per publisher per loop pass, however many interactions were due.
@@ -122,9 +136,24 @@ final class CountScenario {
         return connection
     }
 
+    /// A dropped publisher connects again, at most every half second while the daemon is down.
+    private func reconnectIfDue(_ publisher: Int) {
+        let now = MonotonicClock.now()
+        guard now >= nextReconnect[publisher] else { return }
+        if let connection = pool.connections[connectionIDs[publisher]], connection.state != .closed { return }
+        nextReconnect[publisher] = now + 500_000_000
+        connectionIDs[publisher] = pool.add(tag: publisher, path: paths[publisher])
+    }
+
     /// Queues the publisher's next interaction, stamped with its intended send time.
     private func queue(publisher: Int, sentAt: UInt64, on connection: WebSocketClientConnection) {
-        let (counter, type) = recorder.willSend(publisher: publisher)
+        let (counter, _) = recorder.willSend(publisher: publisher)
+        queue(publisher: publisher, counter: counter, sentAt: sentAt, on: connection)
+    }
+
+    /// Queues interaction `counter` of `publisher` (new, or sent again after a reconnect).
+    private func queue(publisher: Int, counter: Int, sentAt: UInt64, on connection: WebSocketClientConnection) {
+        let type = InteractionType.of(publisher: publisher, counter: counter)
         frameBuffer.removeAll(keepingCapacity: true)
         frames.append(
             type, locale: locales[publisher], id: BenchMessageID(publisher: publisher, index: counter, sentAt: sentAt),

@@ -1,4 +1,5 @@
-/// Builds the frames `count` publishers send: one interaction with `"ack":true` and a `cid`.
+/// Builds the frames `count` publishers send: one interaction with `"ack":true` and a `cid`
+/// (and an idempotency key when asked).
 ///
 /// The `cid` is a `BenchMessageID` (run, publisher, per-publisher counter, intended send time),
 /// so it is unique per interaction and the ack that echoes it carries everything needed to
@@ -21,8 +22,12 @@ struct InteractionFrameFactory {
     private static let chatTextEnd = Array(#"","#.utf8)
     private static let ackAndCid = Array(#""ack":true,"cid":""#.utf8)
     private static let end = Array(#""}"#.utf8)
+    private static let keyField = Array(#"","idempotencyKey":"k"#.utf8)
 
     let run: UInt16
+    /// Adds `"idempotencyKey":"k<run>.<publisher>.<index>"`, the same for every resend of one
+    /// interaction, so the daemon counts it once however often it is sent.
+    var idempotencyKeys = false
 
     /// Appends the frame for interaction `id` of type `type` to `output` (reuse one buffer).
     func append(
@@ -35,6 +40,10 @@ struct InteractionFrameFactory {
         }
         output.append(contentsOf: Self.ackAndCid)
         id.append(run: run, to: &output)
+        if idempotencyKeys {
+            output.append(contentsOf: Self.keyField)
+            BenchMessageID(publisher: id.publisher, index: id.index, sentAt: 0).appendKey(run: run, to: &output)
+        }
         output.append(contentsOf: Self.end)
     }
 }

@@ -23,6 +23,12 @@ extension ReportPrinter {
         }
         print(connectLine(report.connect, dropped: report.droppedConnections))
         if let reason = report.stopReason { print("stopped: \(reason)") }
+        if report.reconnections > 0 {
+            print(
+                "reconnects: \(report.reconnections) publisher connection(s) welcomed again; "
+                    + "\(report.resent) unacknowledged interaction(s) sent again, "
+                    + "\(report.recognisedResends) of them already counted (acked as duplicates)")
+        }
         let check = report.check
         print(
             "count check: exact \(check.exact); \(check.rooms) room(s), \(check.cellsChecked) counters; "

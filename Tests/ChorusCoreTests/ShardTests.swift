@@ -190,4 +190,26 @@ import Testing
         #expect(removedB)
         #expect(rooms.names.isEmpty)
     }
+
+    @Test func statsFramesGoToConsolesOnly() {
+        var shard = Shard<TestFrame>(budgets: .init(viewerBytes: 10_000, consoleBytes: 10_000))
+        let viewer = ConnectionID(1)
+        let console = ConnectionID(2)
+        shard.add(viewer, role: .viewer)
+        shard.join(viewer, room: "r", after: 0)
+        shard.add(console, role: .console)
+        shard.join(console, room: "r", after: 0)
+        shard.join(console, room: "s", after: 0)
+        #expect(shard.roomsWithConsoles() == ["r", "s"])
+        let actions = shard.sendToConsoles(TestFrame(name: "stats", byteCount: 10), room: "r")
+        #expect(actions.count == 1)
+        #expect(shard.nextWrite(for: viewer) == nil)
+        guard case .frame(let frame)? = shard.nextWrite(for: console)?.item else {
+            Issue.record("the console got no frame")
+            return
+        }
+        #expect(frame.name == "stats")
+        _ = shard.remove(console)
+        #expect(shard.roomsWithConsoles().isEmpty)
+    }
 }

@@ -20,9 +20,9 @@ import Testing
         let path = directory + "/counters.sqlite3"
         do {
             let store = try SQLiteCounterStore(path: path)
-            try store.commit([key("show", .chat, "pt"): 3, key("show", .like, "pt"): 2])
-            try store.commit([key("show", .chat, "pt"): 4, key("show", .chat, "pt", minute: 29_000_001): 1])
-            try store.commit([key("other", .purchase, "es"): 5_000_000_000])
+            try commit(store, [key("show", .chat, "pt"): 3, key("show", .like, "pt"): 2])
+            try commit(store, [key("show", .chat, "pt"): 4, key("show", .chat, "pt", minute: 29_000_001): 1])
+            try commit(store, [key("other", .purchase, "es"): 5_000_000_000])
         }
         let reopened = try SQLiteCounterStore(path: path)
         let rooms = try reopened.loadRoomCounters()
@@ -30,9 +30,41 @@ import Testing
         #expect(rooms["show"]?.count(of: .chat) == 8)
         #expect(rooms["show"]?.byLanguage["pt"] == 10)
         #expect(rooms["other"]?.count(of: .purchase) == 5_000_000_000)
-        let series = try reopened.minuteSeries(room: "show", since: 0)
-        #expect(series.map(\.minute) == [29_000_000, 29_000_001])
-        #expect(series.map(\.count) == [9, 1])
+        let series = try reopened.loadMinuteSeries(since: 0)
+        #expect(series["show"]?.map(\.minute) == [29_000_000, 29_000_001])
+        #expect(series["show"]?.map(\.total) == [9, 1])
+        #expect(series["show"]?.first?.byKind[InteractionKind.like.index] == 2)
+        #expect(try reopened.loadMinuteSeries(since: 29_000_001)["show"]?.map(\.total) == [1])
+    }
+
+    func commit(_ store: SQLiteCounterStore, _ deltas: [CounterKey: UInt64]) throws {
+        try store.commit(deltas, keys: [], nowMillis: 0)
+    }
+
+    func record(_ key: String, seq: UInt64, expires: Int64) -> IdempotencyWindow.Record {
+        IdempotencyWindow.Record(room: "show", key: key, seq: seq, expiresAtMillis: expires)
+    }
+
+    @Test func idempotencyKeysAreStoredWithTheirCountsAndExpire() throws {
+        let path = directory + "/counters.sqlite3"
+        do {
+            let store = try SQLiteCounterStore(path: path)
+            try store.commit(
+                [key("show", .like, "und"): 2],
+                keys: [record("a", seq: 1, expires: 1_000), record("b", seq: 2, expires: 1_000)],
+                nowMillis: 0)
+            try store.commit(
+                [key("show", .like, "und"): 1], keys: [record("c", seq: 3, expires: 2_000)], nowMillis: 500)
+            // At 1,500 the first commit's keys have expired; committing forgets them.
+            try store.commit(
+                [key("show", .like, "und"): 1], keys: [record("d", seq: 4, expires: 2_500)], nowMillis: 1_500)
+        }
+        let reopened = try SQLiteCounterStore(path: path)
+        #expect(try reopened.loadIdempotencyKeys(nowMillis: 1_500, limit: 10).map(\.key) == ["c", "d"])
+        #expect(try reopened.loadIdempotencyKeys(nowMillis: 2_200, limit: 10) == [record("d", seq: 4, expires: 2_500)])
+        // The newest `limit`, oldest first.
+        #expect(try reopened.loadIdempotencyKeys(nowMillis: 0, limit: 1).map(\.key) == ["d"])
+        #expect(try reopened.loadRoomCounters()["show"]?.total == 4)
     }
 
     @Test func anUnwritablePathIsATypedError() {
