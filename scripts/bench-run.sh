@@ -15,6 +15,8 @@
 #                BENCH_CPUS=1 when taskset exists and there are at least 2 CPUs)
 #   CHORUSD_ARGS extra chorusd arguments, e.g. "--set batch.maxDelayMs=20"
 #   KEEP=1       keep the temp dir (config, state, daemon log) after the run
+#   KILL_AFTER=S kill -9 the daemon S seconds into the bench and start it again on the same
+#                port and state directory (for `count --reconnect`); prints its recovery log line
 set -euo pipefail
 
 if [ $# -lt 1 ]; then
@@ -98,40 +100,63 @@ ulimit -n "$(ulimit -Hn)"
 # Pinned to one CPU, the daemon gets one service thread unless CHORUSD_ARGS says otherwise.
 threads=()
 [ ${#daemon_cpu[@]} -gt 0 ] && threads=(--set transport.serviceThreads=1)
-# shellcheck disable=SC2086 # CHORUSD_ARGS is split on purpose
-"${daemon_cpu[@]}" "$chorusd" --config "$work/chorusd.json" "${threads[@]}" ${CHORUSD_ARGS:-} \
-  2>"$work/chorusd.log" &
-daemon_pid=$!
+start_daemon() {
+  # shellcheck disable=SC2086 # CHORUSD_ARGS is split on purpose
+  "${daemon_cpu[@]}" "$chorusd" --config "$work/chorusd.json" "${threads[@]}" ${CHORUSD_ARGS:-} \
+    2>>"$work/chorusd.log" &
+  daemon_pid=$!
 
-healthy=0
-for _ in $(seq 1 100); do
-  if ! kill -0 "$daemon_pid" 2>/dev/null; then
-    break
-  fi
-  if { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null; then
-    printf 'GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
-    read -r status_line <&3 || status_line=
-    exec 3>&-
-    if [[ $status_line == *" 200 "* ]]; then
-      healthy=1
+  healthy=0
+  for _ in $(seq 1 100); do
+    if ! kill -0 "$daemon_pid" 2>/dev/null; then
       break
     fi
+    if { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null; then
+      printf 'GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+      read -r status_line <&3 || status_line=
+      exec 3>&-
+      if [[ $status_line == *" 200 "* ]]; then
+        healthy=1
+        break
+      fi
+    fi
+    sleep 0.1
+  done
+  if [ "$healthy" != 1 ]; then
+    echo "bench-run: chorusd did not become healthy on port $port; its log:" >&2
+    cat "$work/chorusd.log" >&2
+    exit 1
   fi
-  sleep 0.1
-done
-if [ "$healthy" != 1 ]; then
-  echo "bench-run: chorusd did not become healthy on port $port; its log:" >&2
-  cat "$work/chorusd.log" >&2
-  exit 1
-fi
+}
+start_daemon
 echo "bench-run: chorusd pid $daemon_pid on 127.0.0.1:$port${daemon_cpu:+ (CPU ${DAEMON_CPUS:-0}, bench on CPU ${BENCH_CPUS:-1})}" >&2
 
 status=0
-"${bench_cpu[@]}" "$bench" "$scenario" --url "ws://127.0.0.1:$port" --server-pid "$daemon_pid" "$@" \
-  || status=$?
+if [ -n "${KILL_AFTER:-}" ]; then
+  "${bench_cpu[@]}" "$bench" "$scenario" --url "ws://127.0.0.1:$port" --server-pid "$daemon_pid" "$@" &
+  bench_pid=$!
+  sleep "$KILL_AFTER"
+  killed_at=$(date +%s.%N)
+  kill -KILL "$daemon_pid"
+  wait "$daemon_pid" 2>/dev/null || true
+  start_daemon
+  back_at=$(date +%s.%N)
+  echo "bench-run: kill -9 at ${KILL_AFTER} s; chorusd pid $daemon_pid healthy again after" \
+    "$(awk -v a="$killed_at" -v b="$back_at" 'BEGIN { printf "%.2f", b - a }') s" >&2
+  grep "counts recovered" "$work/chorusd.log" | tail -1 >&2 || true
+  wait "$bench_pid" || status=$?
+else
+  "${bench_cpu[@]}" "$bench" "$scenario" --url "ws://127.0.0.1:$port" --server-pid "$daemon_pid" "$@" \
+    || status=$?
+fi
 if ! kill -0 "$daemon_pid" 2>/dev/null; then
   echo "bench-run: chorusd exited during the run; its log:" >&2
   tail -50 "$work/chorusd.log" >&2
   status=1
+fi
+if [ -f "$work/state/counters.sqlite3" ]; then
+  echo "bench-run: database $(du -cb "$work/state"/counters.sqlite3* | tail -1 | cut -f1) bytes" \
+    "(counters.sqlite3 and its WAL)" >&2
+  grep '"commits"\|commits' "$work/chorusd.log" | grep p50_ms | sed 's/^/bench-run: /' >&2 || true
 fi
 exit "$status"

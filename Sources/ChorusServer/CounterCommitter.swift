@@ -29,6 +29,10 @@ public final class CounterCommitter: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     // Locked, not Synchronization.Mutex: ThreadSanitizer cannot see the latter's futex.
     private let statisticsSlot = Locked(Statistics())
+    /// This minute's commit latencies (ms), logged as p50/p99/max once a minute: the figures
+    /// of a whole run survive a `kill -9` in the log, unlike the process's metrics.
+    private let minuteLatencies = Locked<(startedAt: UInt64, milliseconds: [Double], interactions: UInt64)>(
+        (DispatchTime.now().uptimeNanoseconds, [], 0))
 
     public init(relay: RelayServer, store: any CounterStore, intervalMs: Int, logger: Logger) {
         self.relay = relay
@@ -66,8 +70,10 @@ public final class CounterCommitter: @unchecked Sendable {
             logger.error("cannot store counts; retrying", metadata: ["error": "\(error)"])
             return
         }
-        let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+        let finished = DispatchTime.now().uptimeNanoseconds
+        let milliseconds = Double(finished - started) / 1e6
         relay.deliverAcks(batch.acks)
+        noteForSummary(milliseconds, interactions: batch.interactions, now: finished)
         statisticsSlot.withLock { statistics in
             statistics.commits += 1
             statistics.interactions += batch.interactions
@@ -77,6 +83,28 @@ public final class CounterCommitter: @unchecked Sendable {
                 statistics.latencyBuckets[index].count += 1
             }
         }
+    }
+
+    private func noteForSummary(_ milliseconds: Double, interactions: UInt64, now: UInt64) {
+        let due: (milliseconds: [Double], interactions: UInt64, seconds: Double)? = minuteLatencies.withLock { minute in
+            minute.milliseconds.append(milliseconds)
+            minute.interactions += interactions
+            guard now - minute.startedAt >= 60_000_000_000 else { return nil }
+            defer { minute = (now, [], 0) }
+            return (minute.milliseconds, minute.interactions, Double(now - minute.startedAt) / 1e9)
+        }
+        guard let due else { return }
+        let sorted = due.milliseconds.sorted()
+        func percentile(_ p: Double) -> String {
+            String(format: "%.2f", sorted[min(sorted.count - 1, Int(Double(sorted.count) * p / 100))])
+        }
+        logger.info(
+            "commits",
+            metadata: [
+                "commits": "\(sorted.count)", "interactions": "\(due.interactions)",
+                "seconds": "\(String(format: "%.1f", due.seconds))", "p50_ms": "\(percentile(50))",
+                "p99_ms": "\(percentile(99))", "max_ms": "\(String(format: "%.2f", sorted.last ?? 0))",
+            ])
     }
 
     /// Stops the loop (after its current commit); call `commitNow` afterwards for the rest.

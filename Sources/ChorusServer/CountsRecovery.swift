@@ -18,7 +18,8 @@ public enum CountsRecovery {
     {
         let started = DispatchTime.now().uptimeNanoseconds
         let store = try SQLiteCounterStore(
-            path: config.stateDir + "/counters.sqlite3", syncEveryCommit: config.storage.syncEveryCommit)
+            path: config.stateDir + "/counters.sqlite3", syncEveryCommit: config.storage.syncEveryCommit,
+            idempotencyKeys: config.storage.idempotencyKeys)
         let rooms = try store.loadRoomCounters()
         let nowMillis = Int64(Date().timeIntervalSince1970 * 1000)
         let series = try store.loadMinuteSeries(since: nowMillis / 60_000 - Int64(config.stats.seriesMinutes) + 1)

@@ -9,13 +9,20 @@ public import ChorusCore
 /// (`storage.syncEveryCommit`). Used by the committer thread only.
 public final class SQLiteCounterStore: CounterStore {
     public let path: String
+    let idempotencyKeys: Int64
     private var database: OpaquePointer?
     private var upsert: OpaquePointer?
-    private var insertKey: OpaquePointer?
-    private var forgetKeys: OpaquePointer?
+    /// Internal, not private: `SQLiteCounterStore+IdempotencyKeys.swift` uses them.
+    var insertKeys: OpaquePointer?
+    var oldestKeys: OpaquePointer?
+    var deleteKeys: OpaquePointer?
+    /// Keys in the table now (kept at most `idempotencyKeys`).
+    var storedKeyCount: Int64 = 0
 
-    public init(path: String, syncEveryCommit: Bool = false) throws(StorageError) {
+    /// `idempotencyKeys`: at most this many keys are kept (the newest), like the hub's window.
+    public init(path: String, syncEveryCommit: Bool = false, idempotencyKeys: Int = 200_000) throws(StorageError) {
         self.path = path
+        self.idempotencyKeys = Int64(idempotencyKeys)
         var handle: OpaquePointer?
         let opened = sqlite3_open_v2(
             path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
@@ -40,28 +47,14 @@ public final class SQLiteCounterStore: CounterStore {
             INSERT INTO interactions (room, kind, lang, region, minute, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
             ON CONFLICT (room, kind, lang, region, minute) DO UPDATE SET count = count + excluded.count
             """)
-        // Rowid order is commit order, and every key lives equally long, so expired keys are a
-        // prefix of the table: deleting them needs no index on `expires`.
-        try execute(
-            """
-            CREATE TABLE IF NOT EXISTS idempotency_keys (
-              room TEXT NOT NULL, key TEXT NOT NULL, seq INTEGER NOT NULL, expires INTEGER NOT NULL,
-              UNIQUE (room, key))
-            """)
-        insertKey = try prepare(
-            "INSERT OR REPLACE INTO idempotency_keys (room, key, seq, expires) VALUES (?1, ?2, ?3, ?4)")
-        forgetKeys = try prepare(
-            """
-            DELETE FROM idempotency_keys WHERE rowid < (SELECT coalesce(
-              (SELECT rowid FROM idempotency_keys WHERE expires > ?1 ORDER BY rowid LIMIT 1),
-              (SELECT max(rowid) + 1 FROM idempotency_keys)))
-            """)
+        try prepareIdempotencyKeys()
     }
 
     deinit {
         sqlite3_finalize(upsert)
-        sqlite3_finalize(insertKey)
-        sqlite3_finalize(forgetKeys)
+        sqlite3_finalize(insertKeys)
+        sqlite3_finalize(oldestKeys)
+        sqlite3_finalize(deleteKeys)
         sqlite3_close(database)
     }
 
@@ -81,20 +74,9 @@ public final class SQLiteCounterStore: CounterStore {
                 sqlite3_bind_int64(upsert, 6, Int64(clamping: count))
                 guard sqlite3_step(upsert) == SQLITE_DONE else { throw failure("insert counts") }
             }
-            if !keys.isEmpty {
-                sqlite3_reset(forgetKeys)
-                sqlite3_bind_int64(forgetKeys, 1, nowMillis)
-                guard sqlite3_step(forgetKeys) == SQLITE_DONE else { throw failure("forget expired keys") }
-            }
-            for record in keys {
-                sqlite3_reset(insertKey)
-                bind(record.room, at: 1, statement: insertKey)
-                bind(record.key, at: 2, statement: insertKey)
-                sqlite3_bind_int64(insertKey, 3, Int64(clamping: record.seq))
-                sqlite3_bind_int64(insertKey, 4, record.expiresAtMillis)
-                guard sqlite3_step(insertKey) == SQLITE_DONE else { throw failure("insert idempotency keys") }
-            }
+            let keyCount = try store(keys, nowMillis: nowMillis)
             try execute("COMMIT")
+            storedKeyCount = keyCount
         } catch {
             _ = try? execute("ROLLBACK")
             throw error
@@ -117,28 +99,6 @@ public final class SQLiteCounterStore: CounterStore {
                 count: UInt64(max(0, sqlite3_column_int64(query, 4))))
         }
         return rooms
-    }
-
-    public func loadIdempotencyKeys(nowMillis: Int64, limit: Int) throws(StorageError) -> [IdempotencyWindow.Record] {
-        let query = try prepare(
-            """
-            SELECT room, key, seq, expires FROM (SELECT rowid, * FROM idempotency_keys WHERE expires > ?1
-              ORDER BY rowid DESC LIMIT ?2) ORDER BY rowid
-            """)
-        defer { sqlite3_finalize(query) }
-        sqlite3_bind_int64(query, 1, nowMillis)
-        sqlite3_bind_int64(query, 2, Int64(limit))
-        var records: [IdempotencyWindow.Record] = []
-        while true {
-            let step = sqlite3_step(query)
-            if step == SQLITE_DONE { break }
-            guard step == SQLITE_ROW else { throw failure("load idempotency keys") }
-            records.append(
-                IdempotencyWindow.Record(
-                    room: text(query, 0), key: text(query, 1), seq: UInt64(max(0, sqlite3_column_int64(query, 2))),
-                    expiresAtMillis: sqlite3_column_int64(query, 3)))
-        }
-        return records
     }
 
     public func loadMinuteSeries(since minute: Int64) throws(StorageError) -> [String: [MinuteCount]] {
@@ -164,11 +124,11 @@ public final class SQLiteCounterStore: CounterStore {
         return series
     }
 
-    private func execute(_ sql: String) throws(StorageError) {
+    func execute(_ sql: String) throws(StorageError) {
         guard sqlite3_exec(database, sql, nil, nil, nil) == SQLITE_OK else { throw failure(sql) }
     }
 
-    private func prepare(_ sql: String) throws(StorageError) -> OpaquePointer? {
+    func prepare(_ sql: String) throws(StorageError) -> OpaquePointer? {
         var statement: OpaquePointer?
         guard sqlite3_prepare_v2(database, sql, -1, &statement, nil) == SQLITE_OK else { throw failure("prepare") }
         return statement
@@ -185,7 +145,7 @@ public final class SQLiteCounterStore: CounterStore {
         return String(cString: bytes)
     }
 
-    private func failure(_ operation: String) -> StorageError {
+    func failure(_ operation: String) -> StorageError {
         StorageError(operation: operation, message: database.map { String(cString: sqlite3_errmsg($0)) } ?? "closed")
     }
 }

@@ -67,7 +67,30 @@ import Testing
         #expect(try reopened.loadRoomCounters()["show"]?.total == 4)
     }
 
+    /// Whole commits are forgotten, oldest first, so at most the capacity is kept.
+    @Test func atMostTheCapacityOfKeysIsKeptTheNewest() throws {
+        let store = try SQLiteCounterStore(path: directory + "/counters.sqlite3", idempotencyKeys: 3)
+        for batch in 0..<3 {
+            let keys = (0..<2).map { record("k\(batch)-\($0)", seq: UInt64(batch * 2 + $0), expires: 10_000) }
+            try store.commit([:], keys: keys, nowMillis: 0)
+        }
+        #expect(try store.loadIdempotencyKeys(nowMillis: 0, limit: 100).map(\.key) == ["k2-0", "k2-1"])
+    }
+
     @Test func anUnwritablePathIsATypedError() {
         #expect(throws: StorageError.self) { try SQLiteCounterStore(path: "/proc/chorus/counters.sqlite3") }
+    }
+}
+
+/// The one-row-per-commit encoding of idempotency keys.
+@Suite struct IdempotencyKeyBlobTests {
+    @Test func recordsRoundTripIncludingMultiByteKeys() {
+        let records = [
+            IdempotencyWindow.Record(room: "show-1", key: "pedido-ñ-😀", seq: 42, expiresAtMillis: 1_800_000_000_000),
+            IdempotencyWindow.Record(room: "s", key: "", seq: 0, expiresAtMillis: -1),
+        ]
+        let blob = IdempotencyKeyBlob.encode(records)
+        #expect(blob.withUnsafeBytes { IdempotencyKeyBlob.decode($0) } == records)
+        #expect(blob.dropLast().withUnsafeBytes { IdempotencyKeyBlob.decode(UnsafeRawBufferPointer(rebasing: $0[...])) } == nil)
     }
 }
