@@ -77,6 +77,24 @@ import Testing
         #expect(try store.loadIdempotencyKeys(nowMillis: 0, limit: 100).map(\.key) == ["k2-0", "k2-1"])
     }
 
+    /// Forgetting keys must not leave a read open: that stops every checkpoint and the WAL
+    /// grows with every commit (it reached 5.6 GB in a 20-million-interaction run).
+    @Test func theWALStaysBoundedWhileKeysComeAndGo() throws {
+        let path = directory + "/counters.sqlite3"
+        let store = try SQLiteCounterStore(path: path, idempotencyKeys: 20_000)
+        for commit in 0..<1_500 {
+            let keys = (0..<100).map { record("k\(commit)-\($0)", seq: UInt64($0), expires: Int64(commit) + 100) }
+            try store.commit([key("show", .like, "und"): 100], keys: keys, nowMillis: Int64(commit))
+        }
+        let walBytes = try #require(try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int)
+        // ≈ 40 MB of pages went through (42 MB of WAL with the bug); the WAL is reused after
+        // each checkpoint (1,000 pages).
+        let dbBytes = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        #expect(walBytes < 6_000_000, "WAL \(walBytes) bytes")
+        #expect(dbBytes > 4096, "no checkpoint ever reached the database file")
+        #expect(try store.loadRoomCounters()["show"]?.total == 150_000)
+    }
+
     @Test func anUnwritablePathIsATypedError() {
         #expect(throws: StorageError.self) { try SQLiteCounterStore(path: "/proc/chorus/counters.sqlite3") }
     }
