@@ -27,6 +27,8 @@ let package = Package(
                 .linkedLibrary("websockets"),
                 .linkedLibrary("crypto"),
                 .linkedLibrary("ev"),
+                .linkedLibrary("icui18n"),
+                .linkedLibrary("icuuc"),
             ]
         ),
         .systemLibrary(name: "CLibWebSockets", pkgConfig: "libwebsockets"),
@@ -34,6 +36,10 @@ let package = Package(
 
         // Durable counts: SQLite behind ChorusCore's `CounterStore`.
         .target(name: "ChorusStorage", dependencies: ["ChorusCore", "CSQLite"]),
+
+        // Notices in the viewer's language: ICU plural rules behind ChorusCore's `PluralRules`,
+        // locale files read from `Locales/`.
+        .target(name: "ChorusLocalization", dependencies: ["ChorusCore", "CChorusShim"]),
 
         // Language tagging engines behind ChorusCore's `LanguageTagger`.
         .target(name: "ChorusLanguage", dependencies: ["ChorusCore", "CChorusShim"]),
@@ -51,7 +57,7 @@ let package = Package(
         .target(
             name: "ChorusServer",
             dependencies: [
-                "ChorusCore", "ChorusTransport", "ChorusLanguage", "ChorusStorage", "CChorusShim",
+                "ChorusCore", "ChorusTransport", "ChorusLanguage", "ChorusStorage", "ChorusLocalization", "CChorusShim",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
@@ -78,6 +84,7 @@ let package = Package(
         .testTarget(name: "ChorusLanguageTests", dependencies: ["ChorusLanguage", "ChorusCore"]),
         .testTarget(name: "ChorusServerTests", dependencies: ["ChorusServer", "ChorusCore"]),
         .testTarget(name: "ChorusStorageTests", dependencies: ["ChorusStorage", "ChorusCore"]),
+        .testTarget(name: "ChorusLocalizationTests", dependencies: ["ChorusLocalization", "ChorusCore"]),
     ],
     cxxLanguageStandard: .cxx17
 )

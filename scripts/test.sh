@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+# Generated tables and the locale files are checked like code.
+scripts/regions/generate.py --verify
+python3 scripts/locales/check.py
 
 swift build --build-tests
 swift test --skip-build

@@ -16,7 +16,7 @@ extension ChorusConfig {
         "language.engine", "language.candidates",
         "console.secret",
         "storage.engine", "storage.commitIntervalMs", "storage.syncEveryCommit", "storage.idempotencyWindowSeconds",
-        "storage.idempotencyKeys", "stats.seriesMinutes", "stats.consoleIntervalMs",
+        "storage.idempotencyKeys", "stats.seriesMinutes", "stats.consoleIntervalMs", "locales.directory",
     ]
 
     /// Applies a config file's object: nested objects name sections, unknown keys are errors
@@ -117,6 +117,7 @@ extension ChorusConfig {
         case "storage.idempotencyKeys": storage.idempotencyKeys = try int()
         case "stats.seriesMinutes": stats.seriesMinutes = try int()
         case "stats.consoleIntervalMs": stats.consoleIntervalMs = try int()
+        case "locales.directory": locales.directory = try string()
         default: throw ConfigError(key: key, reason: "is not a known setting")
         }
     }
@@ -133,7 +134,7 @@ extension ChorusConfig {
             else { throw ConfigError(key: key, reason: "must be true or false") }
             try set(key, .bool(flag))
         default:
-            if let number = Int(text), !["listen.host", "stateDir", "console.secret"].contains(key) {
+            if let number = Int(text), !["listen.host", "stateDir", "console.secret", "locales.directory"].contains(key) {
                 try set(key, .number(Double(number)))
             } else {
                 try set(key, .string(text))

@@ -151,6 +151,13 @@ public struct ChorusConfig: Sendable, Equatable {
         public var consoleIntervalMs = 1000
     }
 
+    public struct Locales: Sendable, Equatable {
+        /// Directory of the locale files (`<tag>.json`), re-read on SIGHUP. Empty: `Locales`
+        /// in the working directory, then `../share/chorus/Locales` beside the executable,
+        /// then `/usr/share/chorus/Locales`.
+        public var directory = ""
+    }
+
     public struct Console: Sendable, Equatable {
         /// HMAC secret for console tokens; nil means `<stateDir>/console.secret`, created once.
         public var secret: String?
@@ -169,6 +176,7 @@ public struct ChorusConfig: Sendable, Equatable {
     public var console = Console()
     public var storage = Storage()
     public var stats = Stats()
+    public var locales = Locales()
 
     public init() {}
 

@@ -35,7 +35,8 @@ public enum LocaleTag {
     }
 }
 
-/// ISO 3166-1 alpha-2 region codes; anything else is reported as `ZZ` (unknown).
+/// ISO 3166-1 alpha-2 region codes (`ISORegions`, generated from iso-codes); a well-formed
+/// code that is not assigned, or none at all, is counted as `ZZ` (unknown).
 public enum RegionCode {
     public static let unknown = "ZZ"
 
@@ -44,6 +45,15 @@ public enum RegionCode {
         guard code.utf8.count == 2, code.utf8.allSatisfy(isASCIILetter) else { return nil }
         return code.uppercased()
     }
+
+    /// Whether an upper-case alpha-2 code is an assigned ISO 3166-1 region.
+    public static func isAssigned(_ code: String) -> Bool { ISORegions.names[code] != nil }
+
+    /// Every assigned code, sorted.
+    public static let all: [String] = ISORegions.names.keys.sorted()
+
+    /// The region's English name (iso-codes).
+    public static func name(of code: String) -> String? { ISORegions.names[code] }
 }
 
 /// Viewer display ids: 1–64 characters with no control characters.

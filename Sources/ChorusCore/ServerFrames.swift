@@ -10,8 +10,20 @@ public enum ServerFrames {
         }
     }
 
+    /// The locale notices are written in (negotiated from the declared one) and its direction.
+    public struct NoticeLocale: Sendable, Equatable {
+        public var tag: String
+        public var direction: LocaleMessages.Direction
+
+        public init(tag: String, direction: LocaleMessages.Direction) {
+            self.tag = tag
+            self.direction = direction
+        }
+    }
+
     public static func viewerWelcome(
-        room: String, seq: UInt64, author: Author, languages: [String], batch: BatchSettings
+        room: String, seq: UInt64, author: Author, languages: [String], batch: BatchSettings,
+        notice: LocalizedNotice? = nil, noticeLocale: NoticeLocale? = nil
     ) -> [UInt8] {
         frame("welcome") { json in
             json.field("role", "viewer")
@@ -22,12 +34,14 @@ public enum ServerFrames {
             json.field("region", author.region)
             json.field("langs", strings: languages)
             batchSettings(batch, into: &json)
+            noticeFields(notice, locale: noticeLocale, into: &json)
         }
     }
 
-    public static func consoleWelcome(rooms: [(room: String, seq: UInt64)], languages: [String], batch: BatchSettings)
-        -> [UInt8]
-    {
+    public static func consoleWelcome(
+        rooms: [(room: String, seq: UInt64)], languages: [String], batch: BatchSettings,
+        noticeLocale: NoticeLocale? = nil
+    ) -> [UInt8] {
         frame("welcome") { json in
             json.field("role", "console")
             json.beginArray("rooms")
@@ -40,6 +54,7 @@ public enum ServerFrames {
             json.endArray()
             json.field("langs", strings: languages)
             batchSettings(batch, into: &json)
+            noticeFields(nil, locale: noticeLocale, into: &json)
         }
     }
 
@@ -67,39 +82,64 @@ public enum ServerFrames {
     }
 
     /// Sequence numbers a viewer lost when its queue overflowed.
-    public static func missed(room: String, range: ClosedRange<UInt64>) -> [UInt8] {
-        rangeFrame("missed", room: room, range: range)
+    public static func missed(room: String, range: ClosedRange<UInt64>, notice: LocalizedNotice? = nil) -> [UInt8] {
+        rangeFrame("missed", room: room, range: range, notice: notice)
     }
 
     /// Sequence numbers a resuming member asked for that the room's history no longer holds.
-    public static func gap(room: String, range: ClosedRange<UInt64>) -> [UInt8] {
-        rangeFrame("gap", room: room, range: range)
+    public static func gap(room: String, range: ClosedRange<UInt64>, notice: LocalizedNotice? = nil) -> [UInt8] {
+        rangeFrame("gap", room: room, range: range, notice: notice)
     }
 
-    private static func rangeFrame(_ type: String, room: String, range: ClosedRange<UInt64>) -> [UInt8] {
+    private static func rangeFrame(
+        _ type: String, room: String, range: ClosedRange<UInt64>, notice: LocalizedNotice?
+    ) -> [UInt8] {
         frame(type) { json in
             json.field("room", room)
             json.field("from", range.lowerBound)
             json.field("to", range.upperBound)
             json.field("count", range.upperBound - range.lowerBound + 1)
+            noticeFields(notice, into: &json)
         }
     }
 
     /// `clientID`: the `cid` of the refused frame, so the client knows which message it was.
-    public static func error(_ error: ProtocolError, clientID: String? = nil) -> [UInt8] {
+    /// `message` stays English (for logs and developers); `text` is for the person.
+    public static func error(_ error: ProtocolError, clientID: String? = nil, notice: LocalizedNotice? = nil)
+        -> [UInt8]
+    {
         frame("error") { json in
             json.field("code", error.code)
             json.field("message", error.message)
             if let retryAfter = error.retryAfterMilliseconds { json.field("retryAfterMs", retryAfter) }
             if let clientID { json.field("cid", clientID) }
+            noticeFields(notice, into: &json)
         }
     }
 
     /// A room's slow mode changed (or a console set it): every member of the room gets this.
-    public static func slowMode(room: String, seconds: Int) -> [UInt8] {
+    public static func slowMode(room: String, seconds: Int, notice: LocalizedNotice? = nil) -> [UInt8] {
         frame("slowmode") { json in
             json.field("room", room)
             json.field("seconds", seconds)
+            noticeFields(notice, into: &json)
+        }
+    }
+
+    /// A notice on its own (the server is restarting, a connection is about to be closed).
+    public static func notice(_ notice: LocalizedNotice) -> [UInt8] {
+        frame("notice") { json in noticeFields(notice, into: &json) }
+    }
+
+    /// `"notice":<stable code>,"text":<localized>` (and, in welcomes, the notices' locale).
+    private static func noticeFields(_ notice: LocalizedNotice?, locale: NoticeLocale? = nil, into json: inout JSONWriter) {
+        if let notice {
+            json.field("notice", notice.code)
+            json.field("text", notice.text)
+        }
+        if let locale {
+            json.field("noticeLocale", locale.tag)
+            json.field("dir", locale.direction.rawValue)
         }
     }
 

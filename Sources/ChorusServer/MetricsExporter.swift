@@ -89,6 +89,11 @@ public final class MetricsExporter: Sendable {
             set(&state, "chorus_idempotency_keys", [], hub.idempotencyKeys)
             raise(&state, "chorus_idempotency_keys_evicted_total", [], to: hub.keysEvicted)
             raise(&state, "chorus_console_stats_frames_total", [], to: transport.statsFrames)
+            for reason in TransportStatistics.UnknownRegion.allCases {
+                raise(
+                    &state, "chorus_unknown_regions_total", [("reason", reason.rawValue)],
+                    to: transport.unknownRegions[reason] ?? 0)
+            }
             set(&state, "chorus_slow_mode_rooms", [], hub.slowModeRooms)
             set(&state, "chorus_connections", [("role", "viewer")], transport.viewers)
             set(&state, "chorus_connections", [("role", "console")], transport.consoles)
@@ -175,6 +180,8 @@ public final class MetricsExporter: Sendable {
         "chorus_idempotency_keys": "Idempotency keys remembered (storage.idempotencyKeys at most).",
         "chorus_idempotency_keys_evicted_total":
             "Idempotency keys forgotten before storage.idempotencyWindowSeconds because storage.idempotencyKeys was full.",
+        "chorus_unknown_regions_total":
+            "Viewers counted as region ZZ: none declared (missing) or not an ISO 3166-1 code (unassigned).",
         "chorus_console_stats_frames_total": "Console stats frames encoded (one per room with consoles per interval).",
     ]
 

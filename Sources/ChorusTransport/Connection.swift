@@ -6,6 +6,8 @@ struct Connection {
     var role: Role?
     /// Viewers only.
     var author: Author?
+    /// The BCP 47 tag notices are negotiated from (the viewer's locale; a console's `locale`).
+    var declaredLocale = "en"
     var room: String?
     /// Viewers only: languages their recent chat was reliably tagged with, a prior for the next.
     var recentLanguages = RecentLanguages()

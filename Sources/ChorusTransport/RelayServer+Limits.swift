@@ -10,14 +10,14 @@ extension RelayServer {
         return withHub { $0.slowModeSeconds(room: room) }
     }
 
-    /// Sets the room's slow mode and posts `notice` to every thread with members in the room,
-    /// under the hub lock so it keeps its place among the room's batches.
-    func setSlowMode(room: String, seconds: Int, notice: [UInt8]) -> Hub.SlowModeOutcome {
+    /// Sets the room's slow mode and tells every thread with members in the room, under the
+    /// hub lock so the notice keeps its place among the room's batches.
+    func setSlowMode(room: String, seconds: Int) -> Hub.SlowModeOutcome {
         if seconds > 0 { slowModeInUse.store(true, ordering: .releasing) }
         return withHub { hub in
             let outcome = hub.setSlowMode(room: room, seconds: seconds)
             if case .changed(let shards) = outcome {
-                for shard in shards { threads[shard].post(.notice(room: room, frame: notice)) }
+                for shard in shards { threads[shard].post(.slowMode(room: room, seconds: seconds)) }
             }
             return outcome
         }

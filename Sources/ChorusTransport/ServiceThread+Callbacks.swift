@@ -115,8 +115,8 @@ extension ServiceThread {
             case .deliver(let batch):
                 relay.pendingDeliveries.subtract(1, ordering: .relaxed)
                 perform(shard.deliver(batch, encode: Self.encodeBatch, shed: Self.encodeShed))
-            case .notice(let room, let frame):
-                perform(shard.send(LWSFrame(frame), toRoom: room))
+            case .slowMode(let room, let seconds):
+                sendSlowMode(room: room, seconds: seconds)
             case .acks(let acks):
                 for ack in acks where connections[ack.connection] != nil {
                     send(
@@ -128,6 +128,7 @@ extension ServiceThread {
                 draining = true
                 stopAccepting()
                 for id in connections.keys {
+                    if connections[id]!.role != nil { sendNotice(Notice(.serverRestarting), to: id) }
                     connections[id]!.closeWhenFlushed = true
                     lws_callback_on_writable(connections[id]!.wsi)
                 }
@@ -157,7 +158,7 @@ extension ServiceThread {
             }
             return 0
         }
-        guard write(item, to: connection.wsi) else { return -1 }
+        guard write(item, to: connection.wsi, id: id) else { return -1 }
         // A writable callback means the socket took what lws held: progress.
         noteWrite(id, connection.wsi, more: more, progressed: true)
         if more || connection.closeWhenFlushed || connection.closeRequest != nil {
@@ -170,7 +171,7 @@ extension ServiceThread {
     /// request if more is queued. False when the write failed.
     private func writeQueued(_ id: ConnectionID, _ connection: Connection) -> Bool {
         guard let (item, more) = shard.nextWrite(for: id) else { return true }
-        guard write(item, to: connection.wsi) else { return false }
+        guard write(item, to: connection.wsi, id: id) else { return false }
         // Progress only if the socket took it all; lws keeping part of it is not.
         noteWrite(id, connection.wsi, more: more, progressed: lws_partial_buffered(connection.wsi) == 0)
         statistics.directWrites += 1
@@ -190,11 +191,14 @@ extension ServiceThread {
         }
     }
 
-    private func write(_ item: OutboundQueue<LWSFrame>.Item, to wsi: OpaquePointer) -> Bool {
+    private func write(_ item: OutboundQueue<LWSFrame>.Item, to wsi: OpaquePointer, id: ConnectionID) -> Bool {
         let frame: LWSFrame
         switch item {
-        case .frame(let queued): frame = queued
-        case .missed(let room, let range): frame = LWSFrame(ServerFrames.missed(room: room, range: range))
+        case .frame(let queued):
+            frame = queued
+        case .missed(let room, let range):
+            let notice = localize(Notice(.missed, integers: ["count": range.count]), for: id)
+            frame = LWSFrame(ServerFrames.missed(room: room, range: range, notice: notice))
         }
         let written = lws_write(wsi, frame.payload, frame.byteCount, LWS_WRITE_TEXT)
         guard written >= frame.byteCount else { return false }

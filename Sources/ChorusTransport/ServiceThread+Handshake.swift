@@ -38,7 +38,13 @@ extension ServiceThread {
             guard let normalized = RegionCode.normalized(declared) else {
                 return requestClose(id, code: CloseCode.badRequest, reason: "invalid region")
             }
-            region = normalized
+            if RegionCode.isAssigned(normalized) {
+                region = normalized
+            } else {
+                statistics.unknownRegions[.unassigned, default: 0] += 1
+            }
+        } else {
+            statistics.unknownRegions[.missing, default: 0] += 1
         }
         let user = request.arguments["user"] ?? "v\(id.raw)"
         guard UserName.isValid(user) else {
@@ -61,6 +67,7 @@ extension ServiceThread {
         }
         connections[id]!.role = .viewer
         connections[id]!.author = author
+        connections[id]!.declaredLocale = author.locale
         connections[id]!.room = room
         statistics.viewers += 1
         shard.add(id, role: .viewer)
@@ -69,7 +76,9 @@ extension ServiceThread {
         send(
             ServerFrames.viewerWelcome(
                 room: room, seq: resumePoint(resume, since: since[room], live: seq), author: author,
-                languages: languages, batch: batchSettings),
+                languages: languages, batch: batchSettings,
+                notice: localize(Notice(.welcome, strings: ["room": room]), for: id),
+                noticeLocale: relay.noticeLocale(declared: author.locale)),
             to: id)
         replay(resume, room: room, to: id)
     }
@@ -99,6 +108,7 @@ extension ServiceThread {
             }
         }
         connections[id]!.role = .console
+        connections[id]!.declaredLocale = request.arguments["locale"] ?? "en"
         consoleTokens[id] = token
         statistics.consoles += 1
         shard.add(id, role: .console)
@@ -115,7 +125,11 @@ extension ServiceThread {
                 resumes.append((room, resume))
             }
         }
-        send(ServerFrames.consoleWelcome(rooms: joined, languages: languages.sorted(), batch: batchSettings), to: id)
+        send(
+            ServerFrames.consoleWelcome(
+                rooms: joined, languages: languages.sorted(), batch: batchSettings,
+                noticeLocale: relay.noticeLocale(declared: connections[id]!.declaredLocale)),
+            to: id)
         for (room, resume) in resumes { replay(resume, room: room, to: id) }
     }
 
@@ -143,7 +157,10 @@ extension ServiceThread {
     private func replay(_ resume: Hub.ResumeOutcome?, room: String, to id: ConnectionID) {
         switch resume {
         case .resume(let plan):
-            if let gap = plan.gap { send(ServerFrames.gap(room: room, range: gap), to: id) }
+            if let gap = plan.gap {
+                let notice = localize(Notice(.historyGap, integers: ["count": gap.count]), for: id)
+                send(ServerFrames.gap(room: room, range: gap, notice: notice), to: id)
+            }
             for batch in plan.batches {
                 if let action = shard.replay(batch, to: id, encode: Self.encodeBatch, shed: Self.encodeShed) {
                     perform(action)

@@ -26,10 +26,11 @@ extension ServiceThread {
         case .throttle(let reason, let wait):
             statistics.throttled[.init(kind: kind, reason: reason), default: 0] += 1
             let error = ProtocolError.throttled(kind, reason, retryAfterMilliseconds: wait)
-            send(ServerFrames.error(error, clientID: clientID), to: id)
+            send(ServerFrames.error(error, clientID: clientID, notice: localize(error, for: id)), to: id)
             return false
         case .close:
             // After what is queued, so the viewer reads every error frame that explained why.
+            sendNotice(Notice(.disconnectedForFlooding), to: id)
             requestClose(
                 id, code: CloseCode.keptSendingWhileThrottled, reason: "kept sending while rate limited",
                 flushFirst: true)
@@ -42,11 +43,10 @@ extension ServiceThread {
     func setSlowMode(_ id: ConnectionID, room: String, seconds: Int) {
         guard let token = consoleTokens[id] else { return }
         guard token.allows(room: room) else { return reject(id, .forbidden(room: room)) }
-        let notice = ServerFrames.slowMode(room: room, seconds: seconds)
-        guard relay.setSlowMode(room: room, seconds: seconds, notice: notice) != .unknownRoom else {
+        guard relay.setSlowMode(room: room, seconds: seconds) != .unknownRoom else {
             return reject(id, .invalidField(name: "room", reason: "names a room that does not exist"))
         }
-        if !shard.rooms(of: id).contains(room) { send(notice, to: id) }
+        if !shard.rooms(of: id).contains(room) { send(slowModeFrame(room: room, seconds: seconds, for: id), to: id) }
     }
 
     /// Counts the new connection against its address's limit; false when the address is full.

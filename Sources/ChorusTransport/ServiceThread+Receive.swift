@@ -134,7 +134,7 @@ extension ServiceThread {
     /// Answers a bad frame with an error frame; a connection that keeps sending them is closed.
     func reject(_ id: ConnectionID, _ error: ProtocolError) {
         statistics.protocolErrors[error.code, default: 0] += 1
-        send(ServerFrames.error(error), to: id)
+        send(ServerFrames.error(error, notice: localize(error, for: id)), to: id)
         connections[id]?.invalidFrames += 1
         if let count = connections[id]?.invalidFrames, count > relay.config.limits.maxErrorsPerConnection {
             requestClose(id, code: CloseCode.tooManyErrors, reason: "too many invalid frames", flushFirst: true)

@@ -12,8 +12,8 @@ import Glibc
 final class ServiceThread: @unchecked Sendable {
     enum Message: Sendable {
         case deliver(RoomBatch)
-        /// Queue this control frame for every local member of the room (slow mode notices).
-        case notice(room: String, frame: [UInt8])
+        /// Tell every local member of the room that its slow mode changed, each in its language.
+        case slowMode(room: String, seconds: Int)
         /// Send these acks: their interactions are stored.
         case acks([PendingAck])
         /// Close every connection with 1001 once its queue is written.

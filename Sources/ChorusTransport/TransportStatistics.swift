@@ -25,8 +25,14 @@ public struct TransportStatistics: Sendable, Equatable {
     /// Retries recognised by their idempotency key (acked, not counted again), by
     /// `InteractionKind.index`.
     public var duplicateInteractions: [UInt64] = Array(repeating: 0, count: InteractionKind.allCases.count)
+    /// Viewers counted as region `ZZ`: none declared, or a code ISO 3166-1 does not assign.
+    public var unknownRegions: [UnknownRegion: UInt64] = [:]
     /// `stats` frames encoded for consoles (one per room with local consoles per interval).
     public var statsFrames: UInt64 = 0
+
+    public enum UnknownRegion: String, Hashable, Sendable, CaseIterable {
+        case missing, unassigned
+    }
 
     public struct Throttle: Hashable, Sendable {
         public var kind: InteractionKind
@@ -60,5 +66,6 @@ public struct TransportStatistics: Sendable, Equatable {
             duplicateInteractions[index] += other.duplicateInteractions[index]
         }
         statsFrames += other.statsFrames
+        unknownRegions.merge(other.unknownRegions, uniquingKeysWith: +)
     }
 }

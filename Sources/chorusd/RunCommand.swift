@@ -43,6 +43,11 @@ struct RunCommand: ParsableCommand {
         let relay = RelayServer(
             config: config, tagger: tagger, consoleSecret: secret,
             responder: HTTPRouter(metrics: metrics), logger: logger)
+        let locales = NoticeCatalogLoader(
+            configured: config.locales.directory, executable: CommandLine.arguments[0], logger: logger)
+        if !locales.load(into: relay, reason: "start"), !config.locales.directory.isEmpty {
+            throw ExitCode(78)  // EX_CONFIG: the configured locale files are unusable
+        }
         var committer: CounterCommitter?
         if config.storage.engine == .sqlite {
             do {
@@ -77,8 +82,10 @@ struct RunCommand: ParsableCommand {
                 committer?.commitNow()
                 return
             case SIGHUP:
-                // Nothing is reloadable yet; locale files will be (docs/architecture.md).
-                logger.notice("SIGHUP received: nothing to reload in this version")
+                // Locale files only: connections, rooms and counts are untouched.
+                notifier.notify("RELOADING=1")
+                locales.load(into: relay, reason: "SIGHUP")
+                notifier.notify("READY=1")
             default:
                 if watchdog != nil { notifier.notify("WATCHDOG=1") }
             }

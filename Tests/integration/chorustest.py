@@ -146,6 +146,14 @@ class Daemon:
         except FileNotFoundError:
             return ""
 
+    def wait_log(self, text: str, count: int = 1, timeout: float = 10.0) -> None:
+        """Polls the daemon's log until `text` appears `count` times."""
+        deadline = time.monotonic() + timeout
+        while self.stderr_text().count(text) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} did not appear {count} time(s) in the log:\n{self.stderr_text()[-2000:]}")
+            time.sleep(0.05)
+
     def wait_healthy(self, timeout: float = 10.0) -> None:
         deadline = time.monotonic() + timeout
         last: Exception | str = "no answer"

@@ -39,6 +39,10 @@ def test_ready_watchdog_and_stopping_notifications(tmp_path: Path) -> None:
         # WATCHDOG_USEC=0.4 s: a ping at least every 0.2 s.
         receive_until(sock, "WATCHDOG=1", timeout=2)
         receive_until(sock, "WATCHDOG=1", timeout=2)
+        # A reload (locale files) is announced and ends with READY=1 again.
+        daemon.signal(signal.SIGHUP)
+        receive_until(sock, "RELOADING=1", timeout=5)
+        receive_until(sock, "READY=1", timeout=5)
         daemon.signal(signal.SIGTERM)
         receive_until(sock, "STOPPING=1", timeout=5)
         assert daemon.wait_exit(timeout=15) == 0
