@@ -23,6 +23,9 @@ final class CountScenario {
     /// send again what was never acknowledged, with the same idempotency keys.
     private let reconnects: Bool
     private var nextReconnect: [UInt64] = []
+    /// With reconnects: intended send times that fell due while the publisher was disconnected,
+    /// sent (late, so their latency includes the outage) once it is welcomed again.
+    private var owedDueTimes: [[UInt64]] = []
     private var progress = ProgressLine()
     private let deadline: UInt64
 
@@ -47,6 +50,7 @@ final class CountScenario {
                 connectionIDs.append(pool.add(tag: publisher, path: path))
                 paths.append(path)
                 nextReconnect.append(0)
+                owedDueTimes.append([])
                 locales.append(locale)
             }
         }
@@ -105,18 +109,27 @@ final class CountScenario {
             progressText(number: number, rate: rate, step: step, elapsed: elapsed)
         } send: { publisher, dueTimes in
             guard let connection = openPublisher(publisher) else {
-                if reconnects { reconnectIfDue(publisher) }
-                unsent += dueTimes.count
+                if reconnects {
+                    reconnectIfDue(publisher)
+                    owedDueTimes[publisher].append(contentsOf: dueTimes)
+                } else {
+                    unsent += dueTimes.count
+                }
                 return
             }
             let now = MonotonicClock.now()
             for counter in recorder.takeResend(publisher: publisher) {
                 queue(publisher: publisher, counter: counter, sentAt: now, on: connection)
             }
+            for due in owedDueTimes[publisher] { queue(publisher: publisher, sentAt: due, on: connection) }
+            owedDueTimes[publisher].removeAll()
             for due in dueTimes { queue(publisher: publisher, sentAt: due, on: connection) }
             // One write per publisher per loop pass, however many interactions were due.
             connection.flushQueued()
         }
+        // Still disconnected when the step ended: those were never sent.
+        unsent += owedDueTimes.reduce(0) { $0 + $1.count }
+        for index in owedDueTimes.indices { owedDueTimes[index].removeAll() }
         pool.pump(until: pacer.sendEnd + UInt64(plan.drainSeconds * 1e9)) {
             interruption() != nil || recorder.isSettled(step: step)
         }
