@@ -134,7 +134,9 @@ extension ChorusConfig {
             else { throw ConfigError(key: key, reason: "must be true or false") }
             try set(key, .bool(flag))
         default:
-            if let number = Int(text), !["listen.host", "stateDir", "console.secret", "locales.directory"].contains(key) {
+            if let number = Int(text),
+                !["listen.host", "stateDir", "console.secret", "locales.directory"].contains(key)
+            {
                 try set(key, .number(Double(number)))
             } else {
                 try set(key, .string(text))

@@ -132,7 +132,9 @@ public enum ServerFrames {
     }
 
     /// `"notice":<stable code>,"text":<localized>` (and, in welcomes, the notices' locale).
-    private static func noticeFields(_ notice: LocalizedNotice?, locale: NoticeLocale? = nil, into json: inout JSONWriter) {
+    private static func noticeFields(
+        _ notice: LocalizedNotice?, locale: NoticeLocale? = nil, into json: inout JSONWriter
+    ) {
         if let notice {
             json.field("notice", notice.code)
             json.field("text", notice.text)

@@ -13,7 +13,8 @@ enum RegionLanguages {
             var languages: [String] = []
             var buffer = [CChar](repeating: 0, count: 16)
             if chorus_likely_language(region, &buffer, Int32(buffer.count)) > 0 {
-                languages.append(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+                languages.append(
+                    String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
             }
             for language in table[region] ?? [] where !languages.contains(language) { languages.append(language) }
             if !languages.isEmpty { result[region] = languages }

@@ -17,7 +17,9 @@ public final class ICUPluralRules: PluralRules, @unchecked Sendable {
     public func category(of count: Int, locale: String) -> PluralCategory {
         guard let pointer = try? rules(for: locale) else { return .other }
         var buffer = [CChar](repeating: 0, count: 16)
-        guard chorus_plural_rules_select(pointer, Double(count), &buffer, Int32(buffer.count)) > 0 else { return .other }
+        guard chorus_plural_rules_select(pointer, Double(count), &buffer, Int32(buffer.count)) > 0 else {
+            return .other
+        }
         return PluralCategory(rawValue: String(cText: buffer)) ?? .other
     }
 

@@ -40,7 +40,8 @@ public final class NoticeCatalogLoader {
                 "locales loaded",
                 metadata: [
                     "reason": "\(reason)", "directory": "\(directory)", "locales": "\(catalog.locales.count)",
-                    "seconds": "\(String(format: "%.3f", Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9))",
+                    "seconds":
+                        "\(String(format: "%.3f", Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9))",
                 ])
             return true
         } catch {

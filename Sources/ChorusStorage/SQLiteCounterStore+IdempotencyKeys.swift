@@ -32,7 +32,8 @@ extension SQLiteCounterStore {
         let stepped = blob.withUnsafeBytes { bytes in
             // SQLITE_TRANSIENT: SQLite copies the bytes before this call returns.
             sqlite3_bind_blob(
-                insertKeys, 3, bytes.baseAddress, Int32(bytes.count), unsafeBitCast(-1, to: sqlite3_destructor_type.self))
+                insertKeys, 3, bytes.baseAddress, Int32(bytes.count),
+                unsafeBitCast(-1, to: sqlite3_destructor_type.self))
             return sqlite3_step(insertKeys)
         }
         guard stepped == SQLITE_DONE else { throw failure("insert idempotency keys") }

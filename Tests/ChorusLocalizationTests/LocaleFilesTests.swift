@@ -71,7 +71,8 @@ import Testing
             }
         }
         let english = catalog.render(Notice(.missed, integers: ["count": 1]), tag: "en", rules: rules)
-        #expect(english == LocalizedNotice(code: "missed", text: "You missed 1 message while your connection caught up."))
+        #expect(
+            english == LocalizedNotice(code: "missed", text: "You missed 1 message while your connection caught up."))
     }
 
     @Test func rightToLeftTextSurvivesJSONAndIsolatesInsertedValues() throws {

@@ -109,6 +109,8 @@ import Testing
         ]
         let blob = IdempotencyKeyBlob.encode(records)
         #expect(blob.withUnsafeBytes { IdempotencyKeyBlob.decode($0) } == records)
-        #expect(blob.dropLast().withUnsafeBytes { IdempotencyKeyBlob.decode(UnsafeRawBufferPointer(rebasing: $0[...])) } == nil)
+        #expect(
+            blob.dropLast().withUnsafeBytes { IdempotencyKeyBlob.decode(UnsafeRawBufferPointer(rebasing: $0[...])) }
+                == nil)
     }
 }
