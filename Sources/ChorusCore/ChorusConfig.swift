@@ -164,7 +164,7 @@ public struct ChorusConfig: Sendable, Equatable {
     }
 
     public var listen = Listen()
-    /// Where the daemon keeps its state (console secret; later the counters database).
+    /// Where the daemon keeps its state (console secret, the counters database).
     public var stateDir = "chorus-state"
     /// trace, debug, info, notice, warning, error, critical.
     public var logLevel = "info"
