@@ -6,19 +6,21 @@ import Foundation
 /// silently miss "few" in Russian.
 public enum LocaleDirectory {
     /// Where the daemon looks when `locales.directory` is not set: the working directory's
-    /// `Locales` (a checkout), `share/chorus/Locales` beside the executable's `bin` (an
-    /// install under a prefix), the checkout above `.build/<config>/` (`swift run`), then
-    /// `/usr/share/chorus/Locales`. Paths are cut lexically, from both the invoked path and
-    /// the real one, because `.build/debug` is a symbolic link.
+    /// `Locales`, then, for each of the executable's first four ancestor directories (of the
+    /// path it was started by and of its real path), `share/chorus/Locales` (an install under
+    /// a prefix) and `Locales` (a checkout, the binary under `.build/…`), then
+    /// `/usr/share/chorus/Locales`. The loader takes the first that holds `en.json`.
     public static func defaultCandidates(executable: String) -> [String] {
         var candidates = ["Locales"]
         let real = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? executable
-        for path in [executable, real] where path.hasPrefix("/") || path.contains("/") {
-            let bin = (path as NSString).deletingLastPathComponent
-            let prefix = (bin as NSString).deletingLastPathComponent
-            candidates.append(prefix + "/share/chorus/Locales")
-            candidates.append((prefix as NSString).deletingLastPathComponent + "/Locales")  // .build/<config>/x
-            candidates.append(prefix + "/Locales")
+        for path in [executable, real] where path.contains("/") {
+            var directory = (path as NSString).deletingLastPathComponent
+            for _ in 0..<4 {
+                directory = (directory as NSString).deletingLastPathComponent
+                guard !directory.isEmpty else { break }
+                candidates.append(directory + "/share/chorus/Locales")
+                candidates.append(directory + "/Locales")
+            }
         }
         candidates.append("/usr/share/chorus/Locales")
         return candidates

@@ -19,8 +19,7 @@ public final class NoticeCatalogLoader {
             directory = configured
         } else {
             directory = LocaleDirectory.defaultCandidates(executable: executable).first { path in
-                var isDirectory: ObjCBool = false
-                return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+                FileManager.default.fileExists(atPath: path + "/en.json")
             }
         }
     }
@@ -29,7 +28,9 @@ public final class NoticeCatalogLoader {
     @discardableResult
     public func load(into relay: RelayServer, reason: String) -> Bool {
         guard let directory else {
-            logger.warning("no Locales directory found: notices carry their codes only (set locales.directory)")
+            logger.warning(
+                "no Locales directory found: notices carry their codes only (set locales.directory)",
+                metadata: ["reason": "\(reason)"])
             return false
         }
         let started = DispatchTime.now().uptimeNanoseconds

@@ -278,6 +278,19 @@ def metric_sum(samples: dict[tuple[str, frozenset[tuple[str, str]]], float], nam
     return sum(v for (n, ls), v in samples.items() if n == name and want <= set(ls))
 
 
+def wait_metric(daemon: "Daemon", name: str, expected: float, timeout: float = 5.0, **labels: str) -> None:
+    """Polls /metrics until the sum of `name` (with `labels`) equals `expected`: service threads
+    publish their statistics on their timer, not at once."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = metric_sum(daemon.metrics(), name, **labels)
+        if value == expected:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{name}{labels} is {value}, expected {expected}")
+        time.sleep(0.05)
+
+
 # --------------------------------------------------------------------------------------------
 # WebSocket members
 

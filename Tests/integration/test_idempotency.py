@@ -9,7 +9,7 @@ import signal
 import time
 from pathlib import Path
 
-from chorustest import Daemon, Member, make_token, metric_sum
+from chorustest import Daemon, Member, make_token, metric_sum, wait_metric
 from test_backpressure import NO_RATE_LIMITS
 from test_counts import collect_acks, room_stats
 
@@ -49,9 +49,8 @@ def test_a_retry_after_reconnecting_is_acked_with_the_first_seq_and_not_counted(
         stats = room_stats(daemon, "lobby")
         assert stats["total"] == 2 and stats["byType"]["purchase"] == 1
         assert room_stats(daemon, "other")["byType"]["purchase"] == 1
-        samples = daemon.metrics()
-        assert metric_sum(samples, "chorus_duplicate_interactions_total", type="purchase") == 2
-        assert metric_sum(samples, "chorus_idempotency_keys") == 2
+        wait_metric(daemon, "chorus_duplicate_interactions_total", 2, type="purchase")
+        assert metric_sum(daemon.metrics(), "chorus_idempotency_keys") == 2
         console.close()
     finally:
         daemon.stop()
