@@ -60,8 +60,8 @@ public struct Hub: Sendable {
     /// Counts of rooms not open now (restored at start-up, or closed while idle), given back
     /// to the room when it opens again so its stats continue.
     var archivedCounters: [String: InteractionCounters] = [:]
-    /// Per-minute counts of rooms not open now, like `archivedCounters` (dropped once older
-    /// than the series holds).
+    /// Per-minute counts of rooms not open now, kept like `archivedCounters` (one small entry
+    /// per show ever counted; not pruned).
     var archivedSeries: [String: MinuteSeries] = [:]
     /// Per-minute counts of the whole node.
     public internal(set) var totalSeries: MinuteSeries
