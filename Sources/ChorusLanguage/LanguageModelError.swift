@@ -12,6 +12,8 @@ public enum LanguageModelError: Error, Equatable, Sendable {
     case malformedSection(String)
     /// A runtime parameter the scorer needs is absent.
     case missingParameter(String)
+    /// A parameter override outside its range (name, value).
+    case invalidParameter(String, Double)
     /// A candidate language the model has no data for.
     case unsupportedLanguage(String)
     /// The candidate list was empty.

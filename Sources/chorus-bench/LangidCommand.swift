@@ -32,11 +32,18 @@ struct LangidCommand: ParsableCommand {
     @Option(help: "A model file to use instead of the embedded model (scripts/langid/build-model.py --output).")
     var model: String?
 
+    @Option(
+        help: """
+            Replace the model's locale-hint bonus (nats; tuned: 2.5) to see the trade-off: a larger \
+            bonus gains with correct locales and loses with wrong ones. Not a production setting.
+            """)
+    var localeBonus: Double?
+
     func run() throws {
         let all = try LangidDevset(path: devset)
         let chosen = candidates.map { $0.split(separator: ",").map(String.init) } ?? all.languages
         let data = all.restricted(to: chosen)
-        let tagger = try engine.tagger(candidates: chosen, modelPath: model)
+        let tagger = try engine.tagger(candidates: chosen, modelPath: model, localeBonusNats: localeBonus)
         let evaluation = LangidEvaluation(tagger: tagger, devset: data, wrongHintSample: wrongHintSample)
         let accuracy = evaluation.accuracy()
         var result: [String: Any] = [

@@ -43,4 +43,18 @@ import Testing
             #expect(tagger.tag(upper, hints: .none).language == tagger.tag(lower, hints: .none).language)
         }
     }
+
+    /// The bench's `--locale-bonus`: a bonus large enough overrides clear text in the hinted
+    /// language's script (why the tuned bonus is small); a nonsense value is refused.
+    @Test func localeBonusOverrideChangesWhatAHintCanDo() throws {
+        let hints = LanguageHints(locale: "nl-NL", region: "NL")
+        let tuned = try ModelTagger()
+        #expect(tuned.tag("shipping", hints: hints).language == "en")
+        let hintAlwaysWins = try ModelTagger(model: LanguageModel.embedded(localeBonusNats: 1000))
+        #expect(hintAlwaysWins.tag("shipping", hints: hints).language == "nl")
+        #expect(hintAlwaysWins.tag("пожалуйста", hints: hints).language == "ru")
+        #expect(throws: LanguageModelError.invalidParameter("localeBonusNats", -1)) {
+            try LanguageModel.embedded(localeBonusNats: -1)
+        }
+    }
 }
