@@ -101,6 +101,19 @@ def test_keys_survive_a_graceful_restart(tmp_path: Path) -> None:
         daemon.stop()
 
 
+def acked_keys(members) -> set[str]:
+    """Keys of the interactions these connections got a first (not duplicate) ack for."""
+    return {
+        f["cid"] for m in members for f in m.frames if f.get("type") == "ack" and not f.get("duplicate")
+    }
+
+
+def sort_key(key: str) -> tuple:
+    """`k{cycle}-{member}-{n}` in sending order (by n), so 'last' means the newest."""
+    _, member, n = key.split("-")
+    return (int(n), int(member))
+
+
 def test_retrying_every_unacknowledged_interaction_after_kill_9_counts_each_exactly_once(tmp_path: Path) -> None:
     """Clients that resend what was never acknowledged, with its key, end with the stored totals
     equal to what they meant to send: no loss and no duplicate, whatever `kill -9` interrupted."""
@@ -108,6 +121,7 @@ def test_retrying_every_unacknowledged_interaction_after_kill_9_counts_each_exac
     pending: dict[str, dict] = {}  # key → frame, sent and not yet acknowledged
     intended = 0
     recognised = 0
+    forgotten = 0  # acks received but treated as lost
     for cycle in range(6):
         daemon.start()
         members = [daemon.viewer("lobby", user=f"r{cycle}-{i}") for i in range(2)]
@@ -133,6 +147,13 @@ def test_retrying_every_unacknowledged_interaction_after_kill_9_counts_each_exac
                     pending.pop(frame["cid"], None)
                     recognised += 1 if frame.get("duplicate") else 0
             member.close()
+        # Whether a kill lands between a commit and its acks' delivery is luck; to exercise
+        # that case every cycle, treat the last three acks of this cycle as lost in transit:
+        # their interactions are stored, so their retries must be recognised, not counted.
+        lost = [key for key in sorted(acked_keys(members), key=sort_key)[-3:]]
+        for key in lost:
+            pending[key] = {"type": "like", "ack": True, "idempotencyKey": key}
+        forgotten += len(lost)
         daemon.stop()
     daemon.start()
     try:
@@ -146,7 +167,7 @@ def test_retrying_every_unacknowledged_interaction_after_kill_9_counts_each_exac
         print(f"6 kill -9 cycles with retries: {intended} interactions, {stored} stored, "
               f"{recognised} retries recognised as already counted")
         assert stored == intended, f"stored {stored}, meant {intended}"
-        assert recognised > 0, "some acks were lost to a kill: their retries must have been recognised"
+        assert recognised >= forgotten > 0, "retries of interactions already stored must be recognised"
     finally:
         daemon.stop()
 
