@@ -15,7 +15,8 @@ extension ChorusConfig {
         "rooms.historySeconds",
         "language.engine", "language.candidates",
         "console.secret",
-        "storage.engine", "storage.commitIntervalMs", "storage.syncEveryCommit", "storage.idempotencyWindowSeconds",
+        "storage.engine", "storage.commitIntervalMs", "storage.quietCommitIntervalMs", "storage.syncEveryCommit",
+        "storage.idempotencyWindowSeconds",
         "storage.idempotencyKeys", "stats.seriesMinutes", "stats.consoleIntervalMs", "locales.directory",
     ]
 
@@ -112,6 +113,7 @@ extension ChorusConfig {
             }
             storage.engine = engine
         case "storage.commitIntervalMs": storage.commitIntervalMs = try int()
+        case "storage.quietCommitIntervalMs": storage.quietCommitIntervalMs = try int()
         case "storage.syncEveryCommit": storage.syncEveryCommit = try bool()
         case "storage.idempotencyWindowSeconds": storage.idempotencyWindowSeconds = try int()
         case "storage.idempotencyKeys": storage.idempotencyKeys = try int()

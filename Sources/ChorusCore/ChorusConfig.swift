@@ -132,6 +132,10 @@ public struct ChorusConfig: Sendable, Equatable {
         /// Longest wait between an interaction and the commit that stores it (and its ack):
         /// one transaction per interval, however many interactions arrived.
         public var commitIntervalMs = 20
+        /// Longest wait for counts no ack or idempotency key waits on (interactions sent without
+        /// `ack`): they are stored in fewer, larger commits. A crash loses at most this much of
+        /// them; acknowledged interactions are never lost.
+        public var quietCommitIntervalMs = 250
         /// fsync every commit (survives power loss; without it, commits survive the daemon
         /// being killed, which is what the OS page cache guarantees).
         public var syncEveryCommit = false
@@ -223,6 +227,10 @@ public struct ChorusConfig: Sendable, Equatable {
             Set(language.candidates).count == language.candidates.count, "language.candidates",
             "names a language twice")
         try require((1...1000).contains(storage.commitIntervalMs), "storage.commitIntervalMs", "must be in 1...1000")
+        try require(
+            (storage.commitIntervalMs...10_000).contains(storage.quietCommitIntervalMs),
+            "storage.quietCommitIntervalMs",
+            "must be in storage.commitIntervalMs...10000")
         try require(
             (1...86_400).contains(storage.idempotencyWindowSeconds), "storage.idempotencyWindowSeconds",
             "must be in 1...86400")

@@ -26,6 +26,8 @@ public struct CommitBatch: Sendable {
     public var keys: [IdempotencyWindow.Record] = []
     /// Interactions counted in `deltas`.
     public var interactions: UInt64 = 0
+    /// When the oldest count in `deltas` was taken (monotonic ns); nil while empty.
+    public var oldestCountAt: UInt64?
 
     public init() {}
 
@@ -37,6 +39,15 @@ public struct CommitBatch: Sendable {
         acks = earlier.acks + acks
         keys = earlier.keys + keys
         interactions += earlier.interactions
+        oldestCountAt = [oldestCountAt, earlier.oldestCountAt].compactMap { $0 }.min()
+    }
+
+    /// Whether to store it now: an ack or an idempotency key waits on it (a client is waiting),
+    /// or its oldest count has waited `quietNanoseconds`.
+    public func isDue(now: UInt64, quietNanoseconds: UInt64) -> Bool {
+        if !acks.isEmpty || !keys.isEmpty { return true }
+        guard let oldestCountAt else { return false }
+        return now &- oldestCountAt >= quietNanoseconds
     }
 }
 

@@ -15,6 +15,13 @@ extension Hub {
         return batch
     }
 
+    /// What `takeCommit` would return if that commit is due (see `CommitBatch.isDue`), else an
+    /// empty batch: counts nobody waits on are stored in fewer, larger commits.
+    public mutating func takeCommitIfDue(now: UInt64, quietNanoseconds: UInt64) -> CommitBatch {
+        guard pendingCommit.isDue(now: now, quietNanoseconds: quietNanoseconds) else { return CommitBatch() }
+        return takeCommit()
+    }
+
     /// Puts back a batch the store refused, so that the next commit retries it.
     public mutating func returnCommit(_ batch: CommitBatch) {
         pendingCommit.merge(batch)

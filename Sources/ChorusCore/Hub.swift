@@ -137,6 +137,7 @@ public struct Hub: Sendable {
         if configuration.durableCounting {
             let key = CounterKey(
                 room: name, kind: payload.kind, language: language, region: author.region, minute: minute)
+            if pendingCommit.oldestCountAt == nil { pendingCommit.oldestCountAt = now }
             pendingCommit.deltas[key, default: 0] += 1
             pendingCommit.interactions += 1
         }
@@ -159,7 +160,7 @@ public struct Hub: Sendable {
         room.lastAssigned += 1
         if room.pending.isEmpty {
             room.pendingSince = now
-            room.pending.reserveCapacity(maxMessages)
+            if room.pending.capacity < maxMessages { room.pending.reserveCapacity(maxMessages) }
         }
         room.pending.append(
             RoomMessage(
@@ -241,8 +242,14 @@ public struct Hub: Sendable {
     private static func flush(_ room: inout Room, now: UInt64) -> Action? {
         guard let first = room.pending.first, let last = room.pending.last else { return nil }
         let range = first.seq...last.seq
-        let messages = room.pending
-        room.pending = []
+        // An exact-size copy: `pending` keeps its full-batch capacity for the next window, and
+        // the batch (held by the history for up to `rooms.historyMessages`) holds no spare room.
+        // Keeping the pending buffer itself cost a 256-message allocation per batch and, with
+        // history, ≈ 1 KB of idle capacity per message (300 MB at 30,000 msg/s over 50 rooms).
+        var messages: [RoomMessage] = []
+        messages.reserveCapacity(room.pending.count)
+        messages.append(contentsOf: room.pending)
+        room.pending.removeAll(keepingCapacity: true)
         room.lastBroadcast = last.seq
         let frame = BatchEncoder.encode(room: room.name, range: range, messages: messages)
         let batch = RoomBatch(room: room.name, range: range, messages: messages, frame: frame)

@@ -6,7 +6,8 @@ import Synchronization
 
 /// Group commit of interaction counts: every `storage.commitIntervalMs` its own thread takes
 /// what the hub counted since the last commit, stores it in one transaction, and only then
-/// releases the acks of those interactions. A failed commit is put back and retried, its acks
+/// releases the acks of those interactions. Counts no ack or idempotency key waits on wait up
+/// to `storage.quietCommitIntervalMs`, so a busy room without acks costs fewer upserts. A failed commit is put back and retried, its acks
 /// held, so an acknowledged interaction is always stored.
 public final class CounterCommitter: @unchecked Sendable {
     /// Commit figures for `/metrics`: commits, interactions stored, last and worst latency.
@@ -24,6 +25,7 @@ public final class CounterCommitter: @unchecked Sendable {
     private let relay: RelayServer
     private let store: any CounterStore
     private let intervalMicroseconds: UInt32
+    private let quietNanoseconds: UInt64
     private let logger: Logger
     private let stopping = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
@@ -34,10 +36,11 @@ public final class CounterCommitter: @unchecked Sendable {
     private let minuteLatencies = Locked<(startedAt: UInt64, milliseconds: [Double], interactions: UInt64)>(
         (DispatchTime.now().uptimeNanoseconds, [], 0))
 
-    public init(relay: RelayServer, store: any CounterStore, intervalMs: Int, logger: Logger) {
+    public init(relay: RelayServer, store: any CounterStore, intervalMs: Int, quietIntervalMs: Int, logger: Logger) {
         self.relay = relay
         self.store = store
         self.intervalMicroseconds = UInt32(intervalMs * 1000)
+        self.quietNanoseconds = UInt64(max(intervalMs, quietIntervalMs)) * 1_000_000
         self.logger = logger
     }
 
@@ -47,7 +50,7 @@ public final class CounterCommitter: @unchecked Sendable {
         let thread = Thread { [self] in
             while !stopping.load(ordering: .acquiring) {
                 usleep(intervalMicroseconds)
-                commitNow()
+                commit(force: false)
             }
             finished.signal()
         }
@@ -59,7 +62,15 @@ public final class CounterCommitter: @unchecked Sendable {
     /// with the committer's own loop: call it after `stop`, or from `RelayServer.stop`'s
     /// `beforeDrain` once the loop has stopped).
     public func commitNow() {
-        let batch = relay.withHub { $0.takeCommit() }
+        commit(force: true)
+    }
+
+    private func commit(force: Bool) {
+        let now = Self.monotonicNanoseconds()
+        let quiet = quietNanoseconds
+        let batch = relay.withHub { hub in
+            force ? hub.takeCommit() : hub.takeCommitIfDue(now: now, quietNanoseconds: quiet)
+        }
         guard !batch.isEmpty else { return }
         let started = DispatchTime.now().uptimeNanoseconds
         do {
@@ -111,5 +122,12 @@ public final class CounterCommitter: @unchecked Sendable {
     public func stop() {
         guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else { return }
         finished.wait()
+    }
+
+    /// The clock the hub stamps counts with (`CLOCK_MONOTONIC`, as the service threads read it).
+    private static func monotonicNanoseconds() -> UInt64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
     }
 }

@@ -53,7 +53,8 @@ struct RunCommand: ParsableCommand {
             do {
                 let recovery = try CountsRecovery.open(config: config, into: relay, logger: logger)
                 committer = CounterCommitter(
-                    relay: relay, store: recovery.store, intervalMs: config.storage.commitIntervalMs, logger: logger)
+                    relay: relay, store: recovery.store, intervalMs: config.storage.commitIntervalMs,
+                    quietIntervalMs: config.storage.quietCommitIntervalMs, logger: logger)
                 metrics.attach(committer!)
             } catch {
                 logger.critical("cannot open the counts database", metadata: ["error": "\(error)"])

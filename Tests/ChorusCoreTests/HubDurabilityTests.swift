@@ -15,9 +15,10 @@ import Testing
         return Hub(configuration: configuration, now: 0)
     }
 
-    func like(_ hub: inout Hub, room: String = "lobby", atMillis: Int64) -> UInt64? {
+    func like(_ hub: inout Hub, room: String = "lobby", atMillis: Int64, now: UInt64 = 0) -> UInt64? {
         hub.ingest(
-            room: room, payload: .like(count: 1), author: author, clientID: nil, tag: nil, wallMillis: atMillis, now: 0
+            room: room, payload: .like(count: 1), author: author, clientID: nil, tag: nil, wallMillis: atMillis,
+            now: now
         ).seq
     }
 
@@ -47,6 +48,35 @@ import Testing
         #expect(retry.acks == [ack])
         #expect(retry.interactions == 2)
         #expect(retry.deltas.values.reduce(0, +) == 2)
+    }
+
+    @Test func countsNobodyWaitsOnAreTakenOnlyOnceTheQuietIntervalPassed() {
+        var hub = makeHub()
+        let quiet: UInt64 = 250_000_000
+        #expect(hub.takeCommitIfDue(now: 0, quietNanoseconds: quiet).isEmpty)
+        _ = like(&hub, atMillis: 0, now: 1_000_000_000)
+        _ = like(&hub, atMillis: 0, now: 1_200_000_000)
+        #expect(hub.takeCommitIfDue(now: 1_249_999_999, quietNanoseconds: quiet).isEmpty)
+        let due = hub.takeCommitIfDue(now: 1_250_000_000, quietNanoseconds: quiet)
+        #expect(due.interactions == 2)
+        // The clock starts again with the next count, not at the last commit.
+        _ = like(&hub, atMillis: 0, now: 2_000_000_000)
+        #expect(hub.takeCommitIfDue(now: 2_100_000_000, quietNanoseconds: quiet).isEmpty)
+        // An owed ack makes the commit due at once: its client is waiting.
+        let seq = like(&hub, atMillis: 0, now: 2_100_000_000)
+        _ = hub.owe(PendingAck(shard: 0, connection: ConnectionID(3), room: "lobby", seq: seq ?? 0, clientID: nil))
+        let urgent = hub.takeCommitIfDue(now: 2_100_000_001, quietNanoseconds: quiet)
+        #expect(urgent.interactions == 2)
+        #expect(urgent.acks.count == 1)
+    }
+
+    @Test func aReturnedBatchKeepsTheAgeOfItsOldestCount() {
+        var hub = makeHub()
+        _ = like(&hub, atMillis: 0, now: 1_000)
+        let failed = hub.takeCommit()
+        _ = like(&hub, atMillis: 0, now: 9_000)
+        hub.returnCommit(failed)
+        #expect(hub.takeCommit().oldestCountAt == 1_000)
     }
 
     @Test func withoutDurabilityNothingIsOwedOrCollected() {
