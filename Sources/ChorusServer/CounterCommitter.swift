@@ -6,9 +6,10 @@ import Synchronization
 
 /// Group commit of interaction counts: every `storage.commitIntervalMs` its own thread takes
 /// what the hub counted since the last commit, stores it in one transaction, and only then
-/// releases the acks of those interactions. Counts no ack or idempotency key waits on wait up
-/// to `storage.quietCommitIntervalMs`, so a busy room without acks costs fewer upserts. A failed commit is put back and retried, its acks
-/// held, so an acknowledged interaction is always stored.
+/// releases the acks of those interactions. A failed commit is put back and retried, its acks
+/// held, so an acknowledged interaction is always stored. Counts no ack or idempotency key
+/// waits on wait up to `storage.quietCommitIntervalMs`: fewer, larger commits for busy rooms
+/// without acks.
 public final class CounterCommitter: @unchecked Sendable {
     /// Commit figures for `/metrics`: commits, interactions stored, last and worst latency.
     public struct Statistics: Sendable {
@@ -66,7 +67,7 @@ public final class CounterCommitter: @unchecked Sendable {
     }
 
     private func commit(force: Bool) {
-        let now = Self.monotonicNanoseconds()
+        let now = MonotonicClock.nanoseconds()  // the clock the hub stamps counts with
         let quiet = quietNanoseconds
         let batch = relay.withHub { hub in
             force ? hub.takeCommit() : hub.takeCommitIfDue(now: now, quietNanoseconds: quiet)
@@ -122,12 +123,5 @@ public final class CounterCommitter: @unchecked Sendable {
     public func stop() {
         guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else { return }
         finished.wait()
-    }
-
-    /// The clock the hub stamps counts with (`CLOCK_MONOTONIC`, as the service threads read it).
-    private static func monotonicNanoseconds() -> UInt64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
     }
 }

@@ -1,8 +1,8 @@
 import Glibc
 
-/// Monotonic time for batch windows and timeouts.
-enum MonotonicClock {
-    static func nanoseconds() -> UInt64 {
+/// Monotonic time for batch windows and timeouts; the hub's `now` on every thread.
+public enum MonotonicClock {
+    public static func nanoseconds() -> UInt64 {
         var spec = timespec()
         clock_gettime(CLOCK_MONOTONIC, &spec)
         return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
