@@ -73,7 +73,7 @@ extension ServiceThread {
         switch action {
         case .wantWrite(let id):
             guard let connection = connections[id] else { return }
-            if connection.writeProgressAt == 0 { connections[id]!.writeProgressAt = MonotonicClock.nanoseconds() }
+            if connection.writeProgressAt == 0 { connection.writeProgressAt = MonotonicClock.nanoseconds() }
             // Write at once unless lws still holds part of an earlier frame: a writable callback
             // costs a loop pass and two epoll_ctl calls per write, which dominated fan-out, and
             // lws_send_pipe_choked() is a poll() per write (docs/performance.md). A full socket
@@ -160,7 +160,7 @@ extension ServiceThread {
         }
         guard write(item, to: connection.wsi, id: id) else { return -1 }
         // A writable callback means the socket took what lws held: progress.
-        noteWrite(id, connection.wsi, more: more, progressed: true)
+        noteWrite(connection, more: more, progressed: true)
         if more || connection.closeWhenFlushed || connection.closeRequest != nil {
             lws_callback_on_writable(connection.wsi)
         }
@@ -173,7 +173,7 @@ extension ServiceThread {
         guard let (item, more) = shard.nextWrite(for: id) else { return true }
         guard write(item, to: connection.wsi, id: id) else { return false }
         // Progress only if the socket took it all; lws keeping part of it is not.
-        noteWrite(id, connection.wsi, more: more, progressed: lws_partial_buffered(connection.wsi) == 0)
+        noteWrite(connection, more: more, progressed: lws_partial_buffered(connection.wsi) == 0)
         statistics.directWrites += 1
         if more { lws_callback_on_writable(connection.wsi) }
         return true
@@ -182,12 +182,12 @@ extension ServiceThread {
     /// Write-timeout bookkeeping (`writeProgressAt`) after a write: progress restarts the
     /// clock while anything still waits (in the queue or inside lws) and stops it once nothing
     /// does; a write that went no further than lws's own buffer only starts a stopped clock.
-    private func noteWrite(_ id: ConnectionID, _ wsi: OpaquePointer, more: Bool, progressed: Bool) {
+    private func noteWrite(_ connection: Connection, more: Bool, progressed: Bool) {
         if progressed {
-            let waiting = more || lws_partial_buffered(wsi) != 0
-            connections[id]!.writeProgressAt = waiting ? MonotonicClock.nanoseconds() : 0
-        } else if connections[id]!.writeProgressAt == 0 {
-            connections[id]!.writeProgressAt = MonotonicClock.nanoseconds()
+            let waiting = more || lws_partial_buffered(connection.wsi) != 0
+            connection.writeProgressAt = waiting ? MonotonicClock.nanoseconds() : 0
+        } else if connection.writeProgressAt == 0 {
+            connection.writeProgressAt = MonotonicClock.nanoseconds()
         }
     }
 
@@ -217,6 +217,7 @@ extension ServiceThread {
     private func closed(_ id: ConnectionID) {
         guard let connection = connections.removeValue(forKey: id) else { return }
         consoleTokens[id] = nil
+        consoleLocales[id] = nil
         if let peer = connection.peer { relay.peerConnections.release(peer) }
         if connection.counted {
             relay.openConnections.subtract(1, ordering: .relaxed)

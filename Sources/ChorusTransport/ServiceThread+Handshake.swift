@@ -67,7 +67,6 @@ extension ServiceThread {
         }
         connections[id]!.role = .viewer
         connections[id]!.author = author
-        connections[id]!.declaredLocale = author.locale
         connections[id]!.room = room
         statistics.viewers += 1
         shard.add(id, role: .viewer)
@@ -108,7 +107,7 @@ extension ServiceThread {
             }
         }
         connections[id]!.role = .console
-        connections[id]!.declaredLocale = request.arguments["locale"] ?? "en"
+        consoleLocales[id] = request.arguments["locale"] ?? NoticeCatalog.fallbackTag
         consoleTokens[id] = token
         statistics.consoles += 1
         shard.add(id, role: .console)
@@ -128,7 +127,7 @@ extension ServiceThread {
         send(
             ServerFrames.consoleWelcome(
                 rooms: joined, languages: languages.sorted(), batch: batchSettings,
-                noticeLocale: relay.noticeLocale(declared: connections[id]!.declaredLocale)),
+                noticeLocale: relay.noticeLocale(declared: declaredLocale(of: id))),
             to: id)
         for (room, resume) in resumes { replay(resume, room: room, to: id) }
     }

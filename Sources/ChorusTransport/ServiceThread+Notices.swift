@@ -3,8 +3,13 @@ import ChorusCore
 /// Notices rendered for the connection that receives them, in its negotiated language.
 /// Service thread only (reads `connections`).
 extension ServiceThread {
+    /// The BCP 47 tag a connection's notices are negotiated from.
+    func declaredLocale(of id: ConnectionID) -> String {
+        connections[id]?.author?.locale ?? consoleLocales[id] ?? NoticeCatalog.fallbackTag
+    }
+
     func localize(_ notice: Notice, for id: ConnectionID) -> LocalizedNotice? {
-        relay.localize(notice, declared: connections[id]?.declaredLocale ?? NoticeCatalog.fallbackTag)
+        relay.localize(notice, declared: declaredLocale(of: id))
     }
 
     func localize(_ error: ProtocolError, for id: ConnectionID) -> LocalizedNotice? {
@@ -22,7 +27,7 @@ extension ServiceThread {
         var frames: [String: LWSFrame] = [:]
         perform(
             shard.send(toRoom: room) { id in
-                let declared = connections[id]?.declaredLocale ?? NoticeCatalog.fallbackTag
+                let declared = declaredLocale(of: id)
                 if let frame = frames[declared] { return frame }
                 let frame = LWSFrame(slowModeFrame(room: room, seconds: seconds, for: id))
                 frames[declared] = frame

@@ -21,28 +21,28 @@ extension ServiceThread {
         if isFinal, connection.receiveBuffer.isEmpty, !connection.discardingOversize {
             guard chunk.count <= limit else { return reject(id, .tooLarge(limit: limit)) }
             guard !isBinary else { return reject(id, .invalidJSON("binary frames are not supported")) }
-            return process(id, chunk.assumingMemoryBound(to: UInt8.self))
+            return process(id, connection, chunk.assumingMemoryBound(to: UInt8.self))
         }
         if !connection.discardingOversize {
             if connection.receiveBuffer.count + chunk.count > limit {
-                connections[id]!.receiveBuffer = []
-                connections[id]!.discardingOversize = true
+                connection.receiveBuffer = []
+                connection.discardingOversize = true
             } else {
-                connections[id]!.receiveBuffer.append(contentsOf: chunk)
+                connection.receiveBuffer.append(contentsOf: chunk)
             }
         }
         guard isFinal else { return }
-        let message = connections[id]!.receiveBuffer
-        let wasOversize = connections[id]!.discardingOversize
-        connections[id]!.receiveBuffer = []
-        connections[id]!.discardingOversize = false
+        let message = connection.receiveBuffer
+        let wasOversize = connection.discardingOversize
+        connection.receiveBuffer = []
+        connection.discardingOversize = false
         if wasOversize { return reject(id, .tooLarge(limit: limit)) }
         guard !isBinary else { return reject(id, .invalidJSON("binary frames are not supported")) }
-        message.withUnsafeBufferPointer { process(id, $0) }
+        message.withUnsafeBufferPointer { process(id, connection, $0) }
     }
 
-    private func process(_ id: ConnectionID, _ bytes: UnsafeBufferPointer<UInt8>) {
-        guard let role = connections[id]?.role else { return }
+    private func process(_ id: ConnectionID, _ connection: Connection, _ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let role = connection.role else { return }
         let frame: ClientFrame
         do {
             frame = try relay.decoder.decode(bytes, role: role)
@@ -51,7 +51,8 @@ extension ServiceThread {
         }
         switch frame {
         case .interaction(let payload, let clientID, let acknowledge, let idempotencyKey):
-            accept(id, payload, clientID: clientID, acknowledge: acknowledge, idempotencyKey: idempotencyKey)
+            accept(
+                id, connection, payload, clientID: clientID, acknowledge: acknowledge, idempotencyKey: idempotencyKey)
         case .subscribe(let rooms):
             guard let token = consoleTokens[id] else { return }
             for room in rooms {
@@ -83,10 +84,10 @@ extension ServiceThread {
     /// Tags a viewer's interaction (outside the hub lock: tagging is the costly part) and
     /// hands it to the hub, which numbers, counts and batches it.
     private func accept(
-        _ id: ConnectionID, _ payload: InteractionPayload, clientID: String?, acknowledge: Bool,
-        idempotencyKey: String?
+        _ id: ConnectionID, _ connection: Connection, _ payload: InteractionPayload, clientID: String?,
+        acknowledge: Bool, idempotencyKey: String?
     ) {
-        guard let connection = connections[id], let author = connection.author, let room = connection.room else {
+        guard let author = connection.author, let room = connection.room else {
             return reject(id, .unknownType(payload.kind.rawValue))
         }
         guard admit(id, payload.kind, room: room, clientID: clientID) else { return }
@@ -96,7 +97,7 @@ extension ServiceThread {
             let hints = LanguageHints(locale: author.locale, region: author.region, recentLanguages: recent.languages)
             let detected = relay.tagger.tag(text, hints: hints)
             tag = detected
-            if let updated = recent.noting(detected) { connections[id]!.recentLanguages = updated }
+            if let updated = recent.noting(detected) { connection.recentLanguages = updated }
         }
         let wallMillis = WallClock.milliseconds()
         let now = MonotonicClock.nanoseconds()
@@ -135,8 +136,9 @@ extension ServiceThread {
     func reject(_ id: ConnectionID, _ error: ProtocolError) {
         statistics.protocolErrors[error.code, default: 0] += 1
         send(ServerFrames.error(error, notice: localize(error, for: id)), to: id)
-        connections[id]?.invalidFrames += 1
-        if let count = connections[id]?.invalidFrames, count > relay.config.limits.maxErrorsPerConnection {
+        guard let connection = connections[id] else { return }
+        if connection.invalidFrames < .max { connection.invalidFrames += 1 }
+        if Int(connection.invalidFrames) > relay.config.limits.maxErrorsPerConnection {
             requestClose(id, code: CloseCode.tooManyErrors, reason: "too many invalid frames", flushFirst: true)
         }
     }

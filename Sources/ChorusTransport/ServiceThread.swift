@@ -35,6 +35,8 @@ final class ServiceThread: @unchecked Sendable {
     var connections: [ConnectionID: Connection] = [:]
     /// Consoles' tokens, kept apart so viewers' connection entries stay small.
     var consoleTokens: [ConnectionID: ConsoleToken] = [:]
+    /// Consoles' `locale` argument (viewers' is their author's locale), apart for the same reason.
+    var consoleLocales: [ConnectionID: String] = [:]
     var statistics = TransportStatistics()
     var stopping = false
     private var lastWriteSweep: UInt64 = 0
@@ -257,9 +259,9 @@ final class ServiceThread: @unchecked Sendable {
     /// at once: pings cannot reach a peer that reads nothing.
     private func closeStalledWriters(now: UInt64) {
         let timeout = UInt64(relay.config.transport.writeTimeoutSeconds) * 1_000_000_000
-        for (id, connection) in connections
+        for connection in connections.values
         where connection.writeProgressAt != 0 && now &- connection.writeProgressAt > timeout {
-            connections[id]!.writeProgressAt = 0
+            connection.writeProgressAt = 0
             statistics.writeTimeouts += 1
             lws_set_timeout(connection.wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC)
         }
