@@ -7,17 +7,18 @@ import ChorusCore
 extension ServiceThread {
     /// Applies the viewer's rate limits and its room's slow mode. False: refused, with an error
     /// frame queued (`rate_limited`, `slow_mode`), or the connection is being closed with 4008.
-    func admit(_ id: ConnectionID, _ kind: InteractionKind, room: String, clientID: String?) -> Bool {
+    func admit(
+        _ id: ConnectionID, _ connection: Connection, _ kind: InteractionKind, room: String, clientID: String?
+    ) -> Bool {
         let slowMode = kind == .chat ? relay.slowModeSeconds(room: room) : 0
         // Unlimited daemons (benchmarks) keep no per-connection state.
         if relay.interactionPolicy.isUnlimited, slowMode == 0 { return true }
-        guard connections[id] != nil else { return false }
         let state: RateLimitState
-        if let existing = connections[id]!.rateLimits {
+        if let existing = connection.rateLimits {
             state = existing
         } else {
             state = RateLimitState()
-            connections[id]!.rateLimits = state
+            connection.rateLimits = state
         }
         let now = MonotonicClock.nanoseconds()
         switch state.limiter.admit(kind, policy: relay.interactionPolicy, slowModeSeconds: slowMode, now: now) {

@@ -90,7 +90,7 @@ extension ServiceThread {
         guard let author = connection.author, let room = connection.room else {
             return reject(id, .unknownType(payload.kind.rawValue))
         }
-        guard admit(id, payload.kind, room: room, clientID: clientID) else { return }
+        guard admit(id, connection, payload.kind, room: room, clientID: clientID) else { return }
         var tag: LanguageTag?
         if case .chat(let text) = payload {
             let recent = connection.recentLanguages
