@@ -9,6 +9,8 @@ struct CostTable {
     private let starts: UnsafePointer<UInt32>
     private let entries: UnsafePointer<UInt32>
     private let bucketMask: UInt64
+    /// Index of the last entry (0 for a table without entries: `entries` is then still valid).
+    private let lastEntry: Int
 
     init(buckets: UnsafeRawBufferPointer, entries: UnsafeRawBufferPointer, name: String) throws(LanguageModelError) {
         let bucketCount = buckets.count / 4 - 1
@@ -27,6 +29,7 @@ struct CostTable {
         // A table with no entries still needs a valid pointer; it is never read.
         self.entries = (entries.baseAddress ?? bucketBase).bindMemory(to: UInt32.self, capacity: entries.count / 4)
         self.bucketMask = UInt64(bucketCount - 1)
+        self.lastEntry = max(entries.count / 4 - 1, 0)
     }
 
     /// Where the entries of `hash`'s bucket are. Reading this for several keys before
@@ -40,7 +43,12 @@ struct CostTable {
     /// Calls `body(lane, cost)` for each entry of the key with hash `hash` in its `bucket`.
     @inline(__always)
     func forEachCost(_ hash: UInt64, in bucket: Range<Int>, _ body: (_ lane: Int, _ cost: Int32) -> Void) {
-        let fingerprint = UInt32(truncatingIfNeeded: hash) & 0xFFFF
+        forEachCost(fingerprint: UInt32(truncatingIfNeeded: hash) & 0xFFFF, in: bucket, body)
+    }
+
+    /// `forEachCost(_:in:_:)` for a key whose fingerprint (`hash & 0xFFFF`) is known.
+    @inline(__always)
+    func forEachCost(fingerprint: UInt32, in bucket: Range<Int>, _ body: (_ lane: Int, _ cost: Int32) -> Void) {
         var index = bucket.lowerBound
         let end = bucket.upperBound
         while index < end {
@@ -50,5 +58,12 @@ struct CostTable {
             if found == fingerprint { body(Int(entry >> 16 & 31), Int32(entry >> 24)) }
             index += 1
         }
+    }
+
+    /// The entry where a bucket starts (the last entry for empty buckets at the end), read only
+    /// to bring its cache line in. No branch: a miss here must not stall the caller's loop.
+    @inline(__always)
+    func firstEntry(from index: Int) -> UInt32 {
+        entries[min(index, lastEntry)]
     }
 }

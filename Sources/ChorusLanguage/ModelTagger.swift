@@ -24,6 +24,8 @@ public struct ModelTagger: LanguageTagger {
     private let regionLanes: [UInt32]
     /// Whether long texts stop being scored once decided (`TextScorer`); off only in tests.
     private let settles: Bool
+    /// Symbols of a token looked up together (`TokenScorer.Scratch`); smaller only in tests.
+    private let symbolCapacity: Int
 
     /// A tagger over the embedded model answering only `candidates` (ISO 639-1 codes or BCP 47
     /// tags such as `pt-BR`, whose language is used), or every model language when nil.
@@ -35,9 +37,13 @@ public struct ModelTagger: LanguageTagger {
         try self.init(model: model, candidates: candidates, settles: true)
     }
 
-    init(model: LanguageModel, candidates: [String]?, settles: Bool) throws(LanguageModelError) {
+    init(
+        model: LanguageModel, candidates: [String]?, settles: Bool,
+        symbolCapacity: Int = TokenScorer.Scratch.defaultSymbolCapacity
+    ) throws(LanguageModelError) {
         self.model = model
         self.settles = settles
+        self.symbolCapacity = symbolCapacity
         var lanes: UInt32 = 0
         for candidate in candidates ?? model.languages {
             let language = candidate.split(whereSeparator: { $0 == "-" || $0 == "_" }).first.map(String.init) ?? ""
@@ -52,15 +58,16 @@ public struct ModelTagger: LanguageTagger {
     }
 
     public func tag(_ text: String, hints: LanguageHints) -> LanguageTag {
-        withUnsafeTemporaryAllocation(byteCount: TokenScorer.Scratch.byteCount, alignment: 16) { memory in
+        let byteCount = TokenScorer.Scratch.byteCount(symbolCapacity: symbolCapacity)
+        return withUnsafeTemporaryAllocation(byteCount: byteCount, alignment: 16) { memory in
             // A stack allocation of nonzero size always has an address.
-            var scorer = TextScorer(
-                model: model, candidates: candidates, scratch: TokenScorer.Scratch(memory.baseAddress!),
-                settles: settles)
+            let scratch = TokenScorer.Scratch(memory.baseAddress!, symbolCapacity: symbolCapacity)
+            var scorer = TextScorer(model: model, candidates: candidates, scratch: scratch, settles: settles)
             scan(text, with: &scorer)
             if scorer.interrupted {
                 scorer = TextScorer(
-                    model: model, candidates: candidates, scratch: TokenScorer.Scratch(memory.baseAddress!),
+                    model: model, candidates: candidates,
+                    scratch: TokenScorer.Scratch(memory.baseAddress!, symbolCapacity: symbolCapacity),
                     settles: false)
                 scan(text, with: &scorer)
             }

@@ -3,8 +3,13 @@
 /// A token's cost in a language is the smaller of its word cost (−log frequency, when the word
 /// table has it) and the cost of spelling it: the language's out-of-vocabulary cost plus a
 /// character n-gram model with word-boundary symbols (none for Han and kana runs, which are
-/// not words), backing off to shorter n-grams per language. Costs arrive point by point, so a
-/// token is never copied or hashed twice.
+/// not words), backing off to shorter n-grams per language.
+///
+/// The tables are larger than a core's cache, so a lookup is mostly a wait for memory. The
+/// token's symbols are therefore collected first and looked up in passes: every n-gram's hash
+/// and bucket, then the first entry of every bucket, then the costs. The loads of one pass do
+/// not depend on each other, so the processor has them in flight together instead of one
+/// after another (a token longer than the buffer is looked up a chunk at a time).
 ///
 /// Per-language costs live in caller-provided scratch memory (`Scratch`), one `Int32` per
 /// lane: the generic SIMD types spilled every lane to the stack on each operation.
@@ -16,8 +21,15 @@ struct TokenScorer {
     /// Lane-indexed scratch memory for one message, on the caller's stack.
     struct Scratch {
         static let lanes = 32
-        /// Bytes: three lane vectors, eight symbols, nine hashes and nine bucket ranges.
-        static let byteCount = 12 * lanes + 32 + 72 + 9 * MemoryLayout<Range<Int>>.stride
+        /// Symbols looked up together: longer than almost every word, small enough for the stack.
+        static let defaultSymbolCapacity = 48
+        /// The longest n-gram order a model may have (`ModelParameters` checks it).
+        static let maxOrder = 8
+
+        /// Bytes for a scratch holding `symbolCapacity` symbols.
+        static func byteCount(symbolCapacity: Int = defaultSymbolCapacity) -> Int {
+            12 * lanes + 4 * symbolCapacity + 12 * symbolCapacity * maxOrder + 16
+        }
 
         /// Summed costs per lane.
         let totals: UnsafeMutablePointer<Int32>
@@ -25,21 +37,33 @@ struct TokenScorer {
         let spelling: UnsafeMutablePointer<Int32>
         /// Costs of the current token per lane (valid for the token's lanes).
         let token: UnsafeMutablePointer<Int32>
-        /// The last eight symbols of the current token, indexed by position & 7.
-        let recent: UnsafeMutablePointer<UInt32>
-        /// Per n-gram length (1...order) ending at the newest symbol: its hash and its bucket.
-        let hashes: UnsafeMutablePointer<UInt64>
-        let buckets: UnsafeMutablePointer<Range<Int>>
+        /// The current token's symbols not yet looked up, after the ones they need as context.
+        let symbols: UnsafeMutablePointer<UInt32>
+        let symbolCapacity: Int
+        /// Per symbol and n-gram length (`symbol * maxOrder + length - 1`): the n-gram's
+        /// fingerprint and its bucket's bounds.
+        let fingerprints: UnsafeMutablePointer<UInt32>
+        let bucketStarts: UnsafeMutablePointer<UInt32>
+        let bucketEnds: UnsafeMutablePointer<UInt32>
+        /// Where the prefetching pass leaves what it read, so that its loads are not dropped.
+        let sink: UnsafeMutablePointer<UInt32>
 
-        init(_ memory: UnsafeMutableRawPointer) {
+        /// `memory` must hold `byteCount(symbolCapacity:)` bytes, 4-byte aligned.
+        init(_ memory: UnsafeMutableRawPointer, symbolCapacity: Int = defaultSymbolCapacity) {
+            precondition(symbolCapacity > Self.maxOrder, "the buffer must hold an n-gram's context")
+            let lookups = symbolCapacity * Self.maxOrder
             totals = memory.bindMemory(to: Int32.self, capacity: 3 * Self.lanes)
             spelling = totals + Self.lanes
             token = totals + 2 * Self.lanes
-            recent = (memory + 12 * Self.lanes).bindMemory(to: UInt32.self, capacity: 8)
-            hashes = (memory + 12 * Self.lanes + 32).bindMemory(to: UInt64.self, capacity: 9)
-            buckets = (memory + 12 * Self.lanes + 32 + 72).bindMemory(to: Range<Int>.self, capacity: 9)
+            let words = (memory + 12 * Self.lanes).bindMemory(
+                to: UInt32.self, capacity: symbolCapacity + 3 * lookups + 1)
+            symbols = words
+            fingerprints = words + symbolCapacity
+            bucketStarts = fingerprints + lookups
+            bucketEnds = bucketStarts + lookups
+            sink = bucketEnds + lookups
+            self.symbolCapacity = symbolCapacity
             totals.initialize(repeating: 0, count: Self.lanes)
-            buckets.initialize(repeating: 0..<0, count: 9)
         }
     }
 
@@ -54,7 +78,11 @@ struct TokenScorer {
     /// Lanes this token is looked up for: candidates with a model, written in the token's run.
     private(set) var lanes: UInt32 = 0
     private var hasBoundaries = false
-    private var symbols = 0
+    /// Symbols in `scratch.symbols`; those before `firstPending` are context already scored.
+    private var count = 0
+    private var firstPending = 0
+    /// Symbols of the token dropped from the front of the buffer to make room.
+    private var dropped = 0
     private var wordHash: UInt64 = 0
     /// Folded code points in the token so far.
     private(set) var points: Int32 = 0
@@ -74,12 +102,18 @@ struct TokenScorer {
     mutating func begin(_ run: ModelScript, lanes: UInt32) {
         self.lanes = lanes
         hasBoundaries = run != .han
-        symbols = 0
         points = 0
         guard lanes != 0 else { return }
         wordHash = ModelHash.start(ModelHash.wordSeed)
         scratch.spelling.update(repeating: 0, count: Scratch.lanes)
-        if hasBoundaries { push(Self.wordStart) }
+        count = 0
+        firstPending = 0
+        dropped = 0
+        if hasBoundaries {
+            push(Self.wordStart)
+            // The start symbol is context for the n-grams after it, never scored itself.
+            firstPending = 1
+        }
     }
 
     @inline(__always)
@@ -88,19 +122,17 @@ struct TokenScorer {
         guard lanes != 0 else { return }
         wordHash = ModelHash.step(wordHash, point)
         push(point)
-        scoreLastSymbol()
     }
 
     /// Finishes the token: `scratch.token` holds its cost in each of `lanes`.
     mutating func end() {
         guard lanes != 0 else { return }
-        // Located before the last n-grams are scored, so its cache line arrives meanwhile.
+        // Located before the n-grams are scored, so its cache lines arrive meanwhile.
         let wordHash = ModelHash.finish(wordHash)
         let wordBucket = words.bucket(wordHash)
-        if hasBoundaries {
-            push(Self.wordEnd)
-            scoreLastSymbol()
-        }
+        if hasBoundaries { push(Self.wordEnd) }
+        scratch.sink.pointee = words.firstEntry(from: wordBucket.lowerBound)
+        scorePending()
         var remaining = lanes
         while remaining != 0 {
             let lane = remaining.trailingZeroBitCount
@@ -116,36 +148,82 @@ struct TokenScorer {
 
     @inline(__always)
     private mutating func push(_ symbol: UInt32) {
-        scratch.recent[symbols & 7] = symbol
-        symbols += 1
+        if count == scratch.symbolCapacity { makeRoom() }
+        scratch.symbols[count] = symbol
+        count += 1
     }
 
-    /// Adds the cost of the newest symbol given the ones before it, per language: the longest
-    /// n-gram that language has, plus a penalty per order given up.
-    private mutating func scoreLastSymbol() {
-        let top = min(order, symbols)
-        var state = ModelHash.start(ModelHash.ngramSeed)
-        for length in 1...top {
-            state = ModelHash.step(state, scratch.recent[(symbols - length) & 7])
-            let hash = ModelHash.finish(state)
-            scratch.hashes[length] = hash
-            scratch.buckets[length] = ngrams.bucket(hash)
-        }
-        var pending = lanes
-        var length = top
-        let spelling = scratch.spelling
-        while length > 0 && pending != 0 {
-            let penalty = backoff &* Int32(top - length)
-            ngrams.forEachCost(scratch.hashes[length], in: scratch.buckets[length]) { lane, cost in
-                guard pending & 1 << lane != 0 else { return }
-                pending &= ~(1 << lane)
-                spelling[lane] &+= cost &+ penalty
+    /// Scores the buffered symbols and keeps only the context the next ones need.
+    private mutating func makeRoom() {
+        scorePending()
+        let kept = min(order - 1, count)
+        // Forward, one by one: the source lies after the destination and may overlap it.
+        for index in 0..<kept { scratch.symbols[index] = scratch.symbols[count - kept + index] }
+        dropped += count - kept
+        count = kept
+        firstPending = kept
+    }
+
+    /// Adds the cost of each pending symbol given the ones before it, per language: the
+    /// longest n-gram that language has, plus a penalty per order given up.
+    private mutating func scorePending() {
+        let first = firstPending
+        let end = count
+        guard first < end else { return }
+        firstPending = end
+        let symbols = scratch.symbols
+        let fingerprints = scratch.fingerprints
+        let starts = scratch.bucketStarts
+        let ends = scratch.bucketEnds
+        let stride = Scratch.maxOrder
+        // Pass 1: hashes and buckets of every n-gram ending at a pending symbol, newest point
+        // first so that one pass yields every order.
+        for position in first..<end {
+            let top = min(order, dropped + position + 1)
+            var state = ModelHash.start(ModelHash.ngramSeed)
+            for length in 1...top {
+                state = ModelHash.step(state, symbols[position - length + 1])
+                let hash = ModelHash.finish(state)
+                let slot = position * stride + length - 1
+                fingerprints[slot] = UInt32(truncatingIfNeeded: hash) & 0xFFFF
+                let bucket = ngrams.bucket(hash)
+                starts[slot] = UInt32(truncatingIfNeeded: bucket.lowerBound)
+                ends[slot] = UInt32(truncatingIfNeeded: bucket.upperBound)
             }
-            length -= 1
         }
-        while pending != 0 {
-            spelling[pending.trailingZeroBitCount] &+= unseen
-            pending &= pending &- 1
+        // Pass 2: the first entry of every bucket, read without a branch on it, so that the
+        // misses overlap and pass 3's branches find the entries in cache. (Reading them in
+        // pass 1, right after their bucket, measured slower: each waited for its bucket.)
+        var touched: UInt32 = 0
+        for position in first..<end {
+            let top = min(order, dropped + position + 1)
+            for slot in (position * stride)..<(position * stride + top) {
+                touched &+= ngrams.firstEntry(from: Int(starts[slot]))
+            }
+        }
+        scratch.sink.pointee &+= touched
+        // Pass 3: per language, the longest n-gram it has.
+        let spelling = scratch.spelling
+        for position in first..<end {
+            let top = min(order, dropped + position + 1)
+            var pending = lanes
+            var length = top
+            while length > 0 && pending != 0 {
+                let slot = position * stride + length - 1
+                let penalty = backoff &* Int32(top - length)
+                ngrams.forEachCost(
+                    fingerprint: fingerprints[slot], in: Int(starts[slot])..<Int(ends[slot])
+                ) { lane, cost in
+                    guard pending & 1 << lane != 0 else { return }
+                    pending &= ~(1 << lane)
+                    spelling[lane] &+= cost &+ penalty
+                }
+                length -= 1
+            }
+            while pending != 0 {
+                spelling[pending.trailingZeroBitCount] &+= unseen
+                pending &= pending &- 1
+            }
         }
     }
 }

@@ -39,6 +39,13 @@ struct LangidCommand: ParsableCommand {
             """)
     var localeBonus: Double?
 
+    @Option(
+        help: """
+            Also measure speed with this many KB of other memory read between texts (the caches a \
+            busy daemon leaves the tagger; 0: off).
+            """)
+    var coldCacheKb = 0
+
     func run() throws {
         let all = try LangidDevset(path: devset)
         let chosen = candidates.map { $0.split(separator: ",").map(String.init) } ?? all.languages
@@ -107,6 +114,13 @@ struct LangidCommand: ParsableCommand {
                 speed.allThreads, threads))
         result["textsPerSecondOneThread"] = Int(speed.oneThread)
         result["textsPerSecondAllThreads"] = Int(speed.allThreads)
+        if coldCacheKb > 0 {
+            let cold = evaluation.coldSpeed(evictKB: coldCacheKb)
+            print(
+                String(
+                    format: "speed, word pairs, %d KB read between texts: %.0f texts/s on 1 thread", coldCacheKb, cold))
+            result["textsPerSecondColdCache"] = Int(cold)
+        }
 
         let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
         print("RESULT " + String(decoding: json, as: UTF8.self))

@@ -113,6 +113,39 @@ struct LangidEvaluation {
         }
         return (rate(1), rate(threads))
     }
+
+    /// Texts per second on one thread, counting only the tagging, when `evictKB` of other
+    /// memory is read between texts: in the daemon the model's tables share the cache with
+    /// connections, batches and history, which the warm loop of `speed(threads:)` never shows.
+    func coldSpeed(evictKB: Int, minimumSeconds: Double = 2) -> Double {
+        let texts = devset.languages.flatMap { devset.items("word-pairs", $0) }
+        guard !texts.isEmpty, evictKB > 0 else { return 0 }
+        // 256 MB, far more than a last-level cache: the lines read are long gone from it.
+        let lines = 256 * 1024 * 1024 / 64
+        let memory = UnsafeMutablePointer<UInt64>.allocate(capacity: lines * 8)
+        defer { memory.deallocate() }
+        for line in 0..<lines { memory[line * 8] = UInt64(line) }
+        let linesPerText = evictKB * 1024 / 64
+        var cursor = 0
+        var sink: UInt64 = 0
+        var tagged = 0
+        var taggingNanos: UInt64 = 0
+        let start = DispatchTime.now().uptimeNanoseconds
+        repeat {
+            for text in texts {
+                for _ in 0..<linesPerText {
+                    sink &+= memory[cursor * 8]
+                    cursor = (cursor &+ 4099) & (lines - 1)
+                }
+                let before = DispatchTime.now().uptimeNanoseconds
+                sink &+= UInt64(tagger.tag(text, hints: .none).language.utf8.count)
+                taggingNanos += DispatchTime.now().uptimeNanoseconds - before
+                tagged += 1
+            }
+        } while Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 < minimumSeconds
+        precondition(sink != 1)
+        return Double(tagged) / (Double(taggingNanos) / 1e9)
+    }
 }
 
 /// Chat with no language in it: what must come back `und`. Written for this tool; none of it

@@ -155,6 +155,29 @@ import Testing
         }
     }
 
+    @Test func tokensLongerThanTheLookupBufferScoreAsIfWhole() throws {
+        // The smallest buffer the scorer allows: every token of more than nine symbols is
+        // looked up in chunks that carry the n-gram context over.
+        let chunked = try ModelTagger(model: .embedded, candidates: nil, settles: false, symbolCapacity: 9)
+        let whole = try ModelTagger(model: .embedded, candidates: nil, settles: false, symbolCapacity: 256)
+        let texts =
+            Self.sentences.map(\.text) + Self.chat.map(\.text) + [
+                "Rindfleischetikettierungsüberwachungsaufgabenübertragungsgesetz gilt nicht mehr",
+                "incomprehensibilities and antidisestablishmentarianism",
+                "東京都特許許可局長今日急遽休暇許可拒否",
+                "ส่งไปเชียงใหม่ค่าส่งเท่าไหร่คะถ้ามีของอยากสั่งสองชิ้น",
+                "nooooooooooooooooooooooooooooooooooooooooooooooooooooooo way",
+            ]
+        for text in texts {
+            for hints in [LanguageHints.none, LanguageHints(locale: "de-DE", region: "DE")] {
+                let expected = whole.tag(text, hints: hints)
+                let found = chunked.tag(text, hints: hints)
+                #expect(found.language == expected.language, "\(text)")
+                #expect(found.confidence == expected.confidence, "\(text)")
+            }
+        }
+    }
+
     @Test func candidatesRestrictTheAnswers() throws {
         let iberian = try ModelTagger(candidates: ["es", "pt-BR"])
         #expect(iberian.tag("quanto custa o frete", hints: .none).language == "pt")
