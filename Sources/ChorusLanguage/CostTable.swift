@@ -35,35 +35,32 @@ struct CostTable {
     /// Where the entries of `hash`'s bucket are. Reading this for several keys before
     /// visiting any lets the processor fetch their cache lines at the same time.
     @inline(__always)
-    func bucket(_ hash: UInt64) -> Range<Int> {
-        let bucket = Int(hash >> 32 & bucketMask)
-        return Int(starts[bucket])..<Int(starts[bucket + 1])
+    func bounds(_ hash: UInt64) -> (start: UInt32, end: UInt32) {
+        let bucket = Int(truncatingIfNeeded: hash >> 32 & bucketMask)
+        return (starts[bucket], starts[bucket &+ 1])
     }
 
-    /// Calls `body(lane, cost)` for each entry of the key with hash `hash` in its `bucket`.
+    /// Calls `body(lane, cost)` for each entry with `fingerprint` (the key's `hash & 0xFFFF`)
+    /// in the bucket `bounds(hash)` gave.
     @inline(__always)
-    func forEachCost(_ hash: UInt64, in bucket: Range<Int>, _ body: (_ lane: Int, _ cost: Int32) -> Void) {
-        forEachCost(fingerprint: UInt32(truncatingIfNeeded: hash) & 0xFFFF, in: bucket, body)
-    }
-
-    /// `forEachCost(_:in:_:)` for a key whose fingerprint (`hash & 0xFFFF`) is known.
-    @inline(__always)
-    func forEachCost(fingerprint: UInt32, in bucket: Range<Int>, _ body: (_ lane: Int, _ cost: Int32) -> Void) {
-        var index = bucket.lowerBound
-        let end = bucket.upperBound
+    func forEachCost(
+        fingerprint: UInt32, from start: UInt32, to end: UInt32, _ body: (_ lane: Int, _ cost: Int32) -> Void
+    ) {
+        var index = Int(truncatingIfNeeded: start)
+        let end = Int(truncatingIfNeeded: end)
         while index < end {
             let entry = entries[index]
             let found = entry & 0xFFFF
             if found > fingerprint { return }
-            if found == fingerprint { body(Int(entry >> 16 & 31), Int32(entry >> 24)) }
-            index += 1
+            if found == fingerprint { body(Int(truncatingIfNeeded: entry >> 16 & 31), Int32(entry >> 24)) }
+            index &+= 1
         }
     }
 
     /// The entry where a bucket starts (the last entry for empty buckets at the end), read only
     /// to bring its cache line in. No branch: a miss here must not stall the caller's loop.
     @inline(__always)
-    func firstEntry(from index: Int) -> UInt32 {
-        entries[min(index, lastEntry)]
+    func firstEntry(from index: UInt32) -> UInt32 {
+        entries[min(Int(truncatingIfNeeded: index), lastEntry)]
     }
 }

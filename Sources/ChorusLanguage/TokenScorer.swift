@@ -129,9 +129,9 @@ struct TokenScorer {
         guard lanes != 0 else { return }
         // Located before the n-grams are scored, so its cache lines arrive meanwhile.
         let wordHash = ModelHash.finish(wordHash)
-        let wordBucket = words.bucket(wordHash)
+        let wordBucket = words.bounds(wordHash)
         if hasBoundaries { push(Self.wordEnd) }
-        scratch.sink.pointee = words.firstEntry(from: wordBucket.lowerBound)
+        scratch.sink.pointee = words.firstEntry(from: wordBucket.start)
         scorePending()
         var remaining = lanes
         while remaining != 0 {
@@ -141,7 +141,8 @@ struct TokenScorer {
         }
         let lanes = self.lanes
         let token = scratch.token
-        words.forEachCost(wordHash, in: wordBucket) { lane, cost in
+        let fingerprint = UInt32(truncatingIfNeeded: wordHash) & 0xFFFF
+        words.forEachCost(fingerprint: fingerprint, from: wordBucket.start, to: wordBucket.end) { lane, cost in
             if lanes & 1 << lane != 0 { token[lane] = min(token[lane], cost) }
         }
     }
@@ -177,18 +178,20 @@ struct TokenScorer {
         let ends = scratch.bucketEnds
         let stride = Scratch.maxOrder
         // Pass 1: hashes and buckets of every n-gram ending at a pending symbol, newest point
-        // first so that one pass yields every order.
+        // first so that one pass yields every order. (Wrapping arithmetic: every index here is
+        // below `symbolCapacity * maxOrder`, and overflow checks cost a tenth of the loop.)
         for position in first..<end {
-            let top = min(order, dropped + position + 1)
+            let top = min(order, dropped &+ position &+ 1)
             var state = ModelHash.start(ModelHash.ngramSeed)
-            for length in 1...top {
-                state = ModelHash.step(state, symbols[position - length + 1])
+            var slot = position &* stride
+            var symbol = symbols + position
+            for _ in 0..<top {
+                state = ModelHash.step(state, symbol.pointee)
+                symbol -= 1
                 let hash = ModelHash.finish(state)
-                let slot = position * stride + length - 1
                 fingerprints[slot] = UInt32(truncatingIfNeeded: hash) & 0xFFFF
-                let bucket = ngrams.bucket(hash)
-                starts[slot] = UInt32(truncatingIfNeeded: bucket.lowerBound)
-                ends[slot] = UInt32(truncatingIfNeeded: bucket.upperBound)
+                (starts[slot], ends[slot]) = ngrams.bounds(hash)
+                slot &+= 1
             }
         }
         // Pass 2: the first entry of every bucket, read without a branch on it, so that the
@@ -196,29 +199,28 @@ struct TokenScorer {
         // pass 1, right after their bucket, measured slower: each waited for its bucket.)
         var touched: UInt32 = 0
         for position in first..<end {
-            let top = min(order, dropped + position + 1)
-            for slot in (position * stride)..<(position * stride + top) {
-                touched &+= ngrams.firstEntry(from: Int(starts[slot]))
+            let base = position &* stride
+            for slot in base..<(base &+ min(order, dropped &+ position &+ 1)) {
+                touched &+= ngrams.firstEntry(from: starts[slot])
             }
         }
         scratch.sink.pointee &+= touched
         // Pass 3: per language, the longest n-gram it has.
         let spelling = scratch.spelling
         for position in first..<end {
-            let top = min(order, dropped + position + 1)
+            let top = min(order, dropped &+ position &+ 1)
             var pending = lanes
-            var length = top
-            while length > 0 && pending != 0 {
-                let slot = position * stride + length - 1
-                let penalty = backoff &* Int32(top - length)
-                ngrams.forEachCost(
-                    fingerprint: fingerprints[slot], in: Int(starts[slot])..<Int(ends[slot])
-                ) { lane, cost in
+            var slot = position &* stride &+ top &- 1
+            var penalty: Int32 = 0
+            for _ in 0..<top {
+                ngrams.forEachCost(fingerprint: fingerprints[slot], from: starts[slot], to: ends[slot]) { lane, cost in
                     guard pending & 1 << lane != 0 else { return }
                     pending &= ~(1 << lane)
                     spelling[lane] &+= cost &+ penalty
                 }
-                length -= 1
+                if pending == 0 { break }
+                slot &-= 1
+                penalty &+= backoff
             }
             while pending != 0 {
                 spelling[pending.trailingZeroBitCount] &+= unseen
