@@ -44,7 +44,11 @@ public struct ClientFrameDecoder: Sendable {
         switch type {
         case "chat":
             let text = try requiredText(value, "text", maxLength: maxChatCharacters)
-            guard text.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
+            // Any visible ASCII character settles it without Unicode property lookups.
+            guard
+                text.utf8.contains(where: { $0 > 0x20 && $0 < 0x7F })
+                    || text.unicodeScalars.contains(where: { !$0.properties.isWhitespace })
+            else {
                 throw .invalidField(name: "text", reason: "is blank")
             }
             payload = .chat(text: text)

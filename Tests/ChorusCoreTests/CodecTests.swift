@@ -63,6 +63,21 @@ import Testing
             } == "invalid_field")
     }
 
+    @Test(arguments: [" \\t ", "\\u00a0\\u3000", "\\u2003\\n", "\\u0085 \\u2028"])
+    func blankChatIsRefused(text: String) {
+        #expect(
+            errorCode { () throws(ProtocolError) -> ClientFrame in try decode(#"{"type":"chat","text":"\#(text)"}"#) }
+                == "invalid_field")
+    }
+
+    @Test(arguments: [" a ", "\\u3000好", "\\u00a0é", "\\t~", "👍"])
+    func chatWithAnythingVisibleIsAccepted(text: String) throws {
+        guard case .interaction(.chat, _, _, _) = try decode(#"{"type":"chat","text":"\#(text)"}"#) else {
+            Issue.record("\(text) was not a chat message")
+            return
+        }
+    }
+
     @Test func consoleCommands() throws {
         #expect(
             try decode(#"{"type":"subscribe","rooms":["a","b"]}"#, role: .console) == .subscribe(rooms: ["a", "b"]))
