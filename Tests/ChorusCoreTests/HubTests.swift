@@ -26,6 +26,26 @@ import Testing
         #expect(seqs == [1, 2, 3, 4, 5])
     }
 
+    /// Batches live on in the history, so none may keep a full batch's worth of spare room,
+    /// whether the room is steady, speeds up or slows down.
+    @Test func flushedBatchesHoldLittleSpareCapacity() {
+        var hub = makeHub(maxMessages: 256, maxDelayMs: 50)
+        _ = hub.join(room: "lobby", role: .viewer, shard: 0, mayOpen: false, now: 0)
+        var now: UInt64 = 0
+        var batches: [RoomBatch] = []
+        for size in [40, 40, 40, 200, 3, 3, 120, 1, 256, 256, 10] {
+            var actions = (0..<size).compactMap { chat(&hub, "m\($0)", at: now).1 }
+            now += 60 * Self.ms
+            actions += hub.tick(now: now) + hub.flushAll(now: now)
+            for case .deliver(let batch, _) in actions { batches.append(batch) }
+        }
+        #expect(batches.map(\.messages.count).filter { $0 > 0 } == [40, 40, 40, 200, 3, 3, 120, 1, 256, 256, 10])
+        for batch in batches {
+            let count = batch.messages.count
+            #expect(batch.messages.capacity <= count + count / 4 + 4, "\(count) messages in \(batch.messages.capacity)")
+        }
+    }
+
     @Test func flushesWhenTheBatchIsFull() throws {
         var hub = makeHub(maxMessages: 3)
         _ = hub.join(room: "lobby", role: .viewer, shard: 1, mayOpen: false, now: 0)
