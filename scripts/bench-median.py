@@ -21,6 +21,7 @@ FIELDS = [
     ("p50Ms", "p50 ms"),
     ("p99Ms", "p99 ms"),
     ("serverCPUPercent", "server CPU %"),
+    ("serverCPUMicrosPerMessage", "server µs/msg"),
     ("serverRSSMB", "server RSS MB"),
     ("benchCPUPercent", "bench CPU %"),
 ]
