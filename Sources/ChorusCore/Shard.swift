@@ -148,13 +148,11 @@ public struct Shard<Frame: OutboundFrame> {
         var unfiltered: Frame?
         var filteredFrames: [Set<String>: Frame] = [:]
         for id in ids {
-            // Read through the index: copying a Member retains all of its storage.
-            guard let index = members.index(forKey: id), !members.values[index].closing,
-                let after = members.values[index].rooms[batch.room], batch.range.upperBound > after
+            guard let index = members.index(forKey: id),
+                let view = Self.deliveryView(of: &members.values[index], for: batch)
             else { continue }
-            let languages = members.values[index].filter.languages(for: batch.room)
             let frame: Frame
-            if let languages {
+            if let languages = view.languages {
                 if let cached = filteredFrames[languages] {
                     frame = cached
                 } else {
@@ -170,24 +168,22 @@ public struct Shard<Frame: OutboundFrame> {
             statistics.batchFramesQueued += 1
             statistics.deliveredMessages += UInt64(batch.messages.count)
             let entry: OutboundQueue<Frame>.Entry
-            if members.values[index].role == .viewer {
+            if view.isViewer {
                 if viewerForm == nil { viewerForm = ViewerForm(batch, shed: shed) }
                 entry = .batch(
                     room: batch.room, range: batch.range, frame, shed: viewerForm!.shed, commerce: viewerForm!.commerce)
             } else {
                 entry = .batch(room: batch.room, range: batch.range, frame)
             }
-            if !members.values[index].backlog.isEmpty {
+            if view.isBehindReplay {
                 // Behind a replay: wait there, in order, within the console's budget.
-                members.values[index].backlog.append(entry, live: true)
-                if members.values[index].backlog.liveBytes > members.values[index].queue.budgetBytes {
-                    members.values[index].closing = true
+                if Self.appendToBacklog(entry, of: &members.values[index]) {
                     statistics.slowConsolesClosed += 1
                     actions.append(.close(id, code: Self.closeCodeConsoleTooSlow, reason: "console too slow"))
                 }
                 continue
             }
-            if let action = enqueue(entry, for: id) {
+            if let action = Self.enqueue(entry, into: &members.values[index], id: id, statistics: &statistics) {
                 actions.append(action)
             }
         }
@@ -233,67 +229,26 @@ public struct Shard<Frame: OutboundFrame> {
     private mutating func refill(_ id: ConnectionID) -> Action? {
         guard let index = members.index(forKey: id) else { return nil }
         var action: Action?
-        while true {
-            let room = members.values[index].queue.budgetBytes / 2 - members.values[index].queue.queuedBytes
-            guard let entry = members.values[index].backlog.take(fitting: max(room, 0)) ?? firstIfQueueEmpty(index)
-            else { break }
-            action = enqueue(entry, for: id) ?? action
+        while let entry = Self.nextFromBacklog(of: &members.values[index]) {
+            action = Self.enqueue(entry, into: &members.values[index], id: id, statistics: &statistics) ?? action
         }
         return action
-    }
-
-    /// A batch larger than half the budget still goes in once the queue is empty (and one
-    /// larger than the whole budget closes the console, as it would live).
-    private mutating func firstIfQueueEmpty(_ index: Dictionary<ConnectionID, Member>.Index)
-        -> OutboundQueue<Frame>.Entry?
-    {
-        guard members.values[index].queue.isEmpty else { return nil }
-        return members.values[index].backlog.take(fitting: .max)
     }
 
     /// Takes the next item to write for `id`. `more` says whether another write should be
     /// requested after this one (at most one write per writable callback).
     public mutating func nextWrite(for id: ConnectionID) -> (item: OutboundQueue<Frame>.Item, more: Bool)? {
-        guard let index = members.index(forKey: id) else { return nil }
-        let before = members.values[index].queue.queuedBytes
-        guard let item = members.values[index].queue.next() else {
-            members.values[index].awaitingWritable = false
-            return nil
-        }
-        statistics.queuedBytes -= before - members.values[index].queue.queuedBytes
-        if !members.values[index].backlog.isEmpty {
-            // Already awaiting a writable callback, so this asks for nothing more.
-            _ = refill(id)
-        }
-        let more = !members.values[index].queue.isEmpty
-        members.values[index].awaitingWritable = more
-        return (item, more)
+        guard let index = members.index(forKey: id),
+            let (item, backlogWaiting) = Self.takeNext(from: &members.values[index], statistics: &statistics)
+        else { return nil }
+        // Already awaiting a writable callback, so a refill asks for nothing more.
+        if backlogWaiting { _ = refill(id) }
+        return (item, Self.wantsMoreWrites(&members.values[index]))
     }
 
     mutating func enqueue(_ entry: OutboundQueue<Frame>.Entry, for id: ConnectionID) -> Action? {
-        // One hash lookup, then in-place mutation through the index.
-        guard let index = members.index(forKey: id), !members.values[index].closing else { return nil }
-        let before = members.values[index].queue.queuedBytes
-        let result = members.values[index].queue.enqueue(entry)
-        statistics.queuedBytes += members.values[index].queue.queuedBytes - before
-        switch result {
-        case .overflow:
-            members.values[index].closing = true
-            if members.values[index].role == .console {
-                statistics.slowConsolesClosed += 1
-                return .close(id, code: Self.closeCodeConsoleTooSlow, reason: "console too slow")
-            }
-            statistics.slowViewersClosed += 1
-            return .close(id, code: Self.closeCodeConsoleTooSlow, reason: "viewer too slow")
-        case .queuedAfterDropping(let messages, let shed):
-            statistics.droppedViewerMessages += messages - shed
-            statistics.shedViewerMessages += shed
-        case .queued:
-            break
-        }
-        guard !members.values[index].awaitingWritable else { return nil }
-        members.values[index].awaitingWritable = true
-        return .wantWrite(id)
+        guard let index = members.index(forKey: id) else { return nil }
+        return Self.enqueue(entry, into: &members.values[index], id: id, statistics: &statistics)
     }
 }
 
