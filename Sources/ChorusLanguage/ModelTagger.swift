@@ -60,15 +60,16 @@ public struct ModelTagger: LanguageTagger {
     public func tag(_ text: String, hints: LanguageHints) -> LanguageTag {
         let byteCount = TokenScorer.Scratch.byteCount(symbolCapacity: symbolCapacity)
         return withUnsafeTemporaryAllocation(byteCount: byteCount, alignment: 16) { memory in
-            // A stack allocation of nonzero size always has an address.
-            let scratch = TokenScorer.Scratch(memory.baseAddress!, symbolCapacity: symbolCapacity)
-            var scorer = TextScorer(model: model, candidates: candidates, scratch: scratch, settles: settles)
+            // A stack allocation of nonzero size always has an address. A fresh `Scratch` starts
+            // from zeroed totals, so the second read reuses the memory.
+            func makeScorer(settling: Bool) -> TextScorer {
+                let scratch = TokenScorer.Scratch(memory.baseAddress!, symbolCapacity: symbolCapacity)
+                return TextScorer(model: model, candidates: candidates, scratch: scratch, settles: settling)
+            }
+            var scorer = makeScorer(settling: settles)
             scan(text, with: &scorer)
             if scorer.interrupted {
-                scorer = TextScorer(
-                    model: model, candidates: candidates,
-                    scratch: TokenScorer.Scratch(memory.baseAddress!, symbolCapacity: symbolCapacity),
-                    settles: false)
+                scorer = makeScorer(settling: false)
                 scan(text, with: &scorer)
             }
             guard scorer.present != 0 else {
