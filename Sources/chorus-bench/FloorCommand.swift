@@ -1,17 +1,19 @@
 import ArgumentParser
 import Glibc
 
-/// `floor`: the kernel's cost per loopback TCP send on this machine, with no WebSocket and no
-/// server, so a daemon's CPU can be split into the bare send path and everything above it.
+/// `floor`: the kernel's cost per loopback TCP send and receive on this machine, with no
+/// WebSocket and no server, so a daemon's CPU can be split into the bare system calls and
+/// everything above them.
 struct FloorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "floor",
-        abstract: "Measure the kernel's CPU cost per loopback TCP send (no WebSocket, no server).",
+        abstract: "Measure the kernel's CPU cost per loopback TCP send and receive (no WebSocket, no server).",
         discussion: """
             Opens N loopback TCP pairs. A writer thread pinned to --writer-cpu sends --bytes to \
             each pair round-robin at --rate writes/s in 1 ms ticks (TCP_NODELAY, MSG_DONTWAIT); \
             a reader thread pinned to --reader-cpu drains the other ends with epoll. Reports the \
-            writer thread's user+system CPU (RUSAGE_THREAD) as % of a core and µs per write, and \
+            writer thread's user+system CPU (RUSAGE_THREAD) as % of a core and µs per write, the \
+            reader's the same way (what a server that only receives pays: epoll, reads, ACKs), and \
             fails unless the reader received every byte sent. Needs 2 descriptors per connection.
             """)
 
@@ -73,6 +75,9 @@ struct FloorCommand: ParsableCommand {
                     + " (\(run.writes) writes in \(Format.fixed(run.wallSeconds, 2)) s, "
                     + "\(run.failedSends) failed sends; reader got \(run.receivedBytes)/\(run.expectedBytes) bytes "
                     + (run.verified ? "ok)" : "MISMATCH)"))
+            print(
+                "  reader CPU \(Format.fixed(run.readerCPUPercent, 1))% = \(Format.fixed(run.readerMicrosPerWrite, 2)) "
+                    + "us/write, \(Format.fixed(Double(run.writes) / Double(max(run.reads, 1)), 2)) writes per read")
             fflush(nil)
         }
 
@@ -81,10 +86,14 @@ struct FloorCommand: ParsableCommand {
             readerCPU: readerCPU, repeat: self.repeat, runs: runs,
             medianWriterCPUPercent: Format.round(Self.median(runs.map(\.writerCPUPercent)), 2),
             medianMicrosPerWrite: Format.round(Self.median(runs.map(\.microsPerWrite)), 3),
+            medianReaderCPUPercent: Format.round(Self.median(runs.map(\.readerCPUPercent)), 2),
+            medianReaderMicrosPerWrite: Format.round(Self.median(runs.map(\.readerMicrosPerWrite)), 3),
             verified: runs.allSatisfy(\.verified))
         print(
             "median of \(runs.count): "
-                + summary(cpuPercent: report.medianWriterCPUPercent, micros: report.medianMicrosPerWrite))
+                + summary(cpuPercent: report.medianWriterCPUPercent, micros: report.medianMicrosPerWrite)
+                + "; reader CPU \(Format.fixed(report.medianReaderCPUPercent, 1))% = "
+                + "\(Format.fixed(report.medianReaderMicrosPerWrite, 2)) us/write")
         ReportPrinter.printResult(report)
         guard report.verified else {
             let bad = runs.enumerated().filter { !$0.element.verified }.map { "\($0.offset + 1)" }
@@ -142,6 +151,8 @@ struct FloorReport: Codable {
     var runs: [LoopbackFloor.Run]
     var medianWriterCPUPercent: Double
     var medianMicrosPerWrite: Double
+    var medianReaderCPUPercent: Double
+    var medianReaderMicrosPerWrite: Double
     /// Every run's reader received exactly writes × bytes.
     var verified: Bool
 }

@@ -107,19 +107,35 @@ struct LangidCommand: ParsableCommand {
                 undetermined.total))
         result["undPercent"] = undPercent
 
-        let speed = evaluation.speed(threads: max(1, threads))
+        let wordPairs = evaluation.wordPairs
+        let speed = evaluation.speed(wordPairs, threads: max(1, threads))
         print(
             String(
                 format: "speed, word pairs, no hints: %.0f texts/s on 1 thread, %.0f on %d", speed.oneThread,
                 speed.allThreads, threads))
         result["textsPerSecondOneThread"] = Int(speed.oneThread)
         result["textsPerSecondAllThreads"] = Int(speed.allThreads)
+        // The ingest scenario's own lines: what the daemon tags per accepted message.
+        let chatLines = ChatPhrasebook.mixed.map { String(decoding: $0, as: UTF8.self) }
+        let chatSpeed = evaluation.speed(chatLines, threads: 1).oneThread
+        print(
+            String(
+                format: "speed, ingest chat lines (%d, no hints): %.0f texts/s on 1 thread = %.2f us/line",
+                chatLines.count, chatSpeed, 1e6 / max(chatSpeed, 1)))
+        result["chatLinesPerSecondOneThread"] = Int(chatSpeed)
         if coldCacheKb > 0 {
-            let cold = evaluation.coldSpeed(evictKB: coldCacheKb)
+            let cold = evaluation.coldSpeed(wordPairs, evictKB: coldCacheKb)
             print(
                 String(
                     format: "speed, word pairs, %d KB read between texts: %.0f texts/s on 1 thread", coldCacheKb, cold))
             result["textsPerSecondColdCache"] = Int(cold)
+            let coldChat = evaluation.coldSpeed(chatLines, evictKB: coldCacheKb)
+            print(
+                String(
+                    format:
+                        "speed, ingest chat lines, %d KB read between texts: %.0f texts/s on 1 thread = %.2f us/line",
+                    coldCacheKb, coldChat, 1e6 / max(coldChat, 1)))
+            result["chatLinesPerSecondColdCache"] = Int(coldChat)
         }
 
         let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])

@@ -92,14 +92,13 @@ struct LangidEvaluation {
         return (und, texts.count)
     }
 
-    /// Every language's word pairs: the speed figures' texts.
-    private var wordPairs: [String] {
+    /// Every language's word pairs: the speed figures' usual texts.
+    var wordPairs: [String] {
         devset.languages.flatMap { devset.items("word-pairs", $0) }
     }
 
-    /// Texts per second on one thread and on `threads` threads (word pairs, no hints).
-    func speed(threads: Int, minimumSeconds: Double = 2) -> (oneThread: Double, allThreads: Double) {
-        let texts = wordPairs
+    /// `texts` tagged per second on one thread and on `threads` threads (no hints).
+    func speed(_ texts: [String], threads: Int, minimumSeconds: Double = 2) -> (oneThread: Double, allThreads: Double) {
         guard !texts.isEmpty else { return (0, 0) }
         func rate(_ workers: Int) -> Double {
             let start = DispatchTime.now().uptimeNanoseconds
@@ -122,8 +121,7 @@ struct LangidEvaluation {
     /// Texts per second on one thread, counting only the tagging, when `evictKB` of other
     /// memory is read between texts: in the daemon the model's tables share the cache with
     /// connections, batches and history, which the warm loop of `speed(threads:)` never shows.
-    func coldSpeed(evictKB: Int, minimumSeconds: Double = 2) -> Double {
-        let texts = wordPairs
+    func coldSpeed(_ texts: [String], evictKB: Int, minimumSeconds: Double = 2) -> Double {
         guard !texts.isEmpty, evictKB > 0 else { return 0 }
         // 256 MB, far more than a last-level cache: the lines read are long gone from it.
         let lines = 256 * 1024 * 1024 / 64

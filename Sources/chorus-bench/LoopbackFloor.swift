@@ -2,12 +2,13 @@ import Glibc
 import Synchronization
 
 /// N loopback TCP pairs, a pinned writer thread that only calls `send()` on them and a pinned
-/// reader thread that drains them: the kernel's cost per loopback send, with no WebSocket framing
-/// and no server in the way.
+/// reader thread that drains them: the kernel's cost per loopback send, and per receive, with no
+/// WebSocket framing and no server in the way.
 ///
 /// On loopback the receive side (TCP input, waking the reader) runs in the sender's softirq, so
 /// the writer's CPU is the whole kernel path a daemon pays per write; the reader sits on another
-/// CPU so that its own reads are not billed to the writer.
+/// CPU so that its own reads are not billed to the writer. The reader's CPU is, the other way
+/// round, what a server that only receives pays: `epoll_wait`, the reads and the ACKs they send.
 final class LoopbackFloor {
     struct Options {
         var connections: Int
@@ -30,6 +31,10 @@ final class LoopbackFloor {
         var microsPerWrite: Double
         var expectedBytes: Int
         var receivedBytes: Int
+        /// The reader thread's user + system CPU while the writer sent, per write and in reads.
+        var readerCPUPercent: Double
+        var readerMicrosPerWrite: Double
+        var reads: Int
 
         var verified: Bool { receivedBytes == expectedBytes && failedSends == 0 }
     }
@@ -48,6 +53,14 @@ final class LoopbackFloor {
         let stop = Atomic<Bool>(false)
         let readerReady = Atomic<Bool>(false)
         let receivedBytes = Atomic<Int>(0)
+        /// Set by the writer when it stops sending, so the reader's CPU covers the same span.
+        let writerDone = Atomic<Bool>(false)
+    }
+
+    /// What the reader thread measured between the writer's start and its last send.
+    private struct ReaderFigures {
+        var cpuSeconds = 0.0
+        var reads = 0
     }
 
     private static let readBufferSize = 65_536
@@ -92,9 +105,9 @@ final class LoopbackFloor {
     /// Sends for `options.seconds`, waits for the reader to receive everything, returns the figures.
     func measure() throws(BenchError) -> Run {
         let shared = Shared()
-        var readerError: BenchError?
+        var readerResult: Result<ReaderFigures, BenchError>?
         let reader = try PinnedThread.start { [self] in
-            readerError = readLoop(shared: shared)
+            readerResult = readLoop(shared: shared)
         }
         // The writer starts only once the reader is pinned and waiting, or its first sends would
         // queue up for a reader that is not there yet.
@@ -102,6 +115,7 @@ final class LoopbackFloor {
         var writerResult: Result<WriterFigures, BenchError>?
         let writer = try PinnedThread.start { [self] in
             writerResult = writeLoop()
+            shared.writerDone.store(true, ordering: .releasing)
         }
         writer.join()
         guard let writerResult else { throw .verificationFailed(reason: "the writer thread did not report") }
@@ -115,7 +129,8 @@ final class LoopbackFloor {
         }
         shared.stop.store(true, ordering: .releasing)
         reader.join()
-        if let readerError { throw readerError }
+        guard let readerResult else { throw .verificationFailed(reason: "the reader thread did not report") }
+        let readerFigures = try readerResult.get()
         let figures = try writerResult.get()
         let writes = max(figures.writes, 1)
         return Run(
@@ -125,7 +140,10 @@ final class LoopbackFloor {
             writerCPUPercent: Format.round(figures.cpuSeconds / max(figures.wallSeconds, 1e-9) * 100, 2),
             microsPerWrite: Format.round(figures.cpuSeconds * 1e6 / Double(writes), 3),
             expectedBytes: figures.writes * options.bytes,
-            receivedBytes: shared.receivedBytes.load(ordering: .acquiring))
+            receivedBytes: shared.receivedBytes.load(ordering: .acquiring),
+            readerCPUPercent: Format.round(readerFigures.cpuSeconds / max(figures.wallSeconds, 1e-9) * 100, 2),
+            readerMicrosPerWrite: Format.round(readerFigures.cpuSeconds * 1e6 / Double(writes), 3),
+            reads: readerFigures.reads)
     }
 
     /// The writer thread: 1 ms ticks, each sending what the rate says is due, then sleeping.
@@ -170,12 +188,13 @@ final class LoopbackFloor {
     }
 
     /// The reader thread: level-triggered epoll over the client ends, one 64 KiB read per event.
-    private func readLoop(shared: Shared) -> BenchError? {
+    /// Its CPU is taken from its start until the writer's last send (then it only drains).
+    private func readLoop(shared: Shared) -> Result<ReaderFigures, BenchError> {
         do throws(BenchError) {
             try PinnedThread.pinCurrentThread(to: options.readerCPU)
         } catch {
             shared.readerReady.store(true, ordering: .releasing)
-            return error
+            return .failure(error)
         }
         let events = UnsafeMutableRawPointer.allocate(
             byteCount: Self.eventCapacity * LinuxEpoll.eventSize, alignment: 8)
@@ -184,29 +203,38 @@ final class LoopbackFloor {
             events.deallocate()
             buffer.deallocate()
         }
+        var figures = ReaderFigures()
+        let cpuStart = Self.threadCPUSeconds()
+        var measuring = true
         shared.readerReady.store(true, ordering: .releasing)
         var received = 0
         while !shared.stop.load(ordering: .acquiring) {
+            if measuring, shared.writerDone.load(ordering: .acquiring) {
+                figures.cpuSeconds = Self.threadCPUSeconds() - cpuStart
+                measuring = false
+            }
             // The timeout only bounds how long the stop flag goes unseen once the writer is done.
             let ready = api.wait(epollFD, events, Int32(Self.eventCapacity), 10)
             if ready < 0 {
                 if errno == EINTR { continue }
-                return .systemCall(name: "epoll_wait", errno: errno)
+                return .failure(.systemCall(name: "epoll_wait", errno: errno))
             }
             for index in 0..<Int(ready) {
                 let fd = readerFDs[Int(LinuxEpoll.load(from: events, index: index).token)]
                 let count = read(fd, buffer, Self.readBufferSize)
+                if measuring { figures.reads += 1 }
                 if count > 0 {
                     received += count
                 } else if count == 0 {
-                    return .verificationFailed(reason: "a loopback connection closed during the run")
+                    return .failure(.verificationFailed(reason: "a loopback connection closed during the run"))
                 } else if errno != EAGAIN && errno != EINTR {
-                    return .systemCall(name: "read", errno: errno)
+                    return .failure(.systemCall(name: "read", errno: errno))
                 }
             }
             shared.receivedBytes.store(received, ordering: .releasing)
         }
-        return nil
+        if measuring { figures.cpuSeconds = Self.threadCPUSeconds() - cpuStart }
+        return .success(figures)
     }
 
     /// Connects `count` client sockets to a listener on 127.0.0.1:0 and accepts each one at once,
