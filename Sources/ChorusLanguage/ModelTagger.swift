@@ -1,3 +1,4 @@
+internal import CChorusShim
 public import ChorusCore
 
 /// Tags messages with Chorus's own language model: word frequencies and character n-grams
@@ -59,35 +60,45 @@ public struct ModelTagger: LanguageTagger {
 
     public func tag(_ text: String, hints: LanguageHints) -> LanguageTag {
         let byteCount = TokenScorer.Scratch.byteCount(symbolCapacity: symbolCapacity)
-        return withUnsafeTemporaryAllocation(byteCount: byteCount, alignment: 16) { memory in
-            // A stack allocation of nonzero size always has an address. A fresh `Scratch` starts
-            // from zeroed totals, so the second read reuses the memory.
-            func makeScorer(settling: Bool) -> TextScorer {
-                let scratch = TokenScorer.Scratch(memory.baseAddress!, symbolCapacity: symbolCapacity)
-                return TextScorer(model: model, candidates: candidates, scratch: scratch, settles: settling)
-            }
-            var scorer = makeScorer(settling: settles)
-            scan(text, with: &scorer)
-            if scorer.interrupted {
-                scorer = makeScorer(settling: false)
-                scan(text, with: &scorer)
-            }
-            guard scorer.present != 0 else {
-                // No tokens: emoji, numbers, punctuation, links. Tokens only in scripts no
-                // candidate is written in: a language, but not one this tagger may name.
-                return LanguageTag(language: "und", confidence: scorer.tokens == 0 ? 0.95 : 0.5)
-            }
-            var costs = SIMD32<Int32>()
-            var lanes = scorer.present
-            while lanes != 0 {
-                costs[lanes.trailingZeroBitCount] = scorer.total(lanes.trailingZeroBitCount)
-                lanes &= lanes &- 1
-            }
-            if hints != .none {
-                costs &-= HintPrior(hints, model: model, regionLanes: regionLanes).bonuses
-            }
-            return decide(costs, among: scorer.present, tokens: scorer.tokens)
+        // The scratch (5 KB) is past what Swift puts on the stack, so a temporary allocation
+        // would be a malloc and free per message; the thread's own buffer is reused instead.
+        if let memory = chorus_thread_scratch(byteCount) {
+            return tag(text, hints: hints, scratch: memory)
         }
+        return withUnsafeTemporaryAllocation(byteCount: byteCount, alignment: 16) { memory in
+            // An allocation of nonzero size always has an address.
+            tag(text, hints: hints, scratch: memory.baseAddress!)
+        }
+    }
+
+    /// Tags with `memory` (`TokenScorer.Scratch.byteCount(symbolCapacity:)` bytes) as scratch.
+    private func tag(_ text: String, hints: LanguageHints, scratch memory: UnsafeMutableRawPointer) -> LanguageTag {
+        // A fresh `Scratch` starts from zeroed totals, so the second read reuses the memory.
+        func makeScorer(settling: Bool) -> TextScorer {
+            let scratch = TokenScorer.Scratch(memory, symbolCapacity: symbolCapacity)
+            return TextScorer(model: model, candidates: candidates, scratch: scratch, settles: settling)
+        }
+        var scorer = makeScorer(settling: settles)
+        scan(text, with: &scorer)
+        if scorer.interrupted {
+            scorer = makeScorer(settling: false)
+            scan(text, with: &scorer)
+        }
+        guard scorer.present != 0 else {
+            // No tokens: emoji, numbers, punctuation, links. Tokens only in scripts no
+            // candidate is written in: a language, but not one this tagger may name.
+            return LanguageTag(language: "und", confidence: scorer.tokens == 0 ? 0.95 : 0.5)
+        }
+        var costs = SIMD32<Int32>()
+        var lanes = scorer.present
+        while lanes != 0 {
+            costs[lanes.trailingZeroBitCount] = scorer.total(lanes.trailingZeroBitCount)
+            lanes &= lanes &- 1
+        }
+        if hints != .none {
+            costs &-= HintPrior(hints, model: model, regionLanes: regionLanes).bonuses
+        }
+        return decide(costs, among: scorer.present, tokens: scorer.tokens)
     }
 
     private func scan(_ text: String, with scorer: inout TextScorer) {

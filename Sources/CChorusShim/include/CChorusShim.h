@@ -52,6 +52,11 @@ void chorus_set_thread_name(const char *name);
  */
 const unsigned char *chorus_langid_model(size_t *size);
 
+/** At least `bytes` of 64-byte-aligned memory owned by the calling thread, reused by its next
+ *  call (so one user at a time per thread) and freed when the thread exits; NULL if it cannot
+ *  be allocated. Swift's temporary allocations above 1 KB come from malloc on Linux. */
+void *chorus_thread_scratch(size_t bytes);
+
 /* ---- OpenSSL ---------------------------------------------------------------------------- */
 
 /** HMAC-SHA256 into `out` (32 bytes). Returns 0 on success, -1 on failure. */
