@@ -101,20 +101,49 @@ public struct JSONWriter: ~Copyable {
 
     public mutating func string(_ value: String) {
         append(UInt8(ascii: "\""))
-        var value = value
-        // Copy runs of bytes that need no escaping in one go: chat text rarely has any.
-        value.withUTF8 { utf8 in
-            var runStart = 0
-            for index in 0..<utf8.count {
-                let byte = utf8[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                append(UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+        // Native strings lend their bytes without a copy (and without the retain a `var` copy
+        // for `withUTF8` costs); others are made contiguous first.
+        if value.utf8.withContiguousStorageIfAvailable({ escaped($0) }) == nil {
+            var contiguous = value
+            contiguous.withUTF8 { escaped($0) }
+        }
+        append(UInt8(ascii: "\""))
+    }
+
+    /// Appends `utf8` with JSON escapes, copying runs that need none in one go (chat text
+    /// rarely has any). Eight bytes are checked at a time for a control byte, `"` or `\`.
+    private mutating func escaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        guard let start = utf8.baseAddress else { return }
+        let count = utf8.count
+        var runStart = 0
+        var index = 0
+        while index < count {
+            if index + 8 <= count,
+                !Self.mayNeedEscape(UnsafeRawPointer(start + index).loadUnaligned(as: UInt64.self))
+            {
+                index += 8
+                continue
+            }
+            let byte = start[index]
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                append(UnsafeBufferPointer(start: start + runStart, count: index - runStart))
                 escape(byte)
                 runStart = index + 1
             }
-            append(UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
+            index += 1
         }
-        append(UInt8(ascii: "\""))
+        append(UnsafeBufferPointer(start: start + runStart, count: count - runStart))
+    }
+
+    /// Whether any of the 8 bytes in `word` is below 0x20, `"` or `\` (it may also say so
+    /// for a byte next to one that is: the caller then checks those bytes one by one).
+    @inline(__always)
+    private static func mayNeedEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highBits != 0 }
+        let control = (word &- 0x20 &* ones) & ~word & highBits != 0
+        return control || hasZeroByte(word ^ (0x22 &* ones)) || hasZeroByte(word ^ (0x5C &* ones))
     }
 
     private mutating func escape(_ byte: UInt8) {

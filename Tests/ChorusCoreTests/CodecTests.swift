@@ -120,6 +120,39 @@ import Testing
         #expect(parsed["c"] == .number(0.46))
     }
 
+    @Test func writerEscapesEveryByteThatNeedsItWhereverItFalls() {
+        /// One byte at a time, as the writer did before it checked eight at once.
+        func reference(_ text: String) -> [UInt8] {
+            var out: [UInt8] = [UInt8(ascii: "\"")]
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): out += Array(#"\""#.utf8)
+                case UInt8(ascii: "\\"): out += Array(#"\\"#.utf8)
+                case 0x0A: out += Array(#"\n"#.utf8)
+                case 0x0D: out += Array(#"\r"#.utf8)
+                case 0x09: out += Array(#"\t"#.utf8)
+                case 0..<0x20: out += Array("\\u00".utf8) + Array(String(byte, radix: 16).leftPadded(to: 2).utf8)
+                default: out.append(byte)
+                }
+            }
+            return out + [UInt8(ascii: "\"")]
+        }
+        // Bytes either side of each boundary: 0x1F/0x20, 0x21/0x22/0x23, 0x5B/0x5C/0x5D, and
+        // UTF-8 continuation and lead bytes, which have the high bit set.
+        let specials = ["\u{00}", "\u{1F}", " ", "!", "\"", "#", "[", "\\", "]", "\n", "\t", "é", "👍", "\u{7F}"]
+        for length in [0, 1, 7, 8, 9, 15, 16, 17, 24] {
+            let filler = String(repeating: "a", count: length)
+            for special in specials {
+                for offset in 0...length {
+                    let text = String(filler.prefix(offset)) + special + String(filler.dropFirst(offset))
+                    var json = JSONWriter()
+                    json.string(text)
+                    #expect(json.bytes == reference(text), "\(Array(text.utf8))")
+                }
+            }
+        }
+    }
+
     @Test func batchFrameCarriesRangeAndFilteredCount() throws {
         let author = Author(user: "u", locale: "es-MX", region: "MX")
         let messages = [
@@ -179,5 +212,11 @@ import Testing
         } catch {
             return error.code
         }
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        String(repeating: "0", count: max(0, width - count)) + self
     }
 }
