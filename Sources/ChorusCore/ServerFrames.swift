@@ -22,8 +22,8 @@ public enum ServerFrames {
     }
 
     public static func viewerWelcome(
-        room: String, seq: UInt64, author: Author, languages: [String], batch: BatchSettings,
-        notice: LocalizedNotice? = nil, noticeLocale: NoticeLocale? = nil
+        room: String, seq: UInt64, author: Author, languages: [String], feed: ViewerFeed = .all,
+        batch: BatchSettings, notice: LocalizedNotice? = nil, noticeLocale: NoticeLocale? = nil
     ) -> [UInt8] {
         frame("welcome") { json in
             json.field("role", "viewer")
@@ -33,6 +33,7 @@ public enum ServerFrames {
             json.field("locale", author.locale)
             json.field("region", author.region)
             json.field("langs", strings: languages)
+            json.field("feed", feed.rawValue)
             batchSettings(batch, into: &json)
             noticeFields(notice, locale: noticeLocale, into: &json)
         }

@@ -35,7 +35,9 @@ extension Shard {
 
     /// What `deliver` needs of a member; nil when it must not get `batch`.
     static func deliveryView(of member: inout Member, for batch: RoomBatch) -> DeliveryView? {
-        guard !member.closing, let after = member.rooms[batch.room], batch.range.upperBound > after else { return nil }
+        guard !member.closing, member.receivesBatches, let after = member.rooms[batch.room],
+            batch.range.upperBound > after
+        else { return nil }
         return DeliveryView(
             languages: member.filter.languages(for: batch.room), isViewer: member.role == .viewer,
             isBehindReplay: !member.backlog.isEmpty)

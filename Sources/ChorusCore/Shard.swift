@@ -45,6 +45,8 @@ public struct Shard<Frame: OutboundFrame> {
         var backlog = ReplayBacklog<Frame>()
         var awaitingWritable = false
         var closing = false
+        /// False for send-only viewers (`feed=none`): no batches, control frames still.
+        var receivesBatches = true
     }
 
     /// A console past its budget, or a viewer past its commerce allowance: it may resume.
@@ -121,6 +123,11 @@ public struct Shard<Frame: OutboundFrame> {
     /// (a room's own filter wins over the every-room one; nil languages removes it).
     public mutating func setLanguages(_ id: ConnectionID, _ languages: Set<String>?, room: String? = nil) {
         members[id]?.filter.set(languages, room: room)
+    }
+
+    /// Whether `id` receives its rooms' batches; room notices and its own frames reach it either way.
+    public mutating func setFeed(_ id: ConnectionID, _ feed: ViewerFeed) {
+        members[id]?.receivesBatches = feed == .all
     }
 
     /// Queues a control frame (welcome, error, …), which is never dropped.

@@ -54,8 +54,14 @@ extension ServiceThread {
         guard let languages = ViewerLanguages.parse(request.arguments["langs"], author: author) else {
             return requestClose(id, code: CloseCode.badRequest, reason: "invalid langs")
         }
+        guard let feed = ViewerFeed.parse(request.arguments["feed"]) else {
+            return requestClose(id, code: CloseCode.badRequest, reason: "invalid feed")
+        }
         guard let since = ResumeRequest.parse(request.arguments["since"], rooms: [room]) else {
             return requestClose(id, code: CloseCode.badRequest, reason: "invalid since")
+        }
+        guard feed == .all || since.isEmpty else {
+            return requestClose(id, code: CloseCode.badRequest, reason: "since needs feed=all")
         }
         let now = MonotonicClock.nanoseconds()
         let (outcome, resume) = relay.withHub { hub in
@@ -72,10 +78,11 @@ extension ServiceThread {
         shard.add(id, role: .viewer)
         shard.join(id, room: room, after: seq)
         shard.setLanguages(id, languages.isEmpty ? nil : Set(languages))
+        shard.setFeed(id, feed)
         send(
             ServerFrames.viewerWelcome(
                 room: room, seq: resumePoint(resume, since: since[room], live: seq), author: author,
-                languages: languages, batch: batchSettings,
+                languages: languages, feed: feed, batch: batchSettings,
                 notice: localize(Notice(.welcome, strings: ["room": room]), for: id),
                 noticeLocale: relay.noticeLocale(declared: author.locale)),
             to: id)

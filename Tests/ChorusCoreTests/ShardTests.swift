@@ -35,6 +35,30 @@ import Testing
         #expect(shard.statistics.deliveredMessages == 3)
     }
 
+    @Test func sendOnlyViewersGetNoBatchesButStillTheirRoomsNotices() {
+        var shard = Shard<TestFrame>(budgets: .init(viewerBytes: 10_000, consoleBytes: 10_000))
+        let reader = ConnectionID(1)
+        let sender = ConnectionID(2)
+        for id in [reader, sender] {
+            shard.add(id, role: .viewer)
+            shard.join(id, room: "r", after: 0)
+        }
+        shard.setFeed(sender, .none)
+        let actions = shard.deliver(batch(1...2, languages: ["en", "es"]), encode: encode)
+        #expect(actions.count == 1)
+        #expect(shard.nextWrite(for: sender) == nil)
+        #expect(shard.nextWrite(for: reader) != nil)
+        #expect(shard.statistics.deliveredMessages == 2)
+        let notice = TestFrame(name: "notice", byteCount: 10)
+        #expect(shard.send(notice, toRoom: "r").count == 2)
+        #expect(shard.nextWrite(for: sender) != nil)
+        shard.setFeed(sender, .all)
+        _ = shard.deliver(batch(3...3, languages: ["pt"]), encode: encode)
+        #expect(shard.nextWrite(for: sender) != nil)
+        #expect(ViewerFeed.parse(nil) == .all && ViewerFeed.parse("none") == ViewerFeed.none)
+        #expect(ViewerFeed.parse("off") == nil && ViewerFeed.parse("") == nil)
+    }
+
     @Test func encodesOncePerDistinctFilter() {
         var shard = Shard<TestFrame>(budgets: .init(viewerBytes: 10_000, consoleBytes: 10_000))
         var encodings: [String] = []

@@ -222,10 +222,13 @@ class Daemon:
     # -- clients
 
     def viewer(self, room: str, locale: str | None = None, region: str | None = None,
-               user: str | None = None, langs: str | None = None, **kw: Any) -> "Member":
+               user: str | None = None, langs: str | None = None, feed: str | None = None,
+               **kw: Any) -> "Member":
         query = [f"room={room}"]
         if langs is not None:
             query.append(f"langs={langs}")
+        if feed is not None:
+            query.append(f"feed={feed}")
         if locale is not None:
             query.append(f"locale={locale}")
         if region is not None:

@@ -13,7 +13,7 @@ import pytest
 
 from chorustest import Daemon
 
-SHARED_ROOMS = ["lobby", "a", "b", "c", "stats", "bad", "lang", "solo", "acks", "acks2", "acks3"]
+SHARED_ROOMS = ["lobby", "a", "b", "c", "stats", "bad", "lang", "solo", "acks", "acks2", "acks3", "feed"]
 
 
 class DaemonFactory:

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from chorustest import (SENTENCES, metric_sum, Daemon, Member, assert_coverage, check_batch, expect_close_on_open,
-                        make_token)
+                        make_token, summarize)
 
 INTERACTIONS = [
     {"type": "chat", "text": "hello there, is this available in blue?"},
@@ -41,6 +41,36 @@ def test_viewer_welcome_defaults(shared: Daemon) -> None:
         assert v.welcome["region"] == "ZZ"
         user = v.welcome["user"]
         assert isinstance(user, str) and user.startswith("v") and user[1:].isdigit(), user
+
+
+def test_send_only_viewers_publish_without_receiving_batches(shared: Daemon) -> None:
+    with shared.viewer("feed", locale="es-MX", region="MX", feed="none", user="shop") as sender, \
+         shared.viewer("feed", locale="en-US", region="US") as reader:
+        assert sender.welcome["feed"] == "none" and reader.welcome["feed"] == "all"
+        first = reader.welcome["seq"] + 1
+        sender.send({"type": "purchase", "sku": "SKU-7", "cid": "p-1", "ack": True})
+        sender.send({"type": "chat", "text": SENTENCES["es"], "cid": "c-1"})
+        reader.send({"type": "chat", "text": SENTENCES["en"], "cid": "c-2"})
+        ack = sender.recv_type("ack")
+        assert ack["cid"] == "p-1"
+        reader.read_through("feed", first + 2)
+        assert_coverage(reader.frames, "feed", first, first + 2)
+        # Two connections, possibly two service threads: their messages may interleave either way.
+        assert sorted((m["cid"], m["user"]) for m in reader.messages("feed")) == [
+            ("c-1", "shop"), ("c-2", reader.welcome["user"]), ("p-1", "shop")]
+        assert [m["seq"] for m in reader.messages("feed") if m["cid"] == "p-1"] == [ack["seq"]]
+        # Everything it sent, and the reader's chat, went out in batches it must not get.
+        sender.drain(quiet=0.5)
+        assert not sender.batches(), summarize(sender.frames)
+        status, _, body = shared.http("GET", "/v1/rooms/feed/stats")
+        assert status == 200 and json.loads(body)["interactions"]["total"] >= 3
+
+
+def test_feed_parameter_is_checked(shared: Daemon) -> None:
+    expect_close_on_open(shared.ws_url("/v1/viewer?room=feed&feed=some"), 4000)
+    expect_close_on_open(shared.ws_url("/v1/viewer?room=feed&feed=none&since=0"), 4000)
+    with shared.viewer("feed", feed="all") as v:
+        assert v.welcome["feed"] == "all"
 
 
 def test_every_interaction_is_broadcast_to_its_room_only(shared: Daemon) -> None:
