@@ -18,9 +18,11 @@ enum ConnectPhase {
     /// Viewer path for `room`; the load scenarios keep the default locale and region, `count`
     /// spreads its publishers over several so the daemon's per-region counts are exercised.
     static func viewerPath(
-        room: String, user: String, locale: String = "en-US", region: String = "US"
+        room: String, user: String, locale: String = "en-US", region: String = "US",
+        feed: ViewerFeedOption = .all
     ) -> String {
         "/v1/viewer?room=\(room)&locale=\(locale)&region=\(region)&user=\(user)"
+            + (feed == .all ? "" : "&feed=\(feed.rawValue)")
     }
 
     /// Pumps `pool` until every queued connection has been welcomed or has failed, or until

@@ -37,6 +37,13 @@ struct IngestCommand: ParsableCommand {
         help: "Cycle chat lines in nine languages (en es pt fr de it ru ja, emoji); else English.")
     var languages = true
 
+    @Option(
+        help: """
+            What publishers receive: none (send-only connections, feed=none: many publishers, few \
+            readers) or all (every batch of their room, like viewers who chat).
+            """)
+    var publisherFeed = ViewerFeedOption.none
+
     func run() throws {
         ResourceLimits.raiseDescriptorLimit()
         let rateList = try parseRates(rates)
@@ -46,6 +53,7 @@ struct IngestCommand: ParsableCommand {
             viewersPerRoom: readers, publishersPerRoom: publishers / rooms,
             roomRates: rateList.map { $0 / Double(rooms) })
         if languages { plan.chatTexts = ChatPhrasebook.mixed }
+        plan.publisherFeed = publisherFeed
         let report = try LoadScenario(plan: plan).run()
         ReportPrinter.printIngest(report)
     }

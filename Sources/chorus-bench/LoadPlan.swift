@@ -26,6 +26,9 @@ struct LoadPlan {
     var chatTexts: [[UInt8]] = []
     /// `count` has no receive-only viewers: its publishers are the room's only members.
     var minViewersPerRoom = 1
+    /// What publishers receive: every batch of their room (viewers who chat), or nothing
+    /// (`feed=none`: send-only connections, the `ingest` default).
+    var publisherFeed = ViewerFeedOption.all
 
     var totalConnections: Int { rooms.count * (viewersPerRoom + publishersPerRoom) }
 

@@ -33,7 +33,8 @@ final class LoadScenario {
     func run() throws(BenchError) -> LoadRunReport {
         for (room, name) in plan.rooms.enumerated() {
             for index in 0..<plan.publishersPerRoom {
-                let path = ConnectPhase.viewerPath(room: name, user: "bench-p\(room)-\(index)")
+                let path = ConnectPhase.viewerPath(
+                    room: name, user: "bench-p\(room)-\(index)", feed: plan.publisherFeed)
                 let connectionID = pool.add(
                     tag: ConnectionTag.make(room: room, isPublisher: true), path: path)
                 let publisherID = recorder.addPublisher(room: room)
@@ -63,7 +64,7 @@ final class LoadScenario {
         let report = LoadRunReport(
             scenario: plan.scenario, url: plan.endpoint.description, rooms: plan.rooms.count,
             viewersPerRoom: plan.viewersPerRoom, publishersPerRoom: plan.publishersPerRoom,
-            stepSeconds: plan.stepSeconds, p99BoundMs: plan.p99BoundMs,
+            publisherFeed: plan.publisherFeed.rawValue, stepSeconds: plan.stepSeconds, p99BoundMs: plan.p99BoundMs,
             batchCache: plan.useBatchCache, serverPID: plan.serverPID,
             connect: ConnectPhase.report(connect, pool: pool), steps: steps, stopReason: stopReason,
             droppedConnections: recorder.droppedAfterWelcome, closes: pool.closes)

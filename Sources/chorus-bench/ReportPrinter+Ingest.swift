@@ -8,7 +8,7 @@ extension ReportPrinter {
             ("benchCPU%", 9), ("otherCPU%", 9), ("result", 6),
         ]
         print(
-            "ingest: \(report.rooms) room(s) × (\(report.publishersPerRoom) publishers + "
+            "ingest: \(report.rooms) room(s) × (\(report.publishersPerRoom) publishers (feed=\(report.publisherFeed)) + "
                 + "\(report.viewersPerRoom) readers), \(report.url), \(report.stepSeconds) s/step, "
                 + "p99 bound \(report.p99BoundMs) ms")
         print(header.map { Format.column($0.0, $0.1) }.joined(separator: " "))

@@ -79,6 +79,8 @@ struct LoadRunReport: Codable {
     var rooms: Int
     var viewersPerRoom: Int
     var publishersPerRoom: Int
+    /// `all` or `none`: whether publishers received their room's batches.
+    var publisherFeed: String
     var stepSeconds: Double
     var p99BoundMs: Double
     var batchCache: Bool
