@@ -5,7 +5,9 @@
 # callgrind with one service thread, sends a fixed ingest load, and prints the totals and the
 # top inclusive costs divided by the number of messages.
 # Usage: scripts/bench-callgrind.sh [RATE msg/s, default 2500] [SECONDS, default 10]
-# Environment: ROOMS (5), PUBLISHERS (100), OUT (callgrind output file, default in a temp dir).
+# Environment: ROOMS (5), PUBLISHERS (100), FEED (what publishers receive: none, the ingest
+# default, or all: every batch of their room, as before 2026-11-22's send-only viewers),
+# OUT (callgrind output file, default in a temp dir).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 rate=${1:-2500}
@@ -28,11 +30,11 @@ for _ in $(seq 1 150); do
   sleep 0.2
 done
 report=$("$root/.build/release/chorus-bench" ingest --url "ws://127.0.0.1:$port" --rooms "${ROOMS:-5}" \
-  --publishers "${PUBLISHERS:-100}" --readers 1 --rates "$rate" --seconds "$seconds" --p99-bound-ms 100000 2>/dev/null)
+  --publishers "${PUBLISHERS:-100}" --publisher-feed "${FEED:-none}" --readers 1 --rates "$rate" --seconds "$seconds" --p99-bound-ms 100000 2>/dev/null)
 messages=$(grep -o '"accepted":[0-9]*' <<<"$report" | head -1 | cut -d: -f2)
 kill -TERM $daemon
 wait $daemon || true
-echo "accepted messages: $messages"
+echo "accepted messages: $messages (publishers' feed: ${FEED:-none})"
 callgrind_annotate --inclusive=yes "$out" 2>/dev/null | awk -v n="$messages" '
   function show(label) { cost = $1; gsub(",", "", cost); printf "%8.0f  %s\n", cost / n, label }
   /PROGRAM TOTALS/ { gsub(",", "", $1); printf "%8.0f  total instructions per message\n", $1 / n }

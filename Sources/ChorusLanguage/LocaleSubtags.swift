@@ -12,8 +12,7 @@ struct LocaleSubtags {
 
     init(_ hints: LanguageHints) {
         var localeRegion: PackedSubtag?
-        var locale = hints.locale
-        locale.withUTF8 { utf8 in
+        func read(_ utf8: UnsafeBufferPointer<UInt8>) {
             var start = 0
             var position = 0
             for index in 0...utf8.count where index == utf8.count || utf8[index] == 0x2D || utf8[index] == 0x5F {
@@ -26,6 +25,11 @@ struct LocaleSubtags {
                 position += 1
                 start = index + 1
             }
+        }
+        // A native string lends its bytes without the copy `withUTF8` needs.
+        if hints.locale.utf8.withContiguousStorageIfAvailable(read) == nil {
+            var locale = hints.locale
+            locale.withUTF8(read)
         }
         if let code = language, Self.noLanguage.contains(code) { language = nil }
         language = language?.canonical

@@ -26,7 +26,14 @@ struct PackedSubtag: Hashable {
     }
 
     init?(_ string: String) {
-        self.init(utf8: string.utf8)
+        // A native string's bytes directly: walking `String.UTF8View` by index cost several
+        // times more for these two- and three-letter codes, read on every chat message.
+        if let packed = string.utf8.withContiguousStorageIfAvailable({ PackedSubtag(utf8: $0) }) {
+            guard let packed else { return nil }
+            self = packed
+        } else {
+            self.init(utf8: string.utf8)
+        }
     }
 
     /// The current code for a withdrawn ISO 639-1 code some platforms still send (`iw` → `he`).
