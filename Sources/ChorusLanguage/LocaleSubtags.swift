@@ -11,29 +11,34 @@ struct LocaleSubtags {
     var region: PackedSubtag?
 
     init(_ hints: LanguageHints) {
-        var localeRegion: PackedSubtag?
-        func read(_ utf8: UnsafeBufferPointer<UInt8>) {
-            var start = 0
-            var position = 0
-            for index in 0...utf8.count where index == utf8.count || utf8[index] == 0x2D || utf8[index] == 0x5F {
-                let subtag = utf8[start..<index]
-                if position == 0, (2...3).contains(subtag.count) {
-                    language = PackedSubtag(utf8: subtag)
-                } else if position > 0, localeRegion == nil, subtag.count == 2 {
-                    localeRegion = PackedSubtag(utf8: subtag)
-                }
-                position += 1
-                start = index + 1
-            }
-        }
         // A native string lends its bytes without the copy `withUTF8` needs.
-        if hints.locale.utf8.withContiguousStorageIfAvailable(read) == nil {
-            var locale = hints.locale
-            locale.withUTF8(read)
+        var locale =
+            hints.locale.utf8.withContiguousStorageIfAvailable(Self.subtags)
+            ?? {
+                var copy = hints.locale; return copy.withUTF8(Self.subtags)
+            }()
+        if let code = locale.language, Self.noLanguage.contains(code) { locale.language = nil }
+        language = locale.language?.canonical
+        region = Self.knownRegion(hints.region) ?? locale.region.flatMap { $0 == Self.unknownRegion ? nil : $0 }
+    }
+
+    /// The language subtag and the first two-letter subtag after it, as written.
+    private static func subtags(_ utf8: UnsafeBufferPointer<UInt8>) -> (language: PackedSubtag?, region: PackedSubtag?)
+    {
+        var found: (language: PackedSubtag?, region: PackedSubtag?) = (nil, nil)
+        var start = 0
+        var position = 0
+        for index in 0...utf8.count where index == utf8.count || utf8[index] == 0x2D || utf8[index] == 0x5F {
+            let subtag = utf8[start..<index]
+            if position == 0, (2...3).contains(subtag.count) {
+                found.language = PackedSubtag(utf8: subtag)
+            } else if position > 0, found.region == nil, subtag.count == 2 {
+                found.region = PackedSubtag(utf8: subtag)
+            }
+            position += 1
+            start = index + 1
         }
-        if let code = language, Self.noLanguage.contains(code) { language = nil }
-        language = language?.canonical
-        region = Self.knownRegion(hints.region) ?? localeRegion.flatMap { $0 == Self.unknownRegion ? nil : $0 }
+        return found
     }
 
     private static func knownRegion(_ code: String) -> PackedSubtag? {
