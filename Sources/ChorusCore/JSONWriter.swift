@@ -101,12 +101,7 @@ public struct JSONWriter: ~Copyable {
 
     public mutating func string(_ value: String) {
         append(UInt8(ascii: "\""))
-        // Native strings lend their bytes without a copy (and without the retain a `var` copy
-        // for `withUTF8` costs); others are made contiguous first.
-        if value.utf8.withContiguousStorageIfAvailable({ escaped($0) }) == nil {
-            var contiguous = value
-            contiguous.withUTF8 { escaped($0) }
-        }
+        value.withUTF8Bytes { escaped($0) }
         append(UInt8(ascii: "\""))
     }
 

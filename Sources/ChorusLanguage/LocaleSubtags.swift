@@ -11,12 +11,7 @@ struct LocaleSubtags {
     var region: PackedSubtag?
 
     init(_ hints: LanguageHints) {
-        // A native string lends its bytes without the copy `withUTF8` needs.
-        var locale =
-            hints.locale.utf8.withContiguousStorageIfAvailable(Self.subtags)
-            ?? {
-                var copy = hints.locale; return copy.withUTF8(Self.subtags)
-            }()
+        var locale = hints.locale.withUTF8Bytes(Self.subtags)
         if let code = locale.language, Self.noLanguage.contains(code) { locale.language = nil }
         language = locale.language?.canonical
         region = Self.knownRegion(hints.region) ?? locale.region.flatMap { $0 == Self.unknownRegion ? nil : $0 }

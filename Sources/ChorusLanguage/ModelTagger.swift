@@ -102,10 +102,7 @@ public struct ModelTagger: LanguageTagger {
     }
 
     private func scan(_ text: String, with scorer: inout TextScorer) {
-        let scanned: Void? = text.utf8.withContiguousStorageIfAvailable { scorer.scan($0) }
-        if scanned == nil {
-            Array(text.utf8).withUnsafeBufferPointer { scorer.scan($0) }
-        }
+        text.withUTF8Bytes { scorer.scan($0) }
     }
 
     /// The cheapest language among `lanes`, with its softmax posterior.

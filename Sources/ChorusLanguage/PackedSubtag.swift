@@ -26,14 +26,10 @@ struct PackedSubtag: Hashable {
     }
 
     init?(_ string: String) {
-        // A native string's bytes directly: walking `String.UTF8View` by index cost several
-        // times more for these two- and three-letter codes, read on every chat message.
-        if let packed = string.utf8.withContiguousStorageIfAvailable({ PackedSubtag(utf8: $0) }) {
-            guard let packed else { return nil }
-            self = packed
-        } else {
-            self.init(utf8: string.utf8)
-        }
+        // The bytes, not `String.UTF8View`'s indices: walking those cost several times more for
+        // these two- and three-letter codes, read on every chat message.
+        guard let packed = string.withUTF8Bytes({ PackedSubtag(utf8: $0) }) else { return nil }
+        self = packed
     }
 
     /// The current code for a withdrawn ISO 639-1 code some platforms still send (`iw` → `he`).

@@ -17,8 +17,7 @@ struct ScannedText {
     private(set) var scriptCounts = SIMD32<Int32>()
 
     init(_ text: String) {
-        let scanned = text.utf8.withContiguousStorageIfAvailable { Self.scan($0) }
-        self = scanned ?? Array(text.utf8).withUnsafeBufferPointer { Self.scan($0) }
+        self = text.withUTF8Bytes { Self.scan($0) }
     }
 
     private init() {}
