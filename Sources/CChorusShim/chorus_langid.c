@@ -1,5 +1,8 @@
 #include "CChorusShim.h"
 
+#include <pthread.h>
+#include <stdlib.h>
+
 /* Bounds of the model blob, defined in chorus_langid_blob.S. */
 extern const unsigned char chorus_langid_blob_start[];
 extern const unsigned char chorus_langid_blob_end[];
@@ -8,9 +11,6 @@ const unsigned char *chorus_langid_model(size_t *size) {
     *size = (size_t)(chorus_langid_blob_end - chorus_langid_blob_start);
     return chorus_langid_blob_start;
 }
-
-#include <pthread.h>
-#include <stdlib.h>
 
 /* Freed by the key's destructor when a thread that tagged exits. */
 static pthread_key_t scratch_key;
