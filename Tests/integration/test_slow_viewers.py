@@ -210,23 +210,30 @@ def test_a_viewer_that_cannot_be_written_to_is_dropped_after_the_write_timeout(c
     # 40-message batches (~12 KB) fit the 16 KiB queue, so they are queued, not refused outright.
     daemon: Daemon = chorusd({"limits": {"viewerQueueBytes": 16384, **NO_RATE_LIMITS},
                               "transport": {"writeTimeoutSeconds": 2}, "batch": {"maxMessages": 40}})
-    publisher = daemon.viewer("lobby", user="publisher")
+    publisher = daemon.viewer("lobby", user="publisher", feed="none")  # only acks come back
     stuck = RawWebSocket(daemon.port, "/v1/viewer?room=lobby", rcvbuf=4096)
     reader = daemon.viewer("lobby", user="reader")  # reads all along: never timed out
     try:
         assert (stuck.recv() or {}).get("type") == "welcome"
         # ~1 MB/s: the kernel's socket buffers (a few MB) fill within seconds, then nothing more
-        # can be written to the stuck viewer and the 2 s timeout runs.
+        # can be written to the stuck viewer and the 2 s timeout runs. Each round waits for the
+        # daemon to take it (an acked like at its end), which paces the flood: under
+        # ThreadSanitizer the daemon tags fewer than 3,000 lines a second, and a flood paced by
+        # the clock queued tens of thousands of messages ahead of the check below on a slow host.
         began = time.monotonic()
         killed_after = None
-        while time.monotonic() - began < 30:
+        rounds = 0
+        while time.monotonic() - began < 60:
             for _ in range(150):
                 publisher.send({"type": "chat", "text": TEXT})
-            time.sleep(0.05)
+            rounds += 1
+            publisher.send({"type": "like", "cid": f"round-{rounds}", "ack": True})
+            publisher.recv_until(lambda f, n=rounds: f.get("type") == "ack" and f.get("cid") == f"round-{n}",
+                                 timeout=30, what=f"ack of round {rounds}")
             if metric_sum(daemon.metrics(), "chorus_write_timeouts_total") >= 1:
                 killed_after = time.monotonic() - began
                 break
-        assert killed_after is not None, "a viewer that read nothing for 30 s was never dropped"
+        assert killed_after is not None, "a viewer that read nothing for 60 s was never dropped"
         print(f"WRITETIMEOUT stuck viewer dropped {killed_after:.1f} s after the flood began")
         # The viewer that reads, and the publisher, are still there.
         publisher.send({"type": "like", "cid": "after"})
