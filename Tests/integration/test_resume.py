@@ -57,7 +57,10 @@ def test_console_closed_for_slowness_resumes_and_sees_every_seq_once(chorusd) ->
 
 
 def test_resume_older_than_history_gets_one_exact_gap(chorusd) -> None:
-    daemon = chorusd({"batch": {"maxMessages": 10, "maxDelayMs": 20}, "rooms": {"historyMessages": 100},
+    # Batches of exactly 10: a window long enough that no batch is flushed part-full while the
+    # 500 lines arrive (with 20 ms, a daemon under ThreadSanitizer on a slow host once cut one
+    # short and the history then began at 402).
+    daemon = chorusd({"batch": {"maxMessages": 10, "maxDelayMs": 1000}, "rooms": {"historyMessages": 100},
                       "limits": NO_RATE_LIMITS})
     with daemon.viewer("lobby") as publisher:
         start = publisher.welcome["seq"]
