@@ -1,3 +1,5 @@
+import ChorusCore
+
 /// A pool's delegate that knows how many of its connections the server has welcomed.
 protocol WelcomeCounting: AnyObject {
     var welcomedConnections: Int { get }
@@ -19,7 +21,7 @@ enum ConnectPhase {
     /// spreads its publishers over several so the daemon's per-region counts are exercised.
     static func viewerPath(
         room: String, user: String, locale: String = "en-US", region: String = "US",
-        feed: ViewerFeedOption = .all
+        feed: ViewerFeed = .all
     ) -> String {
         "/v1/viewer?room=\(room)&locale=\(locale)&region=\(region)&user=\(user)"
             + (feed == .all ? "" : "&feed=\(feed.rawValue)")

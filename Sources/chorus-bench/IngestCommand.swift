@@ -1,4 +1,5 @@
-import ArgumentParser
+public import ArgumentParser
+import ChorusCore
 
 /// `ingest`: many publishers over many rooms, few readers; how many chat messages per second
 /// the daemon accepts, language-tags and batches.
@@ -42,7 +43,7 @@ struct IngestCommand: ParsableCommand {
             What publishers receive: none (send-only connections, feed=none: many publishers, few \
             readers) or all (every batch of their room, like viewers who chat).
             """)
-    var publisherFeed = ViewerFeedOption.none
+    var publisherFeed = ViewerFeed.none
 
     func run() throws {
         ResourceLimits.raiseDescriptorLimit()
@@ -58,3 +59,5 @@ struct IngestCommand: ParsableCommand {
         ReportPrinter.printIngest(report)
     }
 }
+
+extension ViewerFeed: ExpressibleByArgument {}

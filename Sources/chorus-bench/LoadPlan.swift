@@ -1,3 +1,5 @@
+import ChorusCore
+
 /// The shape of a `fanout`, `rooms`, `ingest` or `count` run, built from the command line.
 ///
 /// Both scenarios are the same machine: some rooms, each with viewers and publishers, and a
@@ -28,7 +30,7 @@ struct LoadPlan {
     var minViewersPerRoom = 1
     /// What publishers receive: every batch of their room (viewers who chat), or nothing
     /// (`feed=none`: send-only connections, the `ingest` default).
-    var publisherFeed = ViewerFeedOption.all
+    var publisherFeed = ViewerFeed.all
 
     var totalConnections: Int { rooms.count * (viewersPerRoom + publishersPerRoom) }
 
