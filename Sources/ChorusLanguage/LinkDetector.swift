@@ -12,6 +12,17 @@ enum LinkDetector {
         "info", "xyz",
     ]
 
+    /// Whether `token` holds a byte that every handle, address, link and domain needs: `#` in
+    /// front, or an `@`, `.` or `:` anywhere. Most chat words have none, and skip the scans.
+    static func mayHoldAddress(_ token: Bytes) -> Bool {
+        guard let first = token.first else { return false }
+        if first == ascii("#") { return true }
+        for byte in token where byte == ascii("@") || byte == ascii(".") || byte == ascii(":") {
+            return true
+        }
+        return false
+    }
+
     /// `@name`, `#tag` or `user@example.com`: none of them are in the author's language.
     static func isHandleOrAddress(_ token: Bytes) -> Bool {
         guard token.count >= 2 else { return false }

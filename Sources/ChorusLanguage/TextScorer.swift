@@ -108,6 +108,7 @@ struct TextScorer {
 
     /// One whitespace-delimited word, minus whatever part of it is a link or a handle.
     private mutating func scanWord(_ word: LinkDetector.Bytes) {
+        guard LinkDetector.mayHoldAddress(word) else { return scanText(word) }
         if LinkDetector.isHandleOrAddress(word) || LinkDetector.isBareDomain(word) { return }
         var rest = word
         while let link = LinkDetector.firstLink(in: rest) {
