@@ -70,6 +70,9 @@ public struct Hub: Sendable {
     /// Rooms with slow mode on (`Hub+SlowMode.swift`), for metrics.
     public internal(set) var slowModeRoomCount = 0
     public private(set) var batchesFlushed: UInt64 = 0
+    /// Batches copied out of a pending buffer much larger than they are (each message retained
+    /// and released); a steady room's buffer is handed over instead.
+    private(set) var batchesCopied: UInt64 = 0
 
     public init(configuration: Configuration, now: UInt64) {
         self.configuration = configuration
@@ -147,7 +150,9 @@ public struct Hub: Sendable {
             payload: payload, author: author, clientID: clientID, language: language, confidence: tag?.confidence,
             wallMillis: wallMillis)
         if let idempotencyKey { remember(idempotencyKey, room: name, seq: seq, wallMillis: wallMillis) }
-        guard full, let action = Self.flush(&rooms.values[index], now: now) else { return (seq, nil) }
+        guard full, let action = Self.flush(&rooms.values[index], now: now, copies: &batchesCopied) else {
+            return (seq, nil)
+        }
         batchesFlushed += 1
         return (seq, action)
     }
@@ -160,7 +165,10 @@ public struct Hub: Sendable {
         room.lastAssigned += 1
         if room.pending.isEmpty {
             room.pendingSince = now
-            if room.pending.capacity < maxMessages { room.pending.reserveCapacity(maxMessages) }
+            // Only a room's first window starts from nothing; `flush` sizes every later one
+            // from the batch before. (Reserving a full batch here made every batch under
+            // ~200 messages a copy, retaining and releasing each message's strings.)
+            if room.pending.capacity == 0 { room.pending.reserveCapacity(min(maxMessages, 16)) }
         }
         room.pending.append(
             RoomMessage(
@@ -182,7 +190,7 @@ public struct Hub: Sendable {
         while index != rooms.endIndex {
             if !rooms.values[index].pending.isEmpty {
                 if now &- rooms.values[index].pendingSince >= window,
-                    let action = Self.flush(&rooms.values[index], now: now)
+                    let action = Self.flush(&rooms.values[index], now: now, copies: &batchesCopied)
                 {
                     batchesFlushed += 1
                     actions.append(action)
@@ -210,7 +218,7 @@ public struct Hub: Sendable {
         var actions: [Action] = []
         var index = rooms.startIndex
         while index != rooms.endIndex {
-            if let action = Self.flush(&rooms.values[index], now: now) {
+            if let action = Self.flush(&rooms.values[index], now: now, copies: &batchesCopied) {
                 batchesFlushed += 1
                 actions.append(action)
             }
@@ -239,7 +247,7 @@ public struct Hub: Sendable {
         }
     }
 
-    private static func flush(_ room: inout Room, now: UInt64) -> Action? {
+    private static func flush(_ room: inout Room, now: UInt64, copies: inout UInt64) -> Action? {
         guard let first = room.pending.first, let last = room.pending.last else { return nil }
         let range = first.seq...last.seq
         // The batch is held by the history for up to `rooms.historyMessages`, so it must not
@@ -257,7 +265,9 @@ public struct Hub: Sendable {
             copy.reserveCapacity(count)
             copy.append(contentsOf: room.pending)
             messages = copy
-            room.pending.removeAll(keepingCapacity: true)
+            copies += 1
+            // A buffer this much larger than the room's rate would make the next window a copy too.
+            room.pending = []
         }
         if room.pending.capacity == 0 { room.pending.reserveCapacity(count + count / 8 + 2) }
         room.lastBroadcast = last.seq

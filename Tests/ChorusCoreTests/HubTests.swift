@@ -46,6 +46,25 @@ import Testing
         }
     }
 
+    /// A room at a steady rate hands its pending buffer to each batch: copying it would retain
+    /// and release every message's strings once more per batch.
+    @Test func aSteadyRoomsBatchesAreHandedOverNotCopied() {
+        var hub = makeHub(maxMessages: 256, maxDelayMs: 50)
+        _ = hub.join(room: "lobby", role: .viewer, shard: 0, mayOpen: false, now: 0)
+        var now: UInt64 = 0
+        var sizes: [Int] = []
+        for size in [40, 38, 41, 40, 39, 40, 40, 42] {
+            var actions = (0..<size).compactMap { chat(&hub, "m\($0)", at: now).1 }
+            now += 60 * Self.ms
+            actions += hub.tick(now: now)
+            for case .deliver(let batch, _) in actions { sizes.append(batch.messages.count) }
+        }
+        #expect(sizes == [40, 38, 41, 40, 39, 40, 40, 42])
+        // The first window starts small and grows; later ones are sized from the batch before,
+        // and a window a little larger than that grows once more.
+        #expect(hub.batchesCopied <= 3, "\(hub.batchesCopied) of 8 batches copied")
+    }
+
     @Test func flushesWhenTheBatchIsFull() throws {
         var hub = makeHub(maxMessages: 3)
         _ = hub.join(room: "lobby", role: .viewer, shard: 1, mayOpen: false, now: 0)
