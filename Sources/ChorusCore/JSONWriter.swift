@@ -73,8 +73,11 @@ public struct JSONWriter: ~Copyable {
         var magnitude = value.magnitude
         if value < 0 { append(UInt8(ascii: "-")) }
         // Digits right to left into scratch space, then one append: per-byte appends cost more
-        // than the arithmetic for a 13-digit timestamp.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { buffer in
+        // than the arithmetic for a 13-digit timestamp. The scratch is a tuple, which stays on
+        // the stack: `withUnsafeTemporaryAllocation` here was a malloc and free per timestamp.
+        var scratch: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)  // 40 digits
+        withUnsafeMutableBytes(of: &scratch) { raw in
+            let buffer = raw.bindMemory(to: UInt8.self)
             var start = buffer.count
             while magnitude > 0 {
                 start -= 1

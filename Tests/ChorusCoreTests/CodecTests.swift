@@ -120,6 +120,24 @@ import Testing
         #expect(parsed["c"] == .number(0.46))
     }
 
+    @Test func writerPrintsIntegersToTheirLastDigit() {
+        var json = JSONWriter()
+        json.integer(Int64.min)
+        json.raw(" ")
+        json.integer(UInt64.max)
+        json.raw(" ")
+        json.integer(0)
+        json.raw(" ")
+        json.integer(-7)
+        json.raw(" ")
+        json.integer(1_763_800_000_123 as Int64)
+        json.raw(" ")
+        json.fraction(1)
+        #expect(
+            String(decoding: json.bytes, as: UTF8.self)
+                == "-9223372036854775808 18446744073709551615 0 -7 1763800000123 1.00")
+    }
+
     @Test func writerEscapesEveryByteThatNeedsItWhereverItFalls() {
         /// One byte at a time, as the writer did before it checked eight at once.
         func reference(_ text: String) -> [UInt8] {
