@@ -15,13 +15,24 @@ public struct RecentLanguages: Sendable, Equatable {
 
     /// The list after `tag`, or nil when it does not change (most messages: same language again).
     public func noting(_ tag: LanguageTag) -> RecentLanguages? {
+        var updated = self
+        return updated.note(tag) ? updated : nil
+    }
+
+    /// Puts `tag`'s language first if it is reliable; whether the list changed. In place: a
+    /// viewer whose lines change language (bridges, polyglots) costs no allocation per line.
+    @discardableResult
+    public mutating func note(_ tag: LanguageTag) -> Bool {
         guard tag.language != "und", tag.confidence >= Self.reliableConfidence,
             languages.first != tag.language
-        else { return nil }
-        var updated = self
-        updated.languages.removeAll { $0 == tag.language }
-        updated.languages.insert(tag.language, at: 0)
-        if updated.languages.count > Self.capacity { updated.languages.removeLast() }
-        return updated
+        else { return false }
+        if let index = languages.firstIndex(of: tag.language) {
+            languages.remove(at: index)
+        } else if languages.count == Self.capacity {
+            languages.removeLast()
+        }
+        if languages.capacity < Self.capacity { languages.reserveCapacity(Self.capacity) }
+        languages.insert(tag.language, at: 0)
+        return true
     }
 }

@@ -93,11 +93,15 @@ extension ServiceThread {
         guard admit(id, connection, payload.kind, room: room, clientID: clientID) else { return }
         var tag: LanguageTag?
         if case .chat(let text) = payload {
-            let recent = connection.recentLanguages
-            let hints = LanguageHints(locale: author.locale, region: author.region, recentLanguages: recent.languages)
-            let detected = relay.tagger.tag(text, hints: hints)
+            // The hints are a temporary, so the recent list is not shared again by the time it
+            // is updated in place.
+            let detected = relay.tagger.tag(
+                text,
+                hints: LanguageHints(
+                    locale: author.locale, region: author.region,
+                    recentLanguages: connection.recentLanguages.languages))
             tag = detected
-            if let updated = recent.noting(detected) { connection.recentLanguages = updated }
+            connection.recentLanguages.note(detected)
         }
         let wallMillis = WallClock.milliseconds()
         let now = MonotonicClock.nanoseconds()
