@@ -14,9 +14,9 @@ public enum LocaleDirectory {
         var candidates = ["Locales"]
         let real = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? executable
         for path in [executable, real] where path.contains("/") {
-            var directory = (path as NSString).deletingLastPathComponent
+            var directory = parent(of: path)
             for _ in 0..<4 {
-                directory = (directory as NSString).deletingLastPathComponent
+                directory = parent(of: directory)
                 guard !directory.isEmpty else { break }
                 candidates.append(directory + "/share/chorus/Locales")
                 candidates.append(directory + "/Locales")
@@ -24,6 +24,15 @@ public enum LocaleDirectory {
         }
         candidates.append("/usr/share/chorus/Locales")
         return candidates
+    }
+
+    /// `path` without its last component: `a/b/c` → `a/b`, `/usr` → `/`, `.` and `/` → empty.
+    /// (Foundation's `deletingLastPathComponent` crashed on `./.build/debug/chorusd`.)
+    static func parent(of path: String) -> String {
+        var trimmed = Substring(path)
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        guard trimmed != "/", let slash = trimmed.lastIndex(of: "/") else { return "" }
+        return slash == trimmed.startIndex ? "/" : String(trimmed[..<slash])
     }
 
     public static func load(_ directory: String, rules: ICUPluralRules) throws(LocaleFileError) -> NoticeCatalog {

@@ -144,3 +144,20 @@ extension LocaleMessages.Template {
         }
     }
 }
+
+@Suite struct LocaleDirectoryCandidatesTests {
+    @Test(arguments: [
+        ("./.build/debug/chorusd", ["./.build/Locales", "./Locales"]),
+        (".build/release/chorusd", [".build/Locales"]),
+        ("/opt/chorus/bin/chorusd", ["/opt/chorus/share/chorus/Locales", "//share/chorus/Locales"]),
+        ("chorusd/", []),
+    ])
+    func theExecutablesAncestorsAreSearchedWhateverItsPathLooksLike(executable: String, expected: [String]) {
+        let candidates = LocaleDirectory.defaultCandidates(executable: executable)
+        #expect(candidates.first == "Locales")
+        #expect(candidates.last == "/usr/share/chorus/Locales")
+        for directory in expected {
+            #expect(candidates.contains(directory), "\(executable): \(candidates)")
+        }
+    }
+}
