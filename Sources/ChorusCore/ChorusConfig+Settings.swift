@@ -3,6 +3,7 @@ extension ChorusConfig {
     public static let keys: [String] = [
         "listen.host", "listen.port", "stateDir", "logLevel",
         "transport.serviceThreads", "transport.eventLoop", "transport.pingIntervalSeconds", "transport.directWrites",
+        "transport.ingestReceiveBufferBytes",
         "transport.writeTimeoutSeconds", "transport.ingressHighWatermark",
         "batch.maxMessages", "batch.maxDelayMs",
         "limits.maxMessageBytes", "limits.maxChatChars", "limits.viewerQueueBytes", "limits.consoleQueueBytes",
@@ -74,6 +75,7 @@ extension ChorusConfig {
         case "transport.ingressHighWatermark": transport.ingressHighWatermark = try int()
         case "transport.pingIntervalSeconds": transport.pingIntervalSeconds = try int()
         case "transport.directWrites": transport.directWrites = try bool()
+        case "transport.ingestReceiveBufferBytes": transport.ingestReceiveBufferBytes = try int()
         case "batch.maxMessages": batch.maxMessages = try int()
         case "batch.maxDelayMs": batch.maxDelayMs = try int()
         case "limits.maxMessageBytes": limits.maxMessageBytes = try int()

@@ -32,6 +32,10 @@ public struct ChorusConfig: Sendable, Equatable {
         /// Write a frame at once when the socket has room instead of waiting for a writable
         /// callback (instead of a loop pass and two epoll_ctl calls per write).
         public var directWrites = true
+        /// Receive buffer of connections that negotiate the `chorus.ingest` subprotocol (heavy
+        /// senders): lws reads a connection this many bytes at a time and keeps the buffer per
+        /// connection. Other connections get 192 bytes, which keeps an idle phone light.
+        public var ingestReceiveBufferBytes = 4096
     }
 
     public struct Batch: Sendable, Equatable {
@@ -199,6 +203,9 @@ public struct ChorusConfig: Sendable, Equatable {
         try require(
             (1...3600).contains(transport.writeTimeoutSeconds), "transport.writeTimeoutSeconds", "must be in 1...3600")
         try require(transport.ingressHighWatermark >= 0, "transport.ingressHighWatermark", "must not be negative")
+        try require(
+            (256...65_536).contains(transport.ingestReceiveBufferBytes), "transport.ingestReceiveBufferBytes",
+            "must be in 256...65536")
         try require((1...4096).contains(batch.maxMessages), "batch.maxMessages", "must be in 1...4096")
         try require((1...10_000).contains(batch.maxDelayMs), "batch.maxDelayMs", "must be in 1...10000")
         try require(

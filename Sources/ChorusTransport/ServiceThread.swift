@@ -79,16 +79,7 @@ final class ServiceThread: @unchecked Sendable {
                 viewerCommerceBytes: config.limits.viewerCommerceBytes))
         ingress = IngressGate(highWatermark: config.transport.ingressHighWatermark)
 
-        protocols = .allocate(capacity: 2)
-        protocols!.initialize(repeating: lws_protocols(), count: 2)
-        protocols![0].name = UnsafePointer(strdup("chorus.v1"))
-        protocols![0].callback = chorusServiceCallback
-        protocols![0].per_session_data_size = MemoryLayout<UInt64>.size
-        // Small receive buffer: it is allocated per connection; larger frames arrive in
-        // fragments and are reassembled up to limits.maxMessageBytes.
-        protocols![0].rx_buffer_size = 192
-        // Send whole batch frames in one send(); 0 would cap sends at rx_buffer_size.
-        protocols![0].tx_packet_size = max(config.limits.viewerQueueBytes, 64 * 1024)
+        protocols = Self.makeProtocols(config)
 
         retryPolicy = .allocate(capacity: 1)
         retryPolicy!.initialize(to: lws_retry_bo_t())
@@ -106,6 +97,8 @@ final class ServiceThread: @unchecked Sendable {
         info.user = Unmanaged.passUnretained(self).toOpaque()
         info.retry_and_idle_policy = UnsafePointer(retryPolicy)
         info.timeout_secs = 10
+        // The thread's read buffer; lws never reads more than this at once, whatever the protocol.
+        info.pt_serv_buf_size = UInt32(max(4096, config.transport.ingestReceiveBufferBytes))
         info.count_threads = 1
         info.vhost_name = UnsafePointer(strdup("chorus"))
         var options = UInt64(LWS_SERVER_OPTION_VALIDATE_UTF8)

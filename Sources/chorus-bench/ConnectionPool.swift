@@ -22,7 +22,7 @@ final class ConnectionPool: WebSocketEventHandler {
     private unowned let delegate: any WebSocketEventHandler
     private let scratch: UnsafeMutableRawBufferPointer
     private(set) var connections: [WebSocketClientConnection?] = []
-    private var queued: [(id: Int, tag: Int, path: String)] = []
+    private var queued: [(id: Int, tag: Int, path: String, subprotocol: String?)] = []
     private var queueHead = 0
     private var inFlight: Set<Int> = []
     private var released: [Int] = []
@@ -47,12 +47,13 @@ final class ConnectionPool: WebSocketEventHandler {
 
     deinit { scratch.deallocate() }
 
-    /// Queues a connection to `path`; returns its id (also its index in `connections`).
+    /// Queues a connection to `path`, asking for `subprotocol` if given; returns its id (also
+    /// its index in `connections`).
     @discardableResult
-    func add(tag: Int, path: String) -> Int {
+    func add(tag: Int, path: String, subprotocol: String? = nil) -> Int {
         let id = connections.count
         connections.append(nil)
-        queued.append((id, tag, path))
+        queued.append((id, tag, path, subprotocol))
         return id
     }
 
@@ -109,7 +110,7 @@ final class ConnectionPool: WebSocketEventHandler {
             do {
                 connections[request.id] = try WebSocketClientConnection(
                     id: request.id, tag: request.tag, endpoint: endpoint, source: source,
-                    path: request.path, loop: loop, handler: self, now: now)
+                    path: request.path, subprotocol: request.subprotocol, loop: loop, handler: self, now: now)
                 inFlight.insert(request.id)
             } catch {
                 failures[error.description, default: 0] += 1

@@ -45,6 +45,13 @@ struct IngestCommand: ParsableCommand {
             """)
     var publisherFeed = ViewerFeed.none
 
+    @Option(
+        help: """
+            WebSocket subprotocol publishers ask for: chorus.ingest (heavy senders; the daemon reads \
+            them 4 KB at a time) or none (the default protocol, read 192 bytes at a time).
+            """)
+    var publisherProtocol = "chorus.ingest"
+
     func run() throws {
         ResourceLimits.raiseDescriptorLimit()
         let rateList = try parseRates(rates)
@@ -55,6 +62,7 @@ struct IngestCommand: ParsableCommand {
             roomRates: rateList.map { $0 / Double(rooms) })
         if languages { plan.chatTexts = ChatPhrasebook.mixed }
         plan.publisherFeed = publisherFeed
+        plan.publisherSubprotocol = publisherProtocol == "none" ? nil : publisherProtocol
         let report = try LoadScenario(plan: plan).run()
         ReportPrinter.printIngest(report)
     }

@@ -31,6 +31,8 @@ struct LoadPlan {
     /// What publishers receive: every batch of their room (viewers who chat), or nothing
     /// (`feed=none`: send-only connections, the `ingest` default).
     var publisherFeed = ViewerFeed.all
+    /// The WebSocket subprotocol publishers ask for (`chorus.ingest`: heavy senders), if any.
+    var publisherSubprotocol: String?
 
     var totalConnections: Int { rooms.count * (viewersPerRoom + publishersPerRoom) }
 

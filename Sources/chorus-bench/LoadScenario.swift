@@ -36,7 +36,8 @@ final class LoadScenario {
                 let path = ConnectPhase.viewerPath(
                     room: name, user: "bench-p\(room)-\(index)", feed: plan.publisherFeed)
                 let connectionID = pool.add(
-                    tag: ConnectionTag.make(room: room, isPublisher: true), path: path)
+                    tag: ConnectionTag.make(room: room, isPublisher: true), path: path,
+                    subprotocol: plan.publisherSubprotocol)
                 let publisherID = recorder.addPublisher(room: room)
                 publishers.append(Publisher(connectionID: connectionID, publisherID: publisherID))
             }
@@ -64,7 +65,8 @@ final class LoadScenario {
         let report = LoadRunReport(
             scenario: plan.scenario, url: plan.endpoint.description, rooms: plan.rooms.count,
             viewersPerRoom: plan.viewersPerRoom, publishersPerRoom: plan.publishersPerRoom,
-            publisherFeed: plan.publisherFeed.rawValue, stepSeconds: plan.stepSeconds, p99BoundMs: plan.p99BoundMs,
+            publisherFeed: plan.publisherFeed.rawValue, publisherSubprotocol: plan.publisherSubprotocol,
+            stepSeconds: plan.stepSeconds, p99BoundMs: plan.p99BoundMs,
             batchCache: plan.useBatchCache, serverPID: plan.serverPID,
             connect: ConnectPhase.report(connect, pool: pool), steps: steps, stopReason: stopReason,
             droppedConnections: recorder.droppedAfterWelcome, closes: pool.closes)

@@ -8,7 +8,8 @@ extension ReportPrinter {
             ("benchCPU%", 9), ("otherCPU%", 9), ("result", 6),
         ]
         print(
-            "ingest: \(report.rooms) room(s) × (\(report.publishersPerRoom) publishers (feed=\(report.publisherFeed)) + "
+            "ingest: \(report.rooms) room(s) × (\(report.publishersPerRoom) publishers (feed=\(report.publisherFeed), "
+                + "protocol \(report.publisherSubprotocol ?? "chorus.v1")) + "
                 + "\(report.viewersPerRoom) readers), \(report.url), \(report.stepSeconds) s/step, "
                 + "p99 bound \(report.p99BoundMs) ms")
         print(header.map { Format.column($0.0, $0.1) }.joined(separator: " "))

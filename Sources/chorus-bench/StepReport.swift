@@ -81,6 +81,8 @@ struct LoadRunReport: Codable {
     var publishersPerRoom: Int
     /// `all` or `none`: whether publishers received their room's batches.
     var publisherFeed: String
+    /// The subprotocol publishers negotiated (`chorus.ingest`), or nil for the default.
+    var publisherSubprotocol: String?
     var stepSeconds: Double
     var p99BoundMs: Double
     var batchCache: Bool

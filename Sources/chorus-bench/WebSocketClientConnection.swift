@@ -56,7 +56,7 @@ final class WebSocketClientConnection {
 
     /// Starts a non-blocking connect; the handshake is sent once the socket is writable.
     init(
-        id: Int, tag: Int, endpoint: LoopbackEndpoint, source: in_addr?, path: String,
+        id: Int, tag: Int, endpoint: LoopbackEndpoint, source: in_addr?, path: String, subprotocol: String? = nil,
         loop: EventLoop, handler: any WebSocketEventHandler, now: UInt64
     ) throws(ConnectionError) {
         self.id = id
@@ -68,7 +68,7 @@ final class WebSocketClientConnection {
         var key = [UInt8](repeating: 0, count: 16)
         var generator = SystemRandomNumberGenerator()
         for index in key.indices { key[index] = generator.next() }
-        handshake = WebSocketHandshake(host: endpoint.hostHeader, path: path, key: key)
+        handshake = WebSocketHandshake(host: endpoint.hostHeader, path: path, key: key, subprotocol: subprotocol)
         fd = try SocketFactory.connect(to: endpoint, from: source)
         do {
             try loop.register(

@@ -1,7 +1,7 @@
 /// The client side of the HTTP/1.1 upgrade (RFC 6455 §4.1).
 ///
-/// The bench sends a fixed request and checks the `101` status and the `Sec-WebSocket-Accept`
-/// header; everything else in the response is ignored.
+/// The bench sends a fixed request and checks the `101` status, the `Sec-WebSocket-Accept`
+/// header and, when it asked for one, the subprotocol; everything else in the response is ignored.
 struct WebSocketHandshake {
     enum Outcome {
         case needMore
@@ -15,8 +15,10 @@ struct WebSocketHandshake {
 
     let request: [UInt8]
     private let expectedAccept: String
+    private let subprotocol: String?
 
-    init(host: String, path: String, key: [UInt8]) {
+    init(host: String, path: String, key: [UInt8], subprotocol: String? = nil) {
+        self.subprotocol = subprotocol
         let encodedKey = SHA1.base64(key)
         expectedAccept = SHA1.webSocketAccept(forKey: encodedKey)
         let text =
@@ -26,6 +28,7 @@ struct WebSocketHandshake {
             + "Connection: Upgrade\r\n"
             + "Sec-WebSocket-Key: \(encodedKey)\r\n"
             + "Sec-WebSocket-Version: 13\r\n"
+            + (subprotocol.map { "Sec-WebSocket-Protocol: \($0)\r\n" } ?? "")
             + "User-Agent: chorus-bench/1\r\n\r\n"
         request = Array(text.utf8)
     }
@@ -42,14 +45,21 @@ struct WebSocketHandshake {
             return .rejected("status \(lines.first.map(String.init) ?? "missing")")
         }
         var accept: Substring?
+        var agreed: Substring?
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            if line[..<colon].lowercased() == "sec-websocket-accept" {
-                accept = line[line.index(after: colon)...].drop { $0 == " " }
+            let value = line[line.index(after: colon)...].drop { $0 == " " }.trimmingSuffixSpaces()
+            switch line[..<colon].lowercased() {
+            case "sec-websocket-accept": accept = value
+            case "sec-websocket-protocol": agreed = value
+            default: break
             }
         }
-        guard let accept, accept.trimmingSuffixSpaces() == expectedAccept else {
+        guard let accept, accept == expectedAccept else {
             return .rejected("Sec-WebSocket-Accept missing or wrong")
+        }
+        if let subprotocol, agreed != subprotocol[...] {
+            return .rejected("the server did not agree to subprotocol \(subprotocol)")
         }
         return .accepted(bodyOffset: end + 4)
     }

@@ -90,4 +90,19 @@ import Testing
             try config.validate()
         }
     }
+
+    @Test func ingestReceiveBufferIsSettableAndBounded() throws {
+        var config = ChorusConfig()
+        #expect(config.transport.ingestReceiveBufferBytes == 4096)
+        try config.set("transport.ingestReceiveBufferBytes", text: "16384")
+        try config.validate()
+        #expect(config.transport.ingestReceiveBufferBytes == 16384)
+        for bad in ["128", "100000"] {
+            try config.set("transport.ingestReceiveBufferBytes", text: bad)
+            #expect(
+                throws: ConfigError(key: "transport.ingestReceiveBufferBytes", reason: "must be in 256...65536"),
+                "\(bad)"
+            ) { try config.validate() }
+        }
+    }
 }

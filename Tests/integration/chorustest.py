@@ -525,6 +525,7 @@ class RawWebSocket:
                 raise AssertionError(f"connection closed during handshake: {self.buffer!r}")
             self.buffer += chunk
         head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
+        self.head = head.decode("latin-1")
         status_line = head.split(b"\r\n", 1)[0]
         assert b" 101 " in status_line + b" ", f"handshake refused: {head!r}"
         accept = base64.b64encode(hashlib.sha1((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()).digest())
@@ -532,6 +533,11 @@ class RawWebSocket:
         self.close_code: int | None = None
 
     def send_frame(self, opcode: int, payload: bytes, fin: bool = True) -> None:
+        self.sock.sendall(self.frame(opcode, payload, fin))
+
+    @staticmethod
+    def frame(opcode: int, payload: bytes, fin: bool = True) -> bytes:
+        """A masked client frame, for callers that write several in one go."""
         header = bytes([(0x80 if fin else 0) | opcode])
         n = len(payload)
         if n < 126:
@@ -542,7 +548,7 @@ class RawWebSocket:
             header += bytes([0x80 | 127]) + struct.pack("!Q", n)
         mask = os.urandom(4)
         masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
-        self.sock.sendall(header + mask + masked)
+        return header + mask + masked
 
     def send_text(self, text: str | bytes) -> None:
         self.send_frame(0x1, text.encode() if isinstance(text, str) else text)

@@ -1,0 +1,40 @@
+import CLibWebSockets
+import ChorusCore
+import Glibc
+
+extension ServiceThread {
+    /// The WebSocket subprotocol a heavy sender may ask for (`Sec-WebSocket-Protocol`).
+    static let ingestProtocolName = "chorus.ingest"
+    /// Receive buffer of the default protocol: allocated per connection, so it is small.
+    static let viewerReceiveBufferBytes = 192
+
+    /// The lws protocol table: `chorus.v1` (the default, for clients that name none) and
+    /// `chorus.ingest`, the same protocol with a larger receive buffer, then the terminator.
+    ///
+    /// lws reads a connection at most one receive buffer at a time and allocates that buffer
+    /// per connection. 192 bytes keep an idle phone light, and one chat line still comes in one
+    /// read. A connection that sends many lines a second (a bridge, a commerce back end) queues
+    /// several in the socket whenever the thread is busy, and with 192 bytes each takes its own
+    /// read and event-loop pass, with lines split across reads: a node that falls behind then
+    /// pays more per line and falls further behind (docs/performance.md). Such senders ask for
+    /// `chorus.ingest` and drain a backlog `transport.ingestReceiveBufferBytes` at a time.
+    static func makeProtocols(_ config: ChorusConfig) -> UnsafeMutablePointer<lws_protocols> {
+        let protocols = UnsafeMutablePointer<lws_protocols>.allocate(capacity: 3)
+        protocols.initialize(repeating: lws_protocols(), count: 3)
+        let receiveBuffers = [
+            ("chorus.v1", viewerReceiveBufferBytes),
+            (ingestProtocolName, config.transport.ingestReceiveBufferBytes),
+        ]
+        for (index, (name, receiveBytes)) in receiveBuffers.enumerated() {
+            // Static for the life of the process: lws keeps the pointer.
+            protocols[index].name = UnsafePointer(strdup(name))
+            protocols[index].callback = chorusServiceCallback
+            protocols[index].per_session_data_size = MemoryLayout<UInt64>.size
+            // Larger frames arrive in fragments and are reassembled up to limits.maxMessageBytes.
+            protocols[index].rx_buffer_size = receiveBytes
+            // Send whole batch frames in one send(); 0 would cap sends at rx_buffer_size.
+            protocols[index].tx_packet_size = max(config.limits.viewerQueueBytes, 64 * 1024)
+        }
+        return protocols
+    }
+}
