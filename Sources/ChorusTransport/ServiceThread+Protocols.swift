@@ -3,6 +3,8 @@ import ChorusCore
 import Glibc
 
 extension ServiceThread {
+    /// What a client that names no subprotocol gets.
+    static let defaultProtocolName = "chorus.v1"
     /// The WebSocket subprotocol a heavy sender may ask for (`Sec-WebSocket-Protocol`).
     static let ingestProtocolName = "chorus.ingest"
     /// Receive buffer of the default protocol: allocated per connection, so it is small.
@@ -22,7 +24,7 @@ extension ServiceThread {
         let protocols = UnsafeMutablePointer<lws_protocols>.allocate(capacity: 3)
         protocols.initialize(repeating: lws_protocols(), count: 3)
         let receiveBuffers = [
-            ("chorus.v1", viewerReceiveBufferBytes),
+            (defaultProtocolName, viewerReceiveBufferBytes),
             (ingestProtocolName, config.transport.ingestReceiveBufferBytes),
         ]
         for (index, (name, receiveBytes)) in receiveBuffers.enumerated() {
