@@ -93,20 +93,22 @@ def test_slow_viewers_do_not_hurt_readers_and_learn_exactly_what_they_missed(cho
     # The latency comparison is timing on a shared 2-core VM that also runs these 500 Python
     # clients: one stall of the host during phase B (seen once in CI: p99 236 ms against 98 ms
     # alone; 77-146 ms in ten local rounds of this build and of the one before) fails it with no
-    # slow viewer to blame. A second round on a fresh daemon then decides: slow viewers that
-    # really hurt the readers fail both. Every other check must hold in every round.
+    # slow viewer to blame. Another round on a fresh daemon then decides: slow viewers that
+    # really hurt the readers fail every one. On a noisy day (2026-11-22) 3 of 10 rounds failed
+    # for the current build and the one before alike (baselines 114-608 ms), and CI once failed
+    # two in a row, so there are three. Every other check must hold in every round.
     # 501 connections from 127.0.0.1: past the default per-address limit of 500.
     config = {"limits": {"viewerQueueBytes": QUEUE, "maxConnectionsPerIP": 0, **NO_RATE_LIMITS},
               "transport": {"pingIntervalSeconds": 600, "writeTimeoutSeconds": 600}}
     rounds = []
-    for _ in range(2):
+    for _ in range(3):
         daemon: Daemon = chorusd(config)
         baseline_p99, slow_p99 = slow_viewers_round(daemon)
         daemon.stop()
         rounds.append(f"{slow_p99:.0f} ms vs {baseline_p99:.0f} ms alone")
         if os.environ.get("CHORUS_SANITIZER") or slow_p99 <= baseline_p99 * 1.5 + 50:
             return
-    raise AssertionError("readers' p99 with slow viewers past 1.5 × alone + 50 ms in both rounds: "
+    raise AssertionError("readers' p99 with slow viewers past 1.5 × alone + 50 ms in every round: "
                          + "; ".join(rounds))
 
 
