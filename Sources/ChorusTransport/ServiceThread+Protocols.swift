@@ -3,10 +3,6 @@ import ChorusCore
 import Glibc
 
 extension ServiceThread {
-    /// What a client that names no subprotocol gets.
-    static let defaultProtocolName = "chorus.v1"
-    /// The WebSocket subprotocol a heavy sender may ask for (`Sec-WebSocket-Protocol`).
-    static let ingestProtocolName = "chorus.ingest"
     /// Receive buffer of the default protocol: allocated per connection, so it is small.
     static let viewerReceiveBufferBytes = 192
 
@@ -24,8 +20,8 @@ extension ServiceThread {
         let protocols = UnsafeMutablePointer<lws_protocols>.allocate(capacity: 3)
         protocols.initialize(repeating: lws_protocols(), count: 3)
         let receiveBuffers = [
-            (defaultProtocolName, viewerReceiveBufferBytes),
-            (ingestProtocolName, config.transport.ingestReceiveBufferBytes),
+            (Subprotocol.standard, viewerReceiveBufferBytes),
+            (Subprotocol.ingest, config.transport.ingestReceiveBufferBytes),
         ]
         for (index, (name, receiveBytes)) in receiveBuffers.enumerated() {
             // Static for the life of the process: lws keeps the pointer.

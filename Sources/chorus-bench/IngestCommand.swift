@@ -50,7 +50,7 @@ struct IngestCommand: ParsableCommand {
             WebSocket subprotocol publishers ask for: chorus.ingest (heavy senders; the daemon reads \
             them 4 KB at a time) or none (the default protocol, read 192 bytes at a time).
             """)
-    var publisherProtocol = "chorus.ingest"
+    var publisherProtocol = Subprotocol.ingest
 
     func run() throws {
         ResourceLimits.raiseDescriptorLimit()
