@@ -53,10 +53,11 @@ public final class RelayServer: Sendable {
         self.logger = logger
         self.decoder = ClientFrameDecoder(maxChatCharacters: config.limits.maxChatChars)
         self.interactionPolicy = config.interactionPolicy
-        // A tenth of the batch window bounds how late a timed flush can be.
-        self.tickNanoseconds = UInt64(max(1, min(10, config.batch.maxDelayMs / 10))) * 1_000_000
+        let batch = ServerFrames.BatchSettings(
+            maxMessages: config.batch.maxMessages, maxDelayMilliseconds: config.batch.maxDelayMs)
+        self.tickNanoseconds = batch.flushTickNanoseconds
         var hubConfiguration = Hub.Configuration(
-            batch: .init(maxMessages: config.batch.maxMessages, maxDelayMilliseconds: config.batch.maxDelayMs),
+            batch: batch,
             staticRooms: config.rooms.staticRooms, autoCreateRooms: config.rooms.autoCreate,
             roomIdleNanoseconds: UInt64(config.rooms.idleSeconds) * 1_000_000_000,
             shardCount: config.transport.serviceThreads, historyMessages: config.rooms.historyMessages,

@@ -80,18 +80,36 @@ import Testing
         #expect(decoded["to"]?.integerValue == 3)
     }
 
-    @Test func flushesWhenTheOldestMessageHasWaitedTheWindow() {
-        var hub = makeHub(maxMessages: 64, maxDelayMs: 50)
+    @Test func flushesOnTheTickNearestTheEndOfTheOldestMessagesWindow() {
+        var hub = makeHub(maxMessages: 64, maxDelayMs: 50)  // ticks every 5 ms
         _ = hub.join(room: "lobby", role: .viewer, shard: 0, mayOpen: false, now: 0)
         _ = chat(&hub, "a", at: 10 * Self.ms)
         _ = chat(&hub, "b", at: 40 * Self.ms)
         #expect(hub.nextFlushDeadline() == 60 * Self.ms)
-        #expect(hub.tick(now: 59 * Self.ms).isEmpty)
-        let actions = hub.tick(now: 60 * Self.ms)
+        // A tick at 57 ms is 3 ms early and the next (62 ms) would be 2 ms late: wait for it.
+        #expect(hub.tick(now: 57 * Self.ms).isEmpty)
+        let actions = hub.tick(now: 58 * Self.ms)
         #expect(actions.count == 1)
         if case .deliver(let batch, _) = actions.first { #expect(batch.range == 1...2) }
         #expect(hub.tick(now: 200 * Self.ms).isEmpty)
         #expect(hub.nextFlushDeadline() == nil)
+    }
+
+    @Test func aLongWindowIsKeptToWithinHalfATick() {
+        var hub = makeHub(maxMessages: 64, maxDelayMs: 400)  // ticks every 10 ms
+        _ = hub.join(room: "lobby", role: .viewer, shard: 0, mayOpen: false, now: 0)
+        _ = chat(&hub, "a", at: 3 * Self.ms)
+        #expect(hub.tick(now: 397 * Self.ms).isEmpty)
+        #expect(hub.tick(now: 398 * Self.ms).count == 1)
+        _ = chat(&hub, "b", at: 500 * Self.ms)
+        // Ticks 10 ms apart around the deadline (900 ms): the flush is the one 3 ms after it,
+        // not the one 7 ms before.
+        var flushedAt: UInt64?
+        for tickMs: UInt64 in [893, 903, 913] where flushedAt == nil {
+            let now = tickMs * Self.ms
+            if !hub.tick(now: now).isEmpty { flushedAt = now }
+        }
+        #expect(flushedAt == 903 * Self.ms)
     }
 
     @Test func welcomeSequenceIsTheLastBroadcastSoTheNextBatchFollowsIt() {
