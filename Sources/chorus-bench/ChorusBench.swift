@@ -40,9 +40,17 @@ struct CommonOptions: ParsableArguments {
     @Flag(help: "Scan every copy of every batch instead of once per room (slower, stricter).")
     var noBatchCache = false
 
+    @Flag(
+        help: """
+            Poll without sleeping (the bench takes its whole core). On loopback the daemon's \
+            sends wake a sleeping reader and pay for it; a remote or busy client costs it nothing.
+            """)
+    var spin = false
+
     func poolOptions(connections: Int) -> ConnectionPool.Options {
         var options = ConnectionPool.Options()
         options.concurrency = max(1, connectConcurrency)
+        options.spins = spin
         options.sourceCount = max(sourceAddresses, (connections + 24_999) / 25_000)
         return options
     }

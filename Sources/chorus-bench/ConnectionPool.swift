@@ -12,6 +12,8 @@ final class ConnectionPool: WebSocketEventHandler {
         var connectTimeoutNanoseconds: UInt64 = 10_000_000_000
         var sourceFirst = 1
         var sourceCount = 1
+        /// Poll with a zero timeout instead of sleeping in `epoll_wait` (`--spin`).
+        var spins = false
         /// Bind explicitly only when spreading over several addresses or not starting at .1.
         var bindsSource: Bool { sourceCount > 1 || sourceFirst != 1 }
     }
@@ -71,7 +73,7 @@ final class ConnectionPool: WebSocketEventHandler {
             expireStalled(now: now)
         }
         let scratch = self.scratch
-        loop.poll(timeoutMilliseconds: timeoutMilliseconds) { token, events in
+        loop.poll(timeoutMilliseconds: options.spins ? 0 : timeoutMilliseconds) { token, events in
             let received = MonotonicClock.now()
             self.connections[Int(token)]?.handle(events: events, scratch: scratch, now: received)
         }

@@ -35,6 +35,9 @@ struct FloorCommand: ParsableCommand {
     @Option(help: "CPU the reader thread is pinned to.")
     var readerCPU = 1
 
+    @Flag(help: "The reader polls without sleeping, so no send has to wake it (see chorus-bench's --spin).")
+    var readerSpin = false
+
     @Option(help: "Repetitions of the measurement (the median is reported too).")
     var `repeat` = 1
 
@@ -52,7 +55,7 @@ struct FloorCommand: ParsableCommand {
         }
         let options = LoopbackFloor.Options(
             connections: connections, rate: rate, bytes: bytes, seconds: seconds, writerCPU: writerCPU,
-            readerCPU: readerCPU)
+            readerCPU: readerCPU, readerSpins: readerSpin)
         let setupStart = MonotonicClock.now()
         let floor = try LoopbackFloor(options: options)
         let setupSeconds = MonotonicClock.seconds(from: setupStart, to: MonotonicClock.now())
@@ -83,7 +86,7 @@ struct FloorCommand: ParsableCommand {
 
         let report = FloorReport(
             connections: connections, rate: rate, bytes: bytes, seconds: seconds, writerCPU: writerCPU,
-            readerCPU: readerCPU, repeat: self.repeat, runs: runs,
+            readerCPU: readerCPU, readerSpins: readerSpin, repeat: self.repeat, runs: runs,
             medianWriterCPUPercent: Format.round(Self.median(runs.map(\.writerCPUPercent)), 2),
             medianMicrosPerWrite: Format.round(Self.median(runs.map(\.microsPerWrite)), 3),
             medianReaderCPUPercent: Format.round(Self.median(runs.map(\.readerCPUPercent)), 2),
@@ -147,6 +150,7 @@ struct FloorReport: Codable {
     var seconds: Double
     var writerCPU: Int
     var readerCPU: Int
+    var readerSpins: Bool
     var `repeat`: Int
     var runs: [LoopbackFloor.Run]
     var medianWriterCPUPercent: Double

@@ -18,6 +18,8 @@ final class LoopbackFloor {
         var seconds: Double
         var writerCPU: Int
         var readerCPU: Int
+        /// Poll with a zero timeout: the writer's sends then never wake the reader.
+        var readerSpins = false
     }
 
     /// One measurement.
@@ -214,7 +216,7 @@ final class LoopbackFloor {
                 measuring = false
             }
             // The timeout only bounds how long the stop flag goes unseen once the writer is done.
-            let ready = api.wait(epollFD, events, Int32(Self.eventCapacity), 10)
+            let ready = api.wait(epollFD, events, Int32(Self.eventCapacity), options.readerSpins ? 0 : 10)
             if ready < 0 {
                 if errno == EINTR { continue }
                 return .failure(.systemCall(name: "epoll_wait", errno: errno))
