@@ -67,7 +67,7 @@ final class LoadScenario {
             viewersPerRoom: plan.viewersPerRoom, publishersPerRoom: plan.publishersPerRoom,
             publisherFeed: plan.publisherFeed.rawValue, publisherSubprotocol: plan.publisherSubprotocol,
             stepSeconds: plan.stepSeconds, p99BoundMs: plan.p99BoundMs,
-            batchCache: plan.useBatchCache, serverPID: plan.serverPID,
+            batchCache: plan.useBatchCache, clientSpins: plan.pool.spins, serverPID: plan.serverPID,
             connect: ConnectPhase.report(connect, pool: pool), steps: steps, stopReason: stopReason,
             droppedConnections: recorder.droppedAfterWelcome, closes: pool.closes)
         pool.closeAll()

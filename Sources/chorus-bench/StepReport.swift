@@ -86,6 +86,8 @@ struct LoadRunReport: Codable {
     var stepSeconds: Double
     var p99BoundMs: Double
     var batchCache: Bool
+    /// Whether the bench polled without sleeping (`--spin`).
+    var clientSpins: Bool
     var serverPID: Int32?
     var connect: Connect
     var steps: [StepReport]
