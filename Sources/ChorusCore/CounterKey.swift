@@ -28,10 +28,13 @@ public struct CommitBatch: Sendable {
     public var interactions: UInt64 = 0
     /// When the oldest count in `deltas` was taken (monotonic ns); nil while empty.
     public var oldestCountAt: UInt64?
+    /// Sequence numbers reserved per room: each room's new highest number that may be used,
+    /// never to be given out again after a restart (`Hub+Sequences.swift`).
+    public var sequences: [String: UInt64] = [:]
 
     public init() {}
 
-    public var isEmpty: Bool { deltas.isEmpty && acks.isEmpty }
+    public var isEmpty: Bool { deltas.isEmpty && acks.isEmpty && sequences.isEmpty }
 
     /// Puts a batch that could not be stored back in front of what came since.
     public mutating func merge(_ earlier: CommitBatch) {
@@ -40,12 +43,14 @@ public struct CommitBatch: Sendable {
         keys = earlier.keys + keys
         interactions += earlier.interactions
         oldestCountAt = [oldestCountAt, earlier.oldestCountAt].compactMap { $0 }.min()
+        sequences.merge(earlier.sequences, uniquingKeysWith: max)
     }
 
-    /// Whether to store it now: an ack or an idempotency key waits on it (a client is waiting),
-    /// or its oldest count has waited `quietNanoseconds`.
+    /// Whether to store it now: an ack, an idempotency key or a sequence reservation waits on it
+    /// (a client, or a room's next batch, is waiting), or its oldest count has waited
+    /// `quietNanoseconds`.
     public func isDue(now: UInt64, quietNanoseconds: UInt64) -> Bool {
-        if !acks.isEmpty || !keys.isEmpty { return true }
+        if !acks.isEmpty || !keys.isEmpty || !sequences.isEmpty { return true }
         guard let oldestCountAt else { return false }
         return now &- oldestCountAt >= quietNanoseconds
     }
@@ -77,12 +82,17 @@ public struct PendingAck: Sendable, Equatable {
 /// Where counts are made durable (SQLite on one node; the cluster backend later). Called from
 /// the committer thread only.
 public protocol CounterStore: AnyObject {
-    /// Adds every delta and idempotency key in one transaction; when it returns, they
-    /// survive a crash. Keys expired by `nowMillis` may be forgotten.
-    func commit(_ deltas: [CounterKey: UInt64], keys: [IdempotencyWindow.Record], nowMillis: Int64)
-        throws(StorageError)
+    /// Adds every delta and idempotency key, and raises each room's sequence reservation to the
+    /// given number, in one transaction; when it returns, they survive a crash. Keys expired
+    /// by `nowMillis` may be forgotten.
+    func commit(
+        _ deltas: [CounterKey: UInt64], keys: [IdempotencyWindow.Record], sequences: [String: UInt64],
+        nowMillis: Int64
+    ) throws(StorageError)
     /// Every room's counts summed over time, for start-up.
     func loadRoomCounters() throws(StorageError) -> [String: InteractionCounters]
+    /// Every room's sequence reservation: numbers up to it may have been given out.
+    func loadRoomSequences() throws(StorageError) -> [String: UInt64]
     /// Idempotency keys still live at `nowMillis`, oldest first, at most `limit` (the newest).
     func loadIdempotencyKeys(nowMillis: Int64, limit: Int) throws(StorageError) -> [IdempotencyWindow.Record]
     /// Per-minute interaction counts since `minute` (Unix epoch minutes), by room, for the

@@ -56,7 +56,7 @@ extension Hub {
     public func archivedStats(room name: String) -> RoomStats? {
         guard let counters = archivedCounters[name] else { return nil }
         return RoomStats(
-            room: name, seq: 0, viewers: 0, consoles: 0, counters: counters,
+            room: name, seq: archivedSequence(room: name), viewers: 0, consoles: 0, counters: counters,
             series: archivedSeries[name] ?? MinuteSeries(capacity: configuration.seriesMinutes))
     }
 }

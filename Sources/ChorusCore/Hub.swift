@@ -23,6 +23,13 @@ public struct Hub: Sendable {
         public var idempotencyCapacity = 200_000
         /// Minutes of per-minute counts kept for the stats API, per room and for the node.
         public var seriesMinutes = 60
+        /// Sequence numbers reserved per room at a time (`Hub+Sequences.swift`), so that none
+        /// is given out twice across restarts; 0: not stored (numbers restart with the process).
+        /// A block lasts a room at 10,000 msg/s ten seconds; the next is asked for half-way.
+        public var sequenceBlock: UInt64 = 0
+        /// How long a batch may wait for its numbers' reservation to be stored before it goes
+        /// out anyway (the store is failing; counted in `sequenceHoldOverrides`).
+        public var sequenceHoldNanoseconds: UInt64 = 1_000_000_000
 
         public init(
             batch: ServerFrames.BatchSettings, staticRooms: [String], autoCreateRooms: Bool,
@@ -65,14 +72,18 @@ public struct Hub: Sendable {
     var archivedSeries: [String: MinuteSeries] = [:]
     /// Per-minute counts of the whole node.
     public internal(set) var totalSeries: MinuteSeries
+    /// Where rooms that are not open stand in their sequences (`Hub+Sequences.swift`).
+    var archivedSequences: [String: SequenceMark] = [:]
+    /// Batches broadcast before their numbers' reservation was stored (`sequenceHoldNanoseconds`).
+    public internal(set) var sequenceHoldOverrides: UInt64 = 0
     /// Recently accepted idempotency keys (`Hub+Idempotency.swift`).
     var idempotency: IdempotencyWindow
     /// Rooms with slow mode on (`Hub+SlowMode.swift`), for metrics.
     public internal(set) var slowModeRoomCount = 0
-    public private(set) var batchesFlushed: UInt64 = 0
+    public internal(set) var batchesFlushed: UInt64 = 0
     /// Batches copied out of a pending buffer much larger than they are (each message retained
     /// and released); a steady room's buffer is handed over instead.
-    private(set) var batchesCopied: UInt64 = 0
+    internal(set) var batchesCopied: UInt64 = 0
 
     public init(configuration: Configuration, now: UInt64) {
         self.configuration = configuration
@@ -92,6 +103,11 @@ public struct Hub: Sendable {
             series: MinuteSeries(capacity: configuration.seriesMinutes))
         if let counters = archivedCounters.removeValue(forKey: name) { room.counters = counters }
         if let series = archivedSeries.removeValue(forKey: name) { room.series = series }
+        if let mark = archivedSequences.removeValue(forKey: name) {
+            mark.apply(to: &room)
+        } else if configuration.sequenceBlock > 0 {
+            room.durableThrough = 0
+        }
         return room
     }
 
@@ -150,7 +166,12 @@ public struct Hub: Sendable {
             payload: payload, author: author, clientID: clientID, language: language, confidence: tag?.confidence,
             wallMillis: wallMillis)
         if let idempotencyKey { remember(idempotencyKey, room: name, seq: seq, wallMillis: wallMillis) }
-        guard full, let action = Self.flush(&rooms.values[index], now: now, copies: &batchesCopied) else {
+        Self.reserveSequences(for: &rooms.values[index], block: configuration.sequenceBlock, into: &pendingCommit)
+        // Past a full batch only after waiting for a reservation: `tick` splits those.
+        guard full, rooms.values[index].pending.count == configuration.batch.maxMessages,
+            mayBroadcast(roomAt: index, now: now),
+            let action = Self.flush(&rooms.values[index], now: now, copies: &batchesCopied)
+        else {
             return (seq, nil)
         }
         batchesFlushed += 1
@@ -196,11 +217,15 @@ public struct Hub: Sendable {
         var index = rooms.startIndex
         while index != rooms.endIndex {
             if !rooms.values[index].pending.isEmpty {
-                if now &- rooms.values[index].pendingSince >= due,
-                    let action = Self.flush(&rooms.values[index], now: now, copies: &batchesCopied)
+                if now &- rooms.values[index].pendingSince >= due
+                    || rooms.values[index].pending.count >= configuration.batch.maxMessages,
+                    mayBroadcast(roomAt: index, now: now)
                 {
-                    batchesFlushed += 1
-                    actions.append(action)
+                    flushHeld(roomAt: index, now: now, into: &actions)
+                    if let action = Self.flush(&rooms.values[index], now: now, copies: &batchesCopied) {
+                        batchesFlushed += 1
+                        actions.append(action)
+                    }
                 }
             } else if rooms.values[index].memberCount == 0 && !rooms.values[index].isStatic
                 && now &- rooms.values[index].emptySince >= configuration.roomIdleNanoseconds
@@ -212,10 +237,13 @@ public struct Hub: Sendable {
         }
         for name in idle {
             if rooms[name]!.slowModeSeconds > 0 { slowModeRoomCount -= 1 }
-            if let room = rooms.removeValue(forKey: name), room.counters.total > 0 {
+            guard let room = rooms.removeValue(forKey: name) else { continue }
+            if room.counters.total > 0 {
                 archivedCounters[name] = room.counters
                 archivedSeries[name] = room.series
             }
+            // A member that comes back with `since` must find the room's numbers going on.
+            if room.lastAssigned > 0 { archivedSequences[name] = Self.mark(of: room) }
         }
         return actions
     }
@@ -254,7 +282,7 @@ public struct Hub: Sendable {
         }
     }
 
-    private static func flush(_ room: inout Room, now: UInt64, copies: inout UInt64) -> Action? {
+    static func flush(_ room: inout Room, now: UInt64, copies: inout UInt64) -> Action? {
         guard let first = room.pending.first, let last = room.pending.last else { return nil }
         let range = first.seq...last.seq
         // The batch is held by the history for up to `rooms.historyMessages`, so it must not

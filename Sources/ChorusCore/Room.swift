@@ -6,6 +6,11 @@ struct Room {
     var lastAssigned: UInt64 = 0
     /// Last sequence number already handed out in a batch.
     var lastBroadcast: UInt64 = 0
+    /// Highest sequence number whose reservation is durable: no batch reaching past it is
+    /// broadcast (`Hub+Sequences.swift`). Unbounded when sequences are not stored.
+    var durableThrough: UInt64 = .max
+    /// Highest sequence number asked to be reserved (durable once the committer says so).
+    var reservedThrough: UInt64 = 0
     var pending: [RoomMessage] = []
     /// When the oldest pending message arrived (monotonic nanoseconds).
     var pendingSince: UInt64 = 0

@@ -75,7 +75,9 @@ public final class CounterCommitter: @unchecked Sendable {
         guard !batch.isEmpty else { return }
         let started = DispatchTime.now().uptimeNanoseconds
         do {
-            try store.commit(batch.deltas, keys: batch.keys, nowMillis: Int64(Date().timeIntervalSince1970 * 1000))
+            try store.commit(
+                batch.deltas, keys: batch.keys, sequences: batch.sequences,
+                nowMillis: Int64(Date().timeIntervalSince1970 * 1000))
         } catch {
             relay.withHub { $0.returnCommit(batch) }
             statisticsSlot.withLock { $0.failures += 1 }
@@ -84,6 +86,7 @@ public final class CounterCommitter: @unchecked Sendable {
         }
         let finished = DispatchTime.now().uptimeNanoseconds
         let milliseconds = Double(finished - started) / 1e6
+        if !batch.sequences.isEmpty { relay.withHub { $0.confirmSequences(batch.sequences) } }
         relay.deliverAcks(batch.acks)
         noteForSummary(milliseconds, interactions: batch.interactions, now: finished)
         statisticsSlot.withLock { statistics in

@@ -24,8 +24,10 @@ public enum CountsRecovery {
         let nowMillis = Int64(Date().timeIntervalSince1970 * 1000)
         let series = try store.loadMinuteSeries(since: nowMillis / 60_000 - Int64(config.stats.seriesMinutes) + 1)
         let keys = try store.loadIdempotencyKeys(nowMillis: nowMillis, limit: config.storage.idempotencyKeys)
+        let sequences = try store.loadRoomSequences()
         relay.withHub { hub in
             hub.restore(rooms)
+            hub.restoreSequences(sequences)
             hub.restoreSeries(series)
             hub.restoreIdempotencyKeys(keys, wallMillis: nowMillis)
         }

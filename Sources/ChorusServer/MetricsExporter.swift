@@ -32,7 +32,7 @@ public final class MetricsExporter: Sendable {
                 totals: hub.totals, rooms: hub.roomCount, batches: hub.batchesFlushed, members: hub.memberTotals(),
                 resumes: hub.resumeStatistics,
                 slowModeRooms: hub.slowModeRoomCount, idempotencyKeys: hub.idempotencyKeyCount,
-                keysEvicted: hub.idempotencyKeysEvictedEarly
+                keysEvicted: hub.idempotencyKeysEvictedEarly, sequenceHoldOverrides: hub.sequenceHoldOverrides
             )
         }
         let transport = relay.statistics()
@@ -62,6 +62,7 @@ public final class MetricsExporter: Sendable {
             raise(&state, "chorus_resume_requests_total", [], to: hub.resumes.requests)
             raise(&state, "chorus_resume_gaps_total", [], to: hub.resumes.gaps)
             raise(&state, "chorus_resume_gap_messages_total", [], to: hub.resumes.gapMessages)
+            raise(&state, "chorus_sequence_hold_overrides_total", [], to: hub.sequenceHoldOverrides)
             raise(&state, "chorus_replayed_messages_total", [], to: transport.shard.replayedMessages)
             raise(&state, "chorus_frames_written_total", [], to: transport.framesWritten)
             raise(&state, "chorus_bytes_written_total", [], to: transport.bytesWritten)
@@ -161,6 +162,8 @@ public final class MetricsExporter: Sendable {
         "chorus_resume_requests_total": "Connections that resumed a room with since=<seq>.",
         "chorus_resume_gaps_total": "Resumes reaching back past the room's history, answered with a gap frame.",
         "chorus_resume_gap_messages_total": "Sequence numbers reported in gap frames.",
+        "chorus_sequence_hold_overrides_total":
+            "Batches broadcast before their sequence numbers' reservation was stored (the store is failing).",
         "chorus_replayed_messages_total": "History messages queued for resuming connections.",
         "chorus_frames_written_total": "WebSocket frames written.",
         "chorus_bytes_written_total": "WebSocket payload bytes written.",

@@ -12,10 +12,11 @@ public final class SQLiteCounterStore: CounterStore {
     let idempotencyKeys: Int64
     private var database: OpaquePointer?
     private var upsert: OpaquePointer?
-    /// Internal, not private: `SQLiteCounterStore+IdempotencyKeys.swift` uses them.
+    /// Internal, not private: `SQLiteCounterStore+IdempotencyKeys.swift` and `+RoomSequences` use them.
     var insertKeys: OpaquePointer?
     var oldestKeys: OpaquePointer?
     var deleteKeys: OpaquePointer?
+    var raiseSequence: OpaquePointer?
     /// Keys in the table now (kept at most `idempotencyKeys`).
     var storedKeyCount: Int64 = 0
 
@@ -48,6 +49,7 @@ public final class SQLiteCounterStore: CounterStore {
             ON CONFLICT (room, kind, lang, region, minute) DO UPDATE SET count = count + excluded.count
             """)
         try prepareIdempotencyKeys()
+        try prepareRoomSequences()
     }
 
     deinit {
@@ -55,13 +57,15 @@ public final class SQLiteCounterStore: CounterStore {
         sqlite3_finalize(insertKeys)
         sqlite3_finalize(oldestKeys)
         sqlite3_finalize(deleteKeys)
+        sqlite3_finalize(raiseSequence)
         sqlite3_close(database)
     }
 
-    public func commit(_ deltas: [CounterKey: UInt64], keys: [IdempotencyWindow.Record], nowMillis: Int64)
-        throws(StorageError)
-    {
-        guard !deltas.isEmpty || !keys.isEmpty else { return }
+    public func commit(
+        _ deltas: [CounterKey: UInt64], keys: [IdempotencyWindow.Record], sequences: [String: UInt64] = [:],
+        nowMillis: Int64
+    ) throws(StorageError) {
+        guard !deltas.isEmpty || !keys.isEmpty || !sequences.isEmpty else { return }
         try execute("BEGIN IMMEDIATE")
         do throws(StorageError) {
             for (key, count) in deltas {
@@ -75,6 +79,7 @@ public final class SQLiteCounterStore: CounterStore {
                 guard sqlite3_step(upsert) == SQLITE_DONE else { throw failure("insert counts") }
             }
             let keyCount = try store(keys, nowMillis: nowMillis)
+            try store(sequences)
             try execute("COMMIT")
             storedKeyCount = keyCount
         } catch {
@@ -88,12 +93,9 @@ public final class SQLiteCounterStore: CounterStore {
             "SELECT room, kind, lang, region, SUM(count) FROM interactions GROUP BY room, kind, lang, region")
         defer { sqlite3_finalize(query) }
         var rooms: [String: InteractionCounters] = [:]
-        while true {
-            let step = sqlite3_step(query)
-            if step == SQLITE_DONE { break }
-            guard step == SQLITE_ROW else { throw failure("load counts") }
+        try forEachRow(of: query, "load counts") {
             let room = text(query, 0)
-            guard let kind = InteractionKind(rawValue: text(query, 1)) else { continue }
+            guard let kind = InteractionKind(rawValue: text(query, 1)) else { return }
             rooms[room, default: InteractionCounters()].add(
                 kind: kind, language: text(query, 2), region: text(query, 3),
                 count: UInt64(max(0, sqlite3_column_int64(query, 4))))
@@ -110,18 +112,25 @@ public final class SQLiteCounterStore: CounterStore {
         defer { sqlite3_finalize(query) }
         sqlite3_bind_int64(query, 1, minute)
         var series: [String: [MinuteCount]] = [:]
-        while true {
-            let step = sqlite3_step(query)
-            if step == SQLITE_DONE { break }
-            guard step == SQLITE_ROW else { throw failure("load minute series") }
+        try forEachRow(of: query, "load minute series") {
             let room = text(query, 0)
             let minute = sqlite3_column_int64(query, 1)
-            guard let kind = InteractionKind(rawValue: text(query, 2)) else { continue }
+            guard let kind = InteractionKind(rawValue: text(query, 2)) else { return }
             let count = UInt64(max(0, sqlite3_column_int64(query, 3)))
             if series[room]?.last?.minute != minute { series[room, default: []].append(MinuteCount(minute: minute)) }
             series[room]![series[room]!.count - 1].byKind[kind.index] += count
         }
         return series
+    }
+
+    /// Steps `statement` through its rows, calling `row` on each; a step error throws `operation`.
+    func forEachRow(of statement: OpaquePointer?, _ operation: String, _ row: () -> Void) throws(StorageError) {
+        while true {
+            let step = sqlite3_step(statement)
+            if step == SQLITE_DONE { return }
+            guard step == SQLITE_ROW else { throw failure(operation) }
+            row()
+        }
     }
 
     func execute(_ sql: String) throws(StorageError) {
@@ -134,13 +143,13 @@ public final class SQLiteCounterStore: CounterStore {
         return statement
     }
 
-    private func bind(_ value: String, at index: Int32, statement: OpaquePointer?) {
+    func bind(_ value: String, at index: Int32, statement: OpaquePointer?) {
         // SQLITE_TRANSIENT: SQLite copies the bytes before this call returns.
         let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
         sqlite3_bind_text(statement, index, value, -1, transient)
     }
 
-    private func text(_ statement: OpaquePointer?, _ column: Int32) -> String {
+    func text(_ statement: OpaquePointer?, _ column: Int32) -> String {
         guard let bytes = sqlite3_column_text(statement, column) else { return "" }
         return String(cString: bytes)
     }

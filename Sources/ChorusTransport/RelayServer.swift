@@ -63,6 +63,7 @@ public final class RelayServer: Sendable {
             shardCount: config.transport.serviceThreads, historyMessages: config.rooms.historyMessages,
             historyNanoseconds: UInt64(config.rooms.historySeconds) * 1_000_000_000)
         hubConfiguration.durableCounting = config.storage.engine == .sqlite
+        if hubConfiguration.durableCounting { hubConfiguration.sequenceBlock = 100_000 }
         hubConfiguration.idempotencyWindowMillis = Int64(config.storage.idempotencyWindowSeconds) * 1000
         hubConfiguration.idempotencyCapacity = config.storage.idempotencyKeys
         hubConfiguration.seriesMinutes = config.stats.seriesMinutes

@@ -37,6 +37,20 @@ import Testing
         #expect(try reopened.loadMinuteSeries(since: 29_000_001)["show"]?.map(\.total) == [1])
     }
 
+    @Test func sequenceReservationsOnlyRiseAndSurviveReopening() throws {
+        let path = directory + "/sequences.sqlite3"
+        do {
+            let store = try SQLiteCounterStore(path: path)
+            try store.commit([:], keys: [], sequences: ["show": 100_000, "other": 7], nowMillis: 0)
+            try store.commit([key("show", .chat, "pt"): 1], keys: [], sequences: ["show": 200_000], nowMillis: 0)
+            // A late retry of an older reservation must not lower the stored one.
+            try store.commit([:], keys: [], sequences: ["show": 150_000], nowMillis: 0)
+        }
+        let reopened = try SQLiteCounterStore(path: path)
+        #expect(try reopened.loadRoomSequences() == ["show": 200_000, "other": 7])
+        #expect(try reopened.loadRoomCounters()["show"]?.total == 1)
+    }
+
     func commit(_ store: SQLiteCounterStore, _ deltas: [CounterKey: UInt64]) throws {
         try store.commit(deltas, keys: [], nowMillis: 0)
     }
