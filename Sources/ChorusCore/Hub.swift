@@ -253,6 +253,7 @@ public struct Hub: Sendable {
         var actions: [Action] = []
         var index = rooms.startIndex
         while index != rooms.endIndex {
+            flushHeld(roomAt: index, now: now, into: &actions)
             if let action = Self.flush(&rooms.values[index], now: now, copies: &batchesCopied) {
                 batchesFlushed += 1
                 actions.append(action)

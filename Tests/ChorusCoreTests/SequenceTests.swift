@@ -68,6 +68,12 @@ import Testing
         #expect(chat(&hub, at: 61 * Self.ms) == 13)
     }
 
+    @Test func aStoppingHubSendsWhatItHeldInBatchesOfAtMostMaxMessages() {
+        var hub = makeHub(block: 100, maxMessages: 4)
+        for _ in 1...9 { _ = chat(&hub, at: 0) }
+        #expect(flushedRanges(hub.flushAll(now: 1 * Self.ms)) == [1...4, 5...8, 9...9])
+    }
+
     @Test func theNextBlockIsAskedForHalfWay() {
         var hub = makeHub(block: 10)
         #expect(chat(&hub, at: 0) == 1)
