@@ -52,21 +52,6 @@ extension Hub {
         return true
     }
 
-    /// Flushes all but the last batch of a pending list that grew past `batch.maxMessages`
-    /// while it waited for a reservation, so no batch is larger than the setting says.
-    mutating func flushHeld(roomAt index: [String: Room].Index, now: UInt64, into actions: inout [Action]) {
-        let maxMessages = configuration.batch.maxMessages
-        while rooms.values[index].pending.count > maxMessages {
-            let rest = Array(rooms.values[index].pending[maxMessages...])
-            rooms.values[index].pending.removeSubrange(maxMessages...)
-            if let action = Self.flush(&rooms.values[index], now: now, copies: &batchesCopied) {
-                batchesFlushed += 1
-                actions.append(action)
-            }
-            rooms.values[index].pending = rest
-        }
-    }
-
     /// Start-up: each room's stored reservation. Its numbers go on after it: an open room (a
     /// static one, empty until start-up ends) at once, the others when they open.
     public mutating func restoreSequences(_ stored: [String: UInt64]) {

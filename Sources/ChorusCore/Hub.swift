@@ -39,10 +39,10 @@ public struct Hub: Sendable {
     var idempotency: IdempotencyWindow
     /// Rooms with slow mode on (`Hub+SlowMode.swift`), for metrics.
     public internal(set) var slowModeRoomCount = 0
-    public internal(set) var batchesFlushed: UInt64 = 0
+    public private(set) var batchesFlushed: UInt64 = 0
     /// Batches copied out of a pending buffer much larger than they are (each message retained
     /// and released); a steady room's buffer is handed over instead.
-    internal(set) var batchesCopied: UInt64 = 0
+    private(set) var batchesCopied: UInt64 = 0
 
     public init(configuration: Configuration, now: UInt64) {
         self.configuration = configuration
@@ -180,11 +180,7 @@ public struct Hub: Sendable {
                     || rooms.values[index].pending.count >= configuration.batch.maxMessages,
                     mayBroadcast(roomAt: index, now: now)
                 {
-                    flushHeld(roomAt: index, now: now, into: &actions)
-                    if let action = Self.flush(&rooms.values[index], now: now, copies: &batchesCopied) {
-                        batchesFlushed += 1
-                        actions.append(action)
-                    }
+                    flushPending(roomAt: index, now: now, into: &actions)
                 }
             } else if rooms.values[index].memberCount == 0 && !rooms.values[index].isStatic
                 && now &- rooms.values[index].emptySince >= configuration.roomIdleNanoseconds
@@ -212,11 +208,7 @@ public struct Hub: Sendable {
         var actions: [Action] = []
         var index = rooms.startIndex
         while index != rooms.endIndex {
-            flushHeld(roomAt: index, now: now, into: &actions)
-            if let action = Self.flush(&rooms.values[index], now: now, copies: &batchesCopied) {
-                batchesFlushed += 1
-                actions.append(action)
-            }
+            flushPending(roomAt: index, now: now, into: &actions)
             index = rooms.index(after: index)
         }
         return actions
@@ -242,7 +234,26 @@ public struct Hub: Sendable {
         }
     }
 
-    static func flush(_ room: inout Room, now: UInt64, copies: inout UInt64) -> Action? {
+    /// Flushes everything a room has pending, in batches of at most `batch.maxMessages` (more
+    /// is pending only after waiting for a sequence reservation, `Hub+Sequences.swift`).
+    private mutating func flushPending(roomAt index: [String: Room].Index, now: UInt64, into actions: inout [Action]) {
+        let maxMessages = configuration.batch.maxMessages
+        while !rooms.values[index].pending.isEmpty {
+            let rest =
+                rooms.values[index].pending.count > maxMessages
+                ? Array(rooms.values[index].pending[maxMessages...]) : []
+            if !rest.isEmpty { rooms.values[index].pending.removeSubrange(maxMessages...) }
+            if let action = Self.flush(&rooms.values[index], now: now, copies: &batchesCopied) {
+                batchesFlushed += 1
+                actions.append(action)
+            }
+            // Only after a hold: otherwise `flush` left a buffer sized for the next window.
+            guard !rest.isEmpty else { return }
+            rooms.values[index].pending = rest
+        }
+    }
+
+    private static func flush(_ room: inout Room, now: UInt64, copies: inout UInt64) -> Action? {
         guard let first = room.pending.first, let last = room.pending.last else { return nil }
         let range = first.seq...last.seq
         // The batch is held by the history for up to `rooms.historyMessages`, so it must not
