@@ -7,9 +7,9 @@
 /// room reserves numbers in blocks (`Configuration.sequenceBlock`) stored by the committer in
 /// the same transaction as the counts: a restarted room starts after everything it reserved,
 /// and no batch is broadcast with a number past the stored reservation (a new room's first
-/// batch waits for one commit, `storage.commitIntervalMs`, usually inside its window). A number is never
-/// shown twice; one reserved but unused before a crash is skipped, and a member resuming
-/// across the restart is told of the skipped range as a gap.
+/// batch waits for one commit, `storage.commitIntervalMs`, usually inside its window). A
+/// number is never shown twice; one reserved but unused before a crash is skipped, and a
+/// member resuming across the restart is told of the skipped range as a gap.
 extension Hub {
     /// Where a room that is not open stands in its sequence.
     struct SequenceMark: Sendable, Equatable {
