@@ -76,6 +76,12 @@ public final class MetricsExporter: Sendable {
             for (code, count) in transport.closes {
                 raise(&state, "chorus_server_closes_total", [("code", String(code))], to: count)
             }
+            for reason in CloseReason.allCases {
+                raise(
+                    &state, "chorus_server_close_reasons_total", [("reason", reason.rawValue)],
+                    to: transport.closeReasons[reason] ?? 0)
+            }
+            raise(&state, "chorus_pings_sent_total", [], to: transport.pingsSent)
             for (throttle, count) in transport.throttled {
                 raise(
                     &state, "chorus_throttled_interactions_total",
@@ -170,6 +176,9 @@ public final class MetricsExporter: Sendable {
         "chorus_direct_writes_total": "Frames written at once, without waiting for a writable callback.",
         "chorus_protocol_errors_total": "Invalid client frames, by error code.",
         "chorus_server_closes_total": "Connections closed by the server, by close code.",
+        "chorus_server_close_reasons_total":
+            "Connections closed by the server, by reason (pong_overdue and write_timeout send no close frame).",
+        "chorus_pings_sent_total": "Heartbeat pings written to connections quiet for transport.pingIntervalSeconds.",
         "chorus_throttled_interactions_total":
             "Interactions refused by a rate limit or slow mode, by type and reason (rate_limited, slow_mode).",
         "chorus_connections_refused_per_ip_total":

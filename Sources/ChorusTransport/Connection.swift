@@ -35,6 +35,8 @@ final class Connection {
     /// Close with 1001 once everything queued is written (graceful stop).
     var closeWhenFlushed = false
     var counted = false
+    /// Whether the peer answered since its last heartbeat ping (`HeartbeatSchedule`).
+    var heartbeat = HeartbeatStanding.heard
     /// Invalid frames so far (the connection closes past `limits.maxErrorsPerConnection`).
     var invalidFrames: UInt32 = 0
 

@@ -26,11 +26,16 @@ extension ServiceThread {
             let id = relay.makeConnectionID()
             session.storeBytes(of: id.raw, as: UInt64.self)
             connections[id] = Connection(wsi: wsi)
+            heartbeat.add(id, now: MonotonicClock.nanoseconds())
             establish(id)
             return 0
         case LWS_CALLBACK_RECEIVE:
             guard let id = connectionID(session) else { return -1 }
+            connections[id]?.heartbeat = .heard
             receive(id, input.map { UnsafeRawBufferPointer(start: $0, count: length) })
+            return 0
+        case LWS_CALLBACK_RECEIVE_PONG:
+            if let id = connectionID(session) { connections[id]?.heartbeat = .heard }
             return 0
         case LWS_CALLBACK_SERVER_WRITEABLE:
             guard let id = connectionID(session) else { return -1 }
@@ -57,12 +62,18 @@ extension ServiceThread {
 
     /// Asks for the connection to be closed with `code` at its next writable callback, after
     /// what is already queued when `flushFirst`.
-    func requestClose(_ id: ConnectionID, code: UInt16, reason: String, flushFirst: Bool = false) {
-        guard connections[id] != nil, connections[id]!.closeRequest == nil else { return }
-        connections[id]!.closeRequest = CloseRequest(code: code, reason: reason, flushFirst: flushFirst)
+    func requestClose(
+        _ id: ConnectionID, code: UInt16, reason: String, why: CloseReason, flushFirst: Bool = false
+    ) {
+        guard let connection = connections[id], connection.closeRequest == nil else { return }
+        connection.closeRequest = CloseRequest(code: code, reason: reason, flushFirst: flushFirst)
         shard.stopDeliveries(to: id)
         statistics.closes[code, default: 0] += 1
-        lws_callback_on_writable(connections[id]!.wsi)
+        statistics.closeReasons[why, default: 0] += 1
+        relay.logger.debug(
+            "closing connection",
+            metadata: ["connection": "\(id)", "reason": "\(why.rawValue)", "code": "\(code)", "detail": "\(reason)"])
+        lws_callback_on_writable(connection.wsi)
     }
 
     func perform(_ actions: [Shard<LWSFrame>.Action]) {
@@ -89,7 +100,7 @@ extension ServiceThread {
                 lws_callback_on_writable(connection.wsi)
             }
         case .close(let id, let code, let reason):
-            requestClose(id, code: code, reason: reason)
+            requestClose(id, code: code, reason: reason, why: .tooSlow)
         }
     }
 
@@ -153,6 +164,7 @@ extension ServiceThread {
             }
             if connection.closeWhenFlushed {
                 statistics.closes[CloseCode.goingAway, default: 0] += 1
+                statistics.closeReasons[.shutdown, default: 0] += 1
                 closeNow(connection.wsi, code: CloseCode.goingAway, reason: "server shutting down")
                 return -1
             }

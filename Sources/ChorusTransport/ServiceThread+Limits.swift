@@ -34,7 +34,7 @@ extension ServiceThread {
             sendNotice(Notice(.disconnectedForFlooding), to: id)
             requestClose(
                 id, code: CloseCode.keptSendingWhileThrottled, reason: "kept sending while rate limited",
-                flushFirst: true)
+                why: .throttled, flushFirst: true)
             return false
         }
     }

@@ -143,7 +143,9 @@ extension ServiceThread {
         guard let connection = connections[id] else { return }
         if connection.invalidFrames < .max { connection.invalidFrames += 1 }
         if Int(connection.invalidFrames) > relay.config.limits.maxErrorsPerConnection {
-            requestClose(id, code: CloseCode.tooManyErrors, reason: "too many invalid frames", flushFirst: true)
+            requestClose(
+                id, code: CloseCode.tooManyErrors, reason: "too many invalid frames", why: .tooManyErrors,
+                flushFirst: true)
         }
     }
 }

@@ -46,6 +46,12 @@ final class ServiceThread: @unchecked Sendable {
     /// Connections whose reading `ingress` paused, to resume together.
     var pausedReaders: [ConnectionID] = []
     var draining = false
+    /// When each connection is next checked for liveness (`ServiceThread+Heartbeat.swift`).
+    var heartbeat = HeartbeatSchedule(intervalNanoseconds: 30_000_000_000)
+    /// The ping written to every connection (lws frames it in the headroom). Not empty: lws
+    /// 4.1 reports no `LWS_CALLBACK_RECEIVE_PONG` for a pong without payload, and the pong
+    /// echoes the ping's.
+    let pingFrame = LWSFrame(Array("chorus".utf8))
     private var tickTimer: UnsafeMutableRawPointer?
     private var protocols: UnsafeMutablePointer<lws_protocols>?
     private var retryPolicy: UnsafeMutablePointer<lws_retry_bo_t>?
@@ -83,8 +89,10 @@ final class ServiceThread: @unchecked Sendable {
 
         retryPolicy = .allocate(capacity: 1)
         retryPolicy!.initialize(to: lws_retry_bo_t())
-        retryPolicy!.pointee.secs_since_valid_ping = UInt16(config.transport.pingIntervalSeconds)
-        retryPolicy!.pointee.secs_since_valid_hangup = UInt16(min(65535, config.transport.pingIntervalSeconds * 2))
+        // No ping and no hangup: lws's validity timers are off (they are inserted into one sorted
+        // list per thread by walking it); `HeartbeatSchedule` pings instead.
+        heartbeat = HeartbeatSchedule(
+            intervalNanoseconds: UInt64(config.transport.pingIntervalSeconds) * 1_000_000_000)
 
         listener = try ListenSocket(host: config.listen.host, port: port)
         listeningPort = listener!.port
@@ -234,6 +242,7 @@ final class ServiceThread: @unchecked Sendable {
             }
             pausedReaders.removeAll()
         }
+        visitHeartbeats(now: now)
         if now &- lastWriteSweep >= 1_000_000_000 {
             lastWriteSweep = now
             closeStalledWriters(now: now)
@@ -252,11 +261,11 @@ final class ServiceThread: @unchecked Sendable {
     /// at once: pings cannot reach a peer that reads nothing.
     private func closeStalledWriters(now: UInt64) {
         let timeout = UInt64(relay.config.transport.writeTimeoutSeconds) * 1_000_000_000
-        for connection in connections.values
+        for (id, connection) in connections
         where connection.writeProgressAt != 0 && now &- connection.writeProgressAt > timeout {
             connection.writeProgressAt = 0
             statistics.writeTimeouts += 1
-            lws_set_timeout(connection.wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC)
+            drop(id, connection, why: .writeTimeout)
         }
     }
 

@@ -8,6 +8,10 @@ public struct TransportStatistics: Sendable, Equatable {
     public var protocolErrors: [String: UInt64] = [:]
     /// Connections closed by the server, by close code.
     public var closes: [UInt16: UInt64] = [:]
+    /// Connections closed by the server, by why (with or without a close frame).
+    public var closeReasons: [CloseReason: UInt64] = [:]
+    /// Heartbeat pings written (`HeartbeatSchedule`).
+    public var pingsSent: UInt64 = 0
     public var framesWritten: UInt64 = 0
     public var bytesWritten: UInt64 = 0
     /// Frames written at once because the socket had room, without a writable callback.
@@ -54,6 +58,8 @@ public struct TransportStatistics: Sendable, Equatable {
         shard.queuedBytes += other.shard.queuedBytes
         protocolErrors.merge(other.protocolErrors, uniquingKeysWith: +)
         closes.merge(other.closes, uniquingKeysWith: +)
+        closeReasons.merge(other.closeReasons, uniquingKeysWith: +)
+        pingsSent += other.pingsSent
         framesWritten += other.framesWritten
         bytesWritten += other.bytesWritten
         directWrites += other.directWrites
