@@ -5,7 +5,7 @@ extension ChorusConfig {
         "transport.serviceThreads", "transport.eventLoop", "transport.pingIntervalSeconds", "transport.directWrites",
         "transport.ingestReceiveBufferBytes",
         "transport.writeTimeoutSeconds", "transport.ingressHighWatermark",
-        "batch.maxMessages", "batch.maxDelayMs",
+        "batch.maxMessages", "batch.maxDelayMs", "batch.leadingEdge",
         "limits.maxMessageBytes", "limits.maxChatChars", "limits.viewerQueueBytes", "limits.consoleQueueBytes",
         "limits.viewerCommerceBytes",
         "limits.maxErrorsPerConnection", "limits.maxConnections", "limits.maxConnectionsPerIP",
@@ -78,6 +78,7 @@ extension ChorusConfig {
         case "transport.ingestReceiveBufferBytes": transport.ingestReceiveBufferBytes = try int()
         case "batch.maxMessages": batch.maxMessages = try int()
         case "batch.maxDelayMs": batch.maxDelayMs = try int()
+        case "batch.leadingEdge": batch.leadingEdge = try bool()
         case "limits.maxMessageBytes": limits.maxMessageBytes = try int()
         case "limits.maxChatChars": limits.maxChatChars = try int()
         case "limits.viewerQueueBytes": limits.viewerQueueBytes = try int()

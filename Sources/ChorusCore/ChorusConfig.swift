@@ -46,6 +46,11 @@ public struct ChorusConfig: Sendable, Equatable {
         /// 50 ms is below what a viewer perceives as chat lag yet folds a 1,000 msg/s room
         /// into 20 writes per viewer per second instead of 1,000.
         public var maxDelayMs = 50
+        /// A message reaching a room that flushed nothing for a whole window leaves at once
+        /// instead of waiting for the window to fill; the window then runs from that flush, so
+        /// a busy room still sends one batch per window. In 200 rooms × 20 viewers at 5 msg/s a
+        /// window almost never held more than one message, and every message waited all of it.
+        public var leadingEdge = true
     }
 
     public struct Limits: Sendable, Equatable {

@@ -120,15 +120,17 @@ public struct Hub: Sendable {
             pendingCommit.interactions += 1
         }
         rooms.values[index].series.record(payload.kind, minute: minute)
-        let (seq, full) = Self.append(
-            to: &rooms.values[index], maxMessages: configuration.batch.maxMessages, now: now,
+        let (seq, pendingCount, wasQuiet) = Self.append(
+            to: &rooms.values[index], batch: configuration.batch, now: now,
             payload: payload, author: author, clientID: clientID, language: language, confidence: tag?.confidence,
             wallMillis: wallMillis)
         if let idempotencyKey { remember(idempotencyKey, room: name, seq: seq, wallMillis: wallMillis) }
         Self.reserveSequences(for: &rooms.values[index], block: configuration.sequenceBlock, into: &pendingCommit)
+        // A full batch leaves at once, and so does a quiet room's first message (leading edge).
         // Past a full batch only after waiting for a reservation: `tick` splits those.
-        guard full, rooms.values[index].pending.count == configuration.batch.maxMessages,
-            mayBroadcast(roomAt: index, now: now),
+        let fills = pendingCount == configuration.batch.maxMessages
+        let leads = wasQuiet && pendingCount == 1
+        guard fills || leads, mayBroadcast(roomAt: index, now: now),
             let action = Self.flush(&rooms.values[index], now: now, copies: &batchesCopied)
         else {
             return (seq, nil)
@@ -137,11 +139,17 @@ public struct Hub: Sendable {
         return (seq, action)
     }
 
-    /// Numbers, counts and queues one message; returns its seq and whether the batch is full.
+    /// Numbers, counts and queues one message; returns its seq, how many messages are pending
+    /// now, and whether the room was quiet before it (with `leadingEdge`: nothing pending and
+    /// no batch for a whole window).
     private static func append(
-        to room: inout Room, maxMessages: Int, now: UInt64, payload: InteractionPayload, author: Author,
-        clientID: String?, language: String, confidence: Double?, wallMillis: Int64
-    ) -> (seq: UInt64, full: Bool) {
+        to room: inout Room, batch: ServerFrames.BatchSettings, now: UInt64, payload: InteractionPayload,
+        author: Author, clientID: String?, language: String, confidence: Double?, wallMillis: Int64
+    ) -> (seq: UInt64, pendingCount: Int, wasQuiet: Bool) {
+        let maxMessages = batch.maxMessages
+        let wasQuiet =
+            batch.leadingEdge && room.pending.isEmpty
+            && (room.lastFlushAt == 0 || now &- room.lastFlushAt >= batch.maxDelayNanoseconds)
         room.lastAssigned += 1
         if room.pending.isEmpty {
             room.pendingSince = now
@@ -155,7 +163,7 @@ public struct Hub: Sendable {
                 seq: room.lastAssigned, payload: payload, author: author, clientID: clientID, language: language,
                 confidence: confidence, receivedAtMillis: wallMillis))
         room.counters.record(kind: payload.kind, language: language, region: author.region)
-        return (room.lastAssigned, room.pending.count >= maxMessages)
+        return (room.lastAssigned, room.pending.count, wasQuiet)
     }
 
     /// Flushes every batch whose window ends nearer this tick than the next one, and closes
@@ -167,8 +175,7 @@ public struct Hub: Sendable {
     /// with 10 ms ticks in the many-rooms shape); flushing on the last tick before it made them
     /// half a tick shorter, and the 1,000-viewer room cost 6 % more CPU for the extra writes.
     public mutating func tick(now: UInt64) -> [Action] {
-        let window = UInt64(configuration.batch.maxDelayMilliseconds) * 1_000_000
-        let due = window - min(window, configuration.batch.flushTickNanoseconds / 2)
+        let halfTick = configuration.batch.flushTickNanoseconds / 2
         var actions: [Action] = []
         var idle: [String] = []
         // Walk by index and mutate through `values[index]`: iterating `keys` while mutating
@@ -176,7 +183,7 @@ public struct Hub: Sendable {
         var index = rooms.startIndex
         while index != rooms.endIndex {
             if !rooms.values[index].pending.isEmpty {
-                if now &- rooms.values[index].pendingSince >= due
+                if now &+ halfTick >= Self.flushDeadline(of: &rooms.values[index], batch: configuration.batch)
                     || rooms.values[index].pending.count >= configuration.batch.maxMessages,
                     mayBroadcast(roomAt: index, now: now)
                 {
@@ -212,12 +219,6 @@ public struct Hub: Sendable {
             index = rooms.index(after: index)
         }
         return actions
-    }
-
-    /// The earliest moment a pending batch is due, if any (monotonic nanoseconds).
-    public func nextFlushDeadline() -> UInt64? {
-        let window = UInt64(configuration.batch.maxDelayMilliseconds) * 1_000_000
-        return rooms.values.lazy.filter { !$0.pending.isEmpty }.map { $0.pendingSince + window }.min()
     }
 
     public func stats(room name: String) -> RoomStats? {
@@ -277,6 +278,7 @@ public struct Hub: Sendable {
         }
         if room.pending.capacity == 0 { room.pending.reserveCapacity(count + count / 8 + 2) }
         room.lastBroadcast = last.seq
+        room.lastFlushAt = now
         let frame = BatchEncoder.encode(room: room.name, range: range, messages: messages)
         let batch = RoomBatch(room: room.name, range: range, messages: messages, frame: frame)
         room.history.append(batch, now: now)

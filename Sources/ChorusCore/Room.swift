@@ -14,6 +14,9 @@ struct Room {
     var pending: [RoomMessage] = []
     /// When the oldest pending message arrived (monotonic nanoseconds).
     var pendingSince: UInt64 = 0
+    /// When the last batch left (monotonic nanoseconds; 0: never). With `leadingEdge` the
+    /// next batch is due one window after it.
+    var lastFlushAt: UInt64 = 0
     /// Members per shard, so a batch only goes to the service threads that need it.
     var membersPerShard: [Int]
     var viewers = 0

@@ -3,11 +3,17 @@ public enum ServerFrames {
     public struct BatchSettings: Sendable, Equatable {
         public var maxMessages: Int
         public var maxDelayMilliseconds: Int
+        /// A quiet room's next message leaves at once (`batch.leadingEdge`, `Hub.ingest`).
+        public var leadingEdge: Bool
 
-        public init(maxMessages: Int, maxDelayMilliseconds: Int) {
+        public init(maxMessages: Int, maxDelayMilliseconds: Int, leadingEdge: Bool) {
             self.maxMessages = maxMessages
             self.maxDelayMilliseconds = maxDelayMilliseconds
+            self.leadingEdge = leadingEdge
         }
+
+        /// The window in nanoseconds.
+        public var maxDelayNanoseconds: UInt64 { UInt64(maxDelayMilliseconds) * 1_000_000 }
 
         /// How often due batches are looked for: a tenth of the window, 1 to 10 ms. Finer
         /// ticks cost a loop pass each (a wake-up per millisecond cost 5 points of a core in

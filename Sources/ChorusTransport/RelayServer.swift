@@ -54,7 +54,8 @@ public final class RelayServer: Sendable {
         self.decoder = ClientFrameDecoder(maxChatCharacters: config.limits.maxChatChars)
         self.interactionPolicy = config.interactionPolicy
         let batch = ServerFrames.BatchSettings(
-            maxMessages: config.batch.maxMessages, maxDelayMilliseconds: config.batch.maxDelayMs)
+            maxMessages: config.batch.maxMessages, maxDelayMilliseconds: config.batch.maxDelayMs,
+            leadingEdge: config.batch.leadingEdge)
         self.tickNanoseconds = batch.flushTickNanoseconds
         var hubConfiguration = Hub.Configuration(
             batch: batch,

@@ -8,35 +8,39 @@ extension ServiceThread {
         let open = relay.openConnections.wrappingAdd(1, ordering: .relaxed).newValue
         connections[id]!.counted = true
         if relay.isDraining || draining {
-            return requestClose(id, code: CloseCode.goingAway, reason: "server shutting down")
+            return requestClose(id, code: CloseCode.goingAway, reason: "server shutting down", why: .shutdown)
         }
         guard open <= relay.config.limits.maxConnections else {
-            return requestClose(id, code: CloseCode.tryAgainLater, reason: "connection limit reached")
+            return requestClose(
+                id, code: CloseCode.tryAgainLater, reason: "connection limit reached", why: .connectionLimit)
         }
         guard admitPeer(id) else {
             return requestClose(
-                id, code: CloseCode.tooManyFromAddress, reason: "too many connections from your address")
+                id, code: CloseCode.tooManyFromAddress, reason: "too many connections from your address",
+                why: .addressLimit)
         }
         let request = HandshakeRequest(wsi: wsi)
         switch request.path {
         case "/v1/viewer": establishViewer(id, request)
         case "/v1/console": establishConsole(id, request)
-        default: requestClose(id, code: CloseCode.badRequest, reason: "unknown endpoint \(request.path.prefix(64))")
+        default:
+            requestClose(
+                id, code: CloseCode.badRequest, reason: "unknown endpoint \(request.path.prefix(64))", why: .badRequest)
         }
     }
 
     private func establishViewer(_ id: ConnectionID, _ request: HandshakeRequest) {
         guard let room = request.arguments["room"], RoomName.isValid(room) else {
-            return requestClose(id, code: CloseCode.badRequest, reason: "missing or invalid room")
+            return requestClose(id, code: CloseCode.badRequest, reason: "missing or invalid room", why: .badRequest)
         }
         let locale = request.arguments["locale"] ?? "und"
         guard LocaleTag.isValid(locale) else {
-            return requestClose(id, code: CloseCode.badRequest, reason: "invalid locale")
+            return requestClose(id, code: CloseCode.badRequest, reason: "invalid locale", why: .badRequest)
         }
         var region = RegionCode.unknown
         if let declared = request.arguments["region"], !declared.isEmpty {
             guard let normalized = RegionCode.normalized(declared) else {
-                return requestClose(id, code: CloseCode.badRequest, reason: "invalid region")
+                return requestClose(id, code: CloseCode.badRequest, reason: "invalid region", why: .badRequest)
             }
             if RegionCode.isAssigned(normalized) {
                 region = normalized
@@ -48,20 +52,20 @@ extension ServiceThread {
         }
         let user = request.arguments["user"] ?? "v\(id.raw)"
         guard UserName.isValid(user) else {
-            return requestClose(id, code: CloseCode.badRequest, reason: "invalid user")
+            return requestClose(id, code: CloseCode.badRequest, reason: "invalid user", why: .badRequest)
         }
         let author = Author(user: user, locale: locale, region: region)
         guard let languages = ViewerLanguages.parse(request.arguments["langs"], author: author) else {
-            return requestClose(id, code: CloseCode.badRequest, reason: "invalid langs")
+            return requestClose(id, code: CloseCode.badRequest, reason: "invalid langs", why: .badRequest)
         }
         guard let feed = ViewerFeed.parse(request.arguments["feed"]) else {
-            return requestClose(id, code: CloseCode.badRequest, reason: "invalid feed")
+            return requestClose(id, code: CloseCode.badRequest, reason: "invalid feed", why: .badRequest)
         }
         guard let since = ResumeRequest.parse(request.arguments["since"], rooms: [room]) else {
-            return requestClose(id, code: CloseCode.badRequest, reason: "invalid since")
+            return requestClose(id, code: CloseCode.badRequest, reason: "invalid since", why: .badRequest)
         }
         guard feed == .all || since.isEmpty else {
-            return requestClose(id, code: CloseCode.badRequest, reason: "since needs feed=all")
+            return requestClose(id, code: CloseCode.badRequest, reason: "since needs feed=all", why: .badRequest)
         }
         let now = MonotonicClock.nanoseconds()
         let (outcome, resume) = relay.withHub { hub in
@@ -69,7 +73,7 @@ extension ServiceThread {
             return (outcome, since[room].map { hub.resume(room: room, after: $0) })
         }
         guard case .joined(let seq) = outcome else {
-            return requestClose(id, code: CloseCode.unknownRoom, reason: "unknown room")
+            return requestClose(id, code: CloseCode.unknownRoom, reason: "unknown room", why: .unknownRoom)
         }
         connections[id]!.role = .viewer
         connections[id]!.author = author
@@ -91,26 +95,27 @@ extension ServiceThread {
 
     private func establishConsole(_ id: ConnectionID, _ request: HandshakeRequest) {
         guard let tokenText = request.bearerToken ?? request.arguments["token"] else {
-            return requestClose(id, code: CloseCode.unauthorized, reason: "console token required")
+            return requestClose(id, code: CloseCode.unauthorized, reason: "console token required", why: .unauthorized)
         }
         let token: ConsoleToken
         do {
             token = try relay.authenticate(token: tokenText)
         } catch {
-            return requestClose(id, code: CloseCode.unauthorized, reason: "invalid console token")
+            return requestClose(id, code: CloseCode.unauthorized, reason: "invalid console token", why: .unauthorized)
         }
         let rooms = (request.arguments["rooms"] ?? "").split(separator: ",").map(String.init)
         guard !rooms.isEmpty, rooms.count <= 256, rooms.allSatisfy({ RoomName.isValid($0) }) else {
-            return requestClose(id, code: CloseCode.badRequest, reason: "missing or invalid rooms")
+            return requestClose(id, code: CloseCode.badRequest, reason: "missing or invalid rooms", why: .badRequest)
         }
         guard rooms.allSatisfy({ token.allows(room: $0) }) else {
-            return requestClose(id, code: CloseCode.unauthorized, reason: "token does not allow these rooms")
+            return requestClose(
+                id, code: CloseCode.unauthorized, reason: "token does not allow these rooms", why: .unauthorized)
         }
         var languages: [String] = []
         if let filter = request.arguments["langs"], !filter.isEmpty {
             languages = filter.split(separator: ",").map { $0.lowercased() }
             guard languages.allSatisfy({ LanguageCode.isValid($0) }) else {
-                return requestClose(id, code: CloseCode.badRequest, reason: "invalid langs")
+                return requestClose(id, code: CloseCode.badRequest, reason: "invalid langs", why: .badRequest)
             }
         }
         connections[id]!.role = .console
@@ -120,7 +125,7 @@ extension ServiceThread {
         shard.add(id, role: .console)
         shard.setLanguages(id, languages.isEmpty ? nil : Set(languages))
         guard let since = ResumeRequest.parse(request.arguments["since"], rooms: rooms) else {
-            return requestClose(id, code: CloseCode.badRequest, reason: "invalid since")
+            return requestClose(id, code: CloseCode.badRequest, reason: "invalid since", why: .badRequest)
         }
         var joined: [(room: String, seq: UInt64)] = []
         var resumes: [(room: String, Hub.ResumeOutcome?)] = []
@@ -184,6 +189,8 @@ extension ServiceThread {
     }
 
     var batchSettings: ServerFrames.BatchSettings {
-        .init(maxMessages: relay.config.batch.maxMessages, maxDelayMilliseconds: relay.config.batch.maxDelayMs)
+        .init(
+            maxMessages: relay.config.batch.maxMessages, maxDelayMilliseconds: relay.config.batch.maxDelayMs,
+            leadingEdge: relay.config.batch.leadingEdge)
     }
 }

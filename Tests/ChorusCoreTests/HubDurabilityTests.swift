@@ -9,7 +9,8 @@ import Testing
 
     func makeHub(durable: Bool = true) -> Hub {
         var configuration = Hub.Configuration(
-            batch: .init(maxMessages: 100, maxDelayMilliseconds: 50), staticRooms: ["lobby"], autoCreateRooms: true,
+            batch: .init(maxMessages: 100, maxDelayMilliseconds: 50, leadingEdge: false), staticRooms: ["lobby"],
+            autoCreateRooms: true,
             roomIdleNanoseconds: 1_000_000, shardCount: 1)
         configuration.durableCounting = durable
         return Hub(configuration: configuration, now: 0)

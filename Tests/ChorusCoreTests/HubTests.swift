@@ -6,10 +6,13 @@ import Testing
     static let ms: UInt64 = 1_000_000
     let author = Author(user: "ana", locale: "pt-BR", region: "BR")
 
-    func makeHub(maxMessages: Int = 3, maxDelayMs: Int = 50, shards: Int = 2, autoCreate: Bool = false) -> Hub {
+    func makeHub(
+        maxMessages: Int = 3, maxDelayMs: Int = 50, shards: Int = 2, autoCreate: Bool = false, leadingEdge: Bool = false
+    ) -> Hub {
         Hub(
             configuration: .init(
-                batch: .init(maxMessages: maxMessages, maxDelayMilliseconds: maxDelayMs), staticRooms: ["lobby"],
+                batch: .init(maxMessages: maxMessages, maxDelayMilliseconds: maxDelayMs, leadingEdge: leadingEdge),
+                staticRooms: ["lobby"],
                 autoCreateRooms: autoCreate, roomIdleNanoseconds: 1000 * Self.ms, shardCount: shards),
             now: 0)
     }

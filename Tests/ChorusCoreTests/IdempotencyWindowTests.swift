@@ -53,7 +53,8 @@ import Testing
 
     @Test func theHubRecordsKeysWithTheirCountsForTheCommit() {
         var configuration = Hub.Configuration(
-            batch: .init(maxMessages: 100, maxDelayMilliseconds: 50), staticRooms: ["lobby"], autoCreateRooms: false,
+            batch: .init(maxMessages: 100, maxDelayMilliseconds: 50, leadingEdge: false), staticRooms: ["lobby"],
+            autoCreateRooms: false,
             roomIdleNanoseconds: 1_000_000, shardCount: 1)
         configuration.durableCounting = true
         configuration.idempotencyWindowMillis = 10_000

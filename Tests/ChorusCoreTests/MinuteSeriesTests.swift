@@ -45,7 +45,8 @@ import Testing
 
     @Test func nodeStatsCountShowsRegionsAndLanguagesWithoutTheUnknownOnes() {
         let configuration = Hub.Configuration(
-            batch: .init(maxMessages: 100, maxDelayMilliseconds: 50), staticRooms: ["lobby", "quiet"],
+            batch: .init(maxMessages: 100, maxDelayMilliseconds: 50, leadingEdge: false),
+            staticRooms: ["lobby", "quiet"],
             autoCreateRooms: true, roomIdleNanoseconds: 1_000_000, shardCount: 1)
         var hub = Hub(configuration: configuration, now: 0)
         for (region, locale) in [("BR", "pt-BR"), ("ZZ", ""), ("US", "en-US")] {

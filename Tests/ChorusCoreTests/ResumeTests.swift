@@ -11,7 +11,7 @@ import Testing
     func makeHub(batch: Int = 4, historyMessages: Int = 100, historyMs: UInt64 = 60_000) -> Hub {
         Hub(
             configuration: .init(
-                batch: .init(maxMessages: batch, maxDelayMilliseconds: 50), staticRooms: ["show"],
+                batch: .init(maxMessages: batch, maxDelayMilliseconds: 50, leadingEdge: false), staticRooms: ["show"],
                 autoCreateRooms: false, roomIdleNanoseconds: 1000 * Self.ms, shardCount: 1,
                 historyMessages: historyMessages, historyNanoseconds: historyMs * Self.ms),
             now: 0)

@@ -10,7 +10,8 @@ import Testing
     /// `block` 0: sequences are not stored (an in-memory daemon).
     func makeHub(block: UInt64 = 0, maxMessages: Int = 64) -> Hub {
         var configuration = Hub.Configuration(
-            batch: .init(maxMessages: maxMessages, maxDelayMilliseconds: 50), staticRooms: ["lobby"],
+            batch: .init(maxMessages: maxMessages, maxDelayMilliseconds: 50, leadingEdge: false),
+            staticRooms: ["lobby"],
             autoCreateRooms: true, roomIdleNanoseconds: 1000 * Self.ms, shardCount: 1)
         configuration.durableCounting = block > 0
         configuration.sequenceBlock = block

@@ -6,7 +6,7 @@ import Testing
     func makeHub() -> Hub {
         Hub(
             configuration: .init(
-                batch: .init(maxMessages: 10, maxDelayMilliseconds: 50), staticRooms: ["lobby"],
+                batch: .init(maxMessages: 10, maxDelayMilliseconds: 50, leadingEdge: false), staticRooms: ["lobby"],
                 autoCreateRooms: false, roomIdleNanoseconds: 1_000_000_000, shardCount: 3),
             now: 0)
     }

@@ -16,7 +16,7 @@ from chorustest import (DEFAULT_CONFIG, chorusd_binary, deep_merge, expect_close
 
 
 def test_sigterm_flushes_pending_batch_then_closes_1001(chorusd) -> None:
-    daemon = chorusd({"batch": {"maxMessages": 64, "maxDelayMs": 3000}})
+    daemon = chorusd({"batch": {"maxMessages": 64, "maxDelayMs": 3000, "leadingEdge": False}})
     sender = daemon.viewer("lobby")
     other = daemon.viewer("lobby")
     try:

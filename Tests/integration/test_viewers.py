@@ -163,7 +163,7 @@ def test_late_joiner_starts_at_welcome_seq_plus_one(shared: Daemon) -> None:
 
 def test_batches_respect_max_messages(chorusd) -> None:
     # A long delay makes the size limit the only reason to flush the first two batches.
-    daemon = chorusd({"batch": {"maxMessages": 5, "maxDelayMs": 1000}})
+    daemon = chorusd({"batch": {"maxMessages": 5, "maxDelayMs": 1000, "leadingEdge": False}})
     with daemon.viewer("lobby") as sender, daemon.viewer("lobby") as other:
         assert other.welcome["batch"] == {"maxMessages": 5, "maxDelayMs": 1000}
         seq = sender.welcome["seq"]
@@ -180,14 +180,31 @@ def test_batches_respect_max_messages(chorusd) -> None:
             assert [m["cid"] for m in member.messages()] == [str(i) for i in range(12)]
 
 
-def test_batch_flushes_after_max_delay(chorusd) -> None:
-    daemon = chorusd({"batch": {"maxMessages": 64, "maxDelayMs": 200}})
+def test_batch_flushes_after_max_delay_without_leading_edge(chorusd) -> None:
+    daemon = chorusd({"batch": {"maxMessages": 64, "maxDelayMs": 200, "leadingEdge": False}})
     with daemon.viewer("lobby") as v:
         start = time.monotonic()
         v.send({"type": "like"})
         v.read_through("lobby", v.welcome["seq"] + 1, timeout=3)
         elapsed = time.monotonic() - start
         assert elapsed >= 0.15, f"a one-message batch was flushed after {elapsed:.3f}s, before maxDelayMs"
+
+
+def test_a_quiet_rooms_message_leaves_at_once_and_what_follows_waits_for_the_window(chorusd) -> None:
+    daemon = chorusd({"batch": {"maxMessages": 64, "maxDelayMs": 1000}})
+    with daemon.viewer("lobby") as sender, daemon.viewer("lobby") as other:
+        seq = other.welcome["seq"]
+        start = time.monotonic()
+        sender.send({"type": "like", "cid": "first"})
+        other.read_through("lobby", seq + 1, timeout=3)
+        first = time.monotonic() - start
+        assert first < 0.5, f"a quiet room's message waited {first:.3f}s of its 1 s window"
+        for i in range(3):
+            sender.send({"type": "like", "cid": f"next{i}"})
+        other.read_through("lobby", seq + 4, timeout=3)
+        rest = time.monotonic() - start
+        assert rest >= 0.8, f"messages right after a flush left after {rest:.3f}s, inside its window"
+        assert [(b["from"], b["to"]) for b in other.batches("lobby")] == [(seq + 1, seq + 1), (seq + 2, seq + 4)]
 
 
 def test_batches_are_contiguous_under_load(chorusd) -> None:
