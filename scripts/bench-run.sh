@@ -17,6 +17,11 @@
 #   KEEP=1       keep the temp dir (config, state, daemon log) after the run
 #   KILL_AFTER=S kill -9 the daemon S seconds into the bench and start it again on the same
 #                port and state directory (for `count --reconnect`); prints its recovery log line
+#   SERVER_CMD   run this server instead of chorusd, pinned and stopped the same way: a command
+#                line (run by bash) in which {port} becomes the port, e.g.
+#                SERVER_CMD='/work/peers/uws-pubsub/uws-pubsub {port}'. It is ready once the port
+#                accepts TCP; its output goes to the temp dir's server.log. Pass the bench
+#                --server plain for a plain pub/sub relay (see scripts/bench-peer.sh).
 set -euo pipefail
 
 if [ $# -lt 1 ]; then
@@ -30,7 +35,12 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 bin_dir=${BIN_DIR:-$root/.build/release}
 chorusd=$bin_dir/chorusd
 bench=$bin_dir/chorus-bench
-for binary in "$chorusd" "$bench"; do
+server_cmd=${SERVER_CMD:-}
+server_name=chorusd
+[ -n "$server_cmd" ] && server_name=${server_cmd%% *} && server_name=${server_name##*/}
+binaries=("$bench")
+[ -z "$server_cmd" ] && binaries+=("$chorusd")
+for binary in "${binaries[@]}"; do
   if [ ! -x "$binary" ]; then
     echo "bench-run: $binary is missing; build with: swift build -c release" >&2
     exit 1
@@ -64,6 +74,8 @@ if [ "${PIN:-1}" = 1 ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ];
 fi
 
 work=$(mktemp -d /tmp/chorus-bench.XXXXXX)
+server_log=$work/chorusd.log
+[ -n "$server_cmd" ] && server_log=$work/server.log
 daemon_pid=
 cleanup() {
   if [ -n "$daemon_pid" ] && kill -0 "$daemon_pid" 2>/dev/null; then
@@ -73,7 +85,7 @@ cleanup() {
       sleep 0.1
     done
     if kill -0 "$daemon_pid" 2>/dev/null; then
-      echo "bench-run: chorusd still running 5 s after SIGTERM; sending SIGKILL" >&2
+      echo "bench-run: $server_name still running 5 s after SIGTERM; sending SIGKILL" >&2
       kill -KILL "$daemon_pid"
     fi
     wait "$daemon_pid" 2>/dev/null || true
@@ -100,7 +112,28 @@ ulimit -n "$(ulimit -Hn)"
 # Pinned to one CPU, the daemon gets one service thread unless CHORUSD_ARGS says otherwise.
 threads=()
 [ ${#daemon_cpu[@]} -gt 0 ] && threads=(--set transport.serviceThreads=1)
+# An external server: `exec` keeps its pid the one taskset started, so --server-pid samples it.
+start_server_cmd() {
+  "${daemon_cpu[@]}" bash -c "exec ${server_cmd//\{port\}/$port}" >>"$server_log" 2>&1 &
+  daemon_pid=$!
+  for _ in $(seq 1 100); do
+    kill -0 "$daemon_pid" 2>/dev/null || break
+    if { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null; then
+      exec 3>&-
+      return
+    fi
+    sleep 0.1
+  done
+  echo "bench-run: $server_name did not listen on port $port; its output:" >&2
+  cat "$server_log" >&2
+  exit 1
+}
+
 start_daemon() {
+  if [ -n "$server_cmd" ]; then
+    start_server_cmd
+    return
+  fi
   # shellcheck disable=SC2086 # CHORUSD_ARGS is split on purpose
   "${daemon_cpu[@]}" "$chorusd" --config "$work/chorusd.json" "${threads[@]}" ${CHORUSD_ARGS:-} \
     2>>"$work/chorusd.log" &
@@ -129,7 +162,7 @@ start_daemon() {
   fi
 }
 start_daemon
-echo "bench-run: chorusd pid $daemon_pid on 127.0.0.1:$port${daemon_cpu:+ (CPU ${DAEMON_CPUS:-0}, bench on CPU ${BENCH_CPUS:-1})}" >&2
+echo "bench-run: $server_name pid $daemon_pid on 127.0.0.1:$port${daemon_cpu:+ (CPU ${DAEMON_CPUS:-0}, bench on CPU ${BENCH_CPUS:-1})}" >&2
 
 status=0
 if [ -n "${KILL_AFTER:-}" ]; then
@@ -141,7 +174,7 @@ if [ -n "${KILL_AFTER:-}" ]; then
   wait "$daemon_pid" 2>/dev/null || true
   start_daemon
   back_at=$(date +%s.%N)
-  echo "bench-run: kill -9 at ${KILL_AFTER} s; chorusd pid $daemon_pid healthy again after" \
+  echo "bench-run: kill -9 at ${KILL_AFTER} s; $server_name pid $daemon_pid healthy again after" \
     "$(awk -v a="$killed_at" -v b="$back_at" 'BEGIN { printf "%.2f", b - a }') s" >&2
   grep "counts recovered" "$work/chorusd.log" | tail -1 >&2 || true
   wait "$bench_pid" || status=$?
@@ -150,8 +183,8 @@ else
     || status=$?
 fi
 if ! kill -0 "$daemon_pid" 2>/dev/null; then
-  echo "bench-run: chorusd exited during the run; its log:" >&2
-  tail -50 "$work/chorusd.log" >&2
+  echo "bench-run: $server_name exited during the run; its log:" >&2
+  tail -50 "$server_log" >&2
   status=1
 fi
 if [ -f "$work/state/counters.sqlite3" ]; then

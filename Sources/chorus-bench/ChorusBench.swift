@@ -22,7 +22,7 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "Daemon URL, loopback only: ws://127.0.0.1:PORT")
     var url: String
 
-    @Option(help: "chorusd's pid, to report its CPU % and RSS from /proc.")
+    @Option(help: "The server's pid, to report its CPU % and RSS from /proc.")
     var serverPID: Int32?
 
     @Option(help: "Hard limit for the whole run in seconds (default: fits the plan).")

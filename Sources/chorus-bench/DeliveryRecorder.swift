@@ -10,9 +10,14 @@ enum ConnectionTag {
 /// This is the bench's hot path, called once per received frame. It keeps per-connection
 /// sequence checks, marks messages accepted the first time any member sees them, and records
 /// one latency per delivery of the bench's own messages to a viewer.
+///
+/// A plain relay (`ServerKind.plain`) sends no welcome and no sequence numbers: a connection
+/// counts as welcomed once upgraded, and each frame is one message, accounted like one message
+/// of a batch so both servers are measured alike. Its sequence counters stay at zero.
 final class DeliveryRecorder: WebSocketEventHandler, WelcomeCounting {
     let run: UInt16
     private let useCache: Bool
+    private let server: ServerKind
     /// Count messages sent by another process of the same run (a `hold` child sees the
     /// parent's probes): every message of the run is attributed to the current step, room 0.
     var countsForeignMessages = false
@@ -32,9 +37,10 @@ final class DeliveryRecorder: WebSocketEventHandler, WelcomeCounting {
     private(set) var droppedAfterWelcome = 0
     var welcomedConnections: Int { welcomedViewers + welcomedPublishers }
 
-    init(run: UInt16, rooms: Int, useCache: Bool = true) {
+    init(run: UInt16, rooms: Int, useCache: Bool = true, server: ServerKind = .chorus) {
         self.run = run
         self.useCache = useCache
+        self.server = server
         caches = Array(repeating: BatchCache(), count: rooms)
         viewersInRoom = Array(repeating: 0, count: rooms)
         steps = [StepCounters(firstIndex: 0)]
@@ -78,6 +84,7 @@ final class DeliveryRecorder: WebSocketEventHandler, WelcomeCounting {
             trackerTags.append(0)
         }
         trackerTags[connection.id] = connection.tag
+        if server == .plain { markWelcomed(connection, seq: 0) }
     }
 
     func connectionDidClose(_ connection: WebSocketClientConnection, reason: CloseReason) {
@@ -94,6 +101,10 @@ final class DeliveryRecorder: WebSocketEventHandler, WelcomeCounting {
     ) {
         let current = steps.count - 1
         steps[current].bytesReceived += payload.count
+        if server == .plain {
+            receivePlainMessage(connection, payload: payload, at: now)
+            return
+        }
         switch FrameScanner.kind(of: payload) {
         case .batch:
             receiveBatch(connection, payload: payload, at: now)
@@ -104,14 +115,7 @@ final class DeliveryRecorder: WebSocketEventHandler, WelcomeCounting {
             trackers[connection.id].missed(from: from, to: to)
         case .welcome:
             let seq = FrameScanner.integer(after: FrameScanner.Keys.seq, in: payload) ?? 0
-            guard !trackers[connection.id].hasStarted else { return }
-            trackers[connection.id].welcome(seq: seq)
-            if ConnectionTag.isPublisher(connection.tag) {
-                welcomedPublishers += 1
-            } else {
-                welcomedViewers += 1
-                viewersInRoom[ConnectionTag.room(connection.tag)] += 1
-            }
+            markWelcomed(connection, seq: seq)
         case .error:
             steps[current].serverErrors += 1
         case .ack, .other:
@@ -128,6 +132,29 @@ final class DeliveryRecorder: WebSocketEventHandler, WelcomeCounting {
 
     /// Whether connection `id` has received its welcome.
     func isWelcomed(_ id: Int) -> Bool { id < trackers.count && trackers[id].hasStarted }
+
+    /// Counts the connection in (once): its sequence starts after `seq`, a viewer joins its room.
+    private func markWelcomed(_ connection: WebSocketClientConnection, seq: UInt64) {
+        guard !trackers[connection.id].hasStarted else { return }
+        trackers[connection.id].welcome(seq: seq)
+        if ConnectionTag.isPublisher(connection.tag) {
+            welcomedPublishers += 1
+        } else {
+            welcomedViewers += 1
+            viewersInRoom[ConnectionTag.room(connection.tag)] += 1
+        }
+    }
+
+    /// A plain relay's frame: the verbatim chat frame of one message, found by its `cid`.
+    private func receivePlainMessage(
+        _ connection: WebSocketClientConnection, payload: UnsafeRawBufferPointer, at now: UInt64
+    ) {
+        let isPublisher = ConnectionTag.isPublisher(connection.tag)
+        FrameScanner.forEachCid(in: payload) { cid in
+            guard let message = accept(cid: cid) else { return }
+            recordDelivery(of: message, toPublisher: isPublisher, at: now)
+        }
+    }
 
     private func receiveBatch(
         _ connection: WebSocketClientConnection, payload: UnsafeRawBufferPointer, at now: UInt64
@@ -147,18 +174,20 @@ final class DeliveryRecorder: WebSocketEventHandler, WelcomeCounting {
                     BatchCache.Entry(from: from, to: to, length: payload.count, messages: messages))
             }
         }
-        if ConnectionTag.isPublisher(connection.tag) {
-            for message in messages {
-                let step = Int(message.step)
-                steps[step].echoed += 1
-                steps[step].echoLatency.record(StepCounters.clampMicroseconds(now &- message.sentAt))
-            }
+        let isPublisher = ConnectionTag.isPublisher(connection.tag)
+        for message in messages { recordDelivery(of: message, toPublisher: isPublisher, at: now) }
+    }
+
+    /// One message reaching one member: a viewer's delivery, or a publisher's echo.
+    private func recordDelivery(of message: BatchCache.Message, toPublisher: Bool, at now: UInt64) {
+        let step = Int(message.step)
+        let microseconds = StepCounters.clampMicroseconds(now &- message.sentAt)
+        if toPublisher {
+            steps[step].echoed += 1
+            steps[step].echoLatency.record(microseconds)
         } else {
-            for message in messages {
-                let step = Int(message.step)
-                steps[step].received += 1
-                steps[step].latency.record(StepCounters.clampMicroseconds(now &- message.sentAt))
-            }
+            steps[step].received += 1
+            steps[step].latency.record(microseconds)
         }
     }
 
@@ -171,23 +200,24 @@ final class DeliveryRecorder: WebSocketEventHandler, WelcomeCounting {
             steps[steps.count - 1].malformedBatches += 1
         }
         FrameScanner.forEachCid(in: payload) { cid in
-            guard let id = BenchMessageID(cid: cid, run: run) else { return }
-            let step: Int
-            let room: Int
-            if countsForeignMessages {
-                (step, room) = (steps.count - 1, 0)
-            } else {
-                guard id.index < nextMessageIndex, id.publisher < publisherRooms.count else {
-                    return
-                }
-                (step, room) = (stepIndex(ofMessage: id.index), publisherRooms[id.publisher])
-            }
-            messages.append(
-                BatchCache.Message(
-                    step: Int32(step), publisher: Int32(id.publisher), sentAt: id.sentAt))
-            markAccepted(index: id.index, step: step, room: room)
+            if let message = accept(cid: cid) { messages.append(message) }
         }
         return messages
+    }
+
+    /// The message `cid` names if it is one of this run's, marked accepted; nil otherwise.
+    private func accept(cid: UnsafeRawBufferPointer) -> BatchCache.Message? {
+        guard let id = BenchMessageID(cid: cid, run: run) else { return nil }
+        let step: Int
+        let room: Int
+        if countsForeignMessages {
+            (step, room) = (steps.count - 1, 0)
+        } else {
+            guard id.index < nextMessageIndex, id.publisher < publisherRooms.count else { return nil }
+            (step, room) = (stepIndex(ofMessage: id.index), publisherRooms[id.publisher])
+        }
+        markAccepted(index: id.index, step: step, room: room)
+        return BatchCache.Message(step: Int32(step), publisher: Int32(id.publisher), sentAt: id.sentAt)
     }
 
     private func markAccepted(index: Int, step: Int, room: Int) {

@@ -8,6 +8,7 @@ struct FanoutCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var step: StepOptions
+    @OptionGroup var target: ServerOptions
 
     @Option(help: "Room to load (must exist or autoCreate must be on).")
     var room = "bench-fanout"
@@ -24,9 +25,10 @@ struct FanoutCommand: ParsableCommand {
     func run() throws {
         ResourceLimits.raiseDescriptorLimit()
         let rateList = try parseRates(rates)
-        let plan = try step.plan(
+        var plan = try step.plan(
             scenario: "fanout", common: common, rooms: [room], viewersPerRoom: viewers,
             publishersPerRoom: publishers, roomRates: rateList)
+        plan.server = target.server
         let report = try LoadScenario(plan: plan).run()
         ReportPrinter.printLoad(report)
     }

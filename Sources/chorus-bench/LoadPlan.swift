@@ -33,6 +33,8 @@ struct LoadPlan {
     var publisherFeed = ViewerFeed.all
     /// The WebSocket subprotocol publishers ask for (`chorus.ingest`: heavy senders), if any.
     var publisherSubprotocol: String?
+    /// What answers at `endpoint`: chorusd, or a plain pub/sub relay to compare it with.
+    var server = ServerKind.chorus
 
     var totalConnections: Int { rooms.count * (viewersPerRoom + publishersPerRoom) }
 
@@ -56,6 +58,10 @@ struct LoadPlan {
         }
         guard deadlineSeconds > 0 else {
             throw .invalidOption(name: "--max-seconds", reason: "must be positive")
+        }
+        guard server == .chorus || (publisherSubprotocol == nil && publisherFeed == .all) else {
+            throw .invalidOption(
+                name: "--server", reason: "a plain server has no subprotocols and no feed choice")
         }
     }
 

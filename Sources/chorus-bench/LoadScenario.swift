@@ -24,7 +24,8 @@ final class LoadScenario {
         try plan.validate()
         self.plan = plan
         let run = UInt16.random(in: 1...UInt16.max)
-        recorder = DeliveryRecorder(run: run, rooms: plan.rooms.count, useCache: plan.useBatchCache)
+        recorder = DeliveryRecorder(
+            run: run, rooms: plan.rooms.count, useCache: plan.useBatchCache, server: plan.server)
         pool = try ConnectionPool(endpoint: plan.endpoint, options: plan.pool, delegate: recorder)
         messages = ChatMessageFactory(run: run, texts: plan.chatTexts)
         deadline = MonotonicClock.now() + UInt64(plan.deadlineSeconds * 1e9)
@@ -33,7 +34,7 @@ final class LoadScenario {
     func run() throws(BenchError) -> LoadRunReport {
         for (room, name) in plan.rooms.enumerated() {
             for index in 0..<plan.publishersPerRoom {
-                let path = ConnectPhase.viewerPath(
+                let path = plan.server.path(
                     room: name, user: "bench-p\(room)-\(index)", feed: plan.publisherFeed)
                 let connectionID = pool.add(
                     tag: ConnectionTag.make(room: room, isPublisher: true), path: path,
@@ -44,7 +45,7 @@ final class LoadScenario {
         }
         for index in 0..<plan.viewersPerRoom {
             for (room, name) in plan.rooms.enumerated() {
-                let path = ConnectPhase.viewerPath(room: name, user: "bench-v\(room)-\(index)")
+                let path = plan.server.path(room: name, user: "bench-v\(room)-\(index)")
                 pool.add(tag: ConnectionTag.make(room: room, isPublisher: false), path: path)
             }
         }
@@ -63,8 +64,9 @@ final class LoadScenario {
         }
         progress.endLine()
         let report = LoadRunReport(
-            scenario: plan.scenario, url: plan.endpoint.description, rooms: plan.rooms.count,
-            viewersPerRoom: plan.viewersPerRoom, publishersPerRoom: plan.publishersPerRoom,
+            scenario: plan.scenario, server: plan.server.rawValue, url: plan.endpoint.description,
+            rooms: plan.rooms.count, viewersPerRoom: plan.viewersPerRoom,
+            publishersPerRoom: plan.publishersPerRoom,
             publisherFeed: plan.publisherFeed.rawValue, publisherSubprotocol: plan.publisherSubprotocol,
             stepSeconds: plan.stepSeconds, p99BoundMs: plan.p99BoundMs,
             batchCache: plan.useBatchCache, clientSpins: plan.pool.spins, serverPID: plan.serverPID,

@@ -11,8 +11,11 @@ enum ReportPrinter {
             ("p99ms", 8), ("maxms", 8), ("dup", 5), ("gap", 5), ("ooo", 5), ("missed", 7),
             ("srvCPU%", 8), ("srvMB", 7), ("benchCPU%", 10), ("otherCPU%", 10), ("result", 7),
         ]
+        // A plain relay has no sequence numbers: its dup/gap/ooo/missed were not checked.
+        let checksSequence = ServerKind(rawValue: report.server)?.hasSequenceNumbers ?? true
+        let sequenceCell = { (value: Int) in checksSequence ? "\(value)" : "n/a" }
         print(
-            "\(report.scenario): \(report.rooms) room(s) × \(report.viewersPerRoom) viewers + "
+            "\(report.scenario) on \(report.server): \(report.rooms) room(s) × \(report.viewersPerRoom) viewers + "
                 + "\(report.publishersPerRoom) publisher(s), \(report.url), "
                 + "\(report.stepSeconds) s/step, p99 bound \(report.p99BoundMs) ms")
         print(header.map { Format.column($0.0, $0.1) }.joined(separator: " "))
@@ -22,8 +25,8 @@ enum ReportPrinter {
                 "\(step.viewers)", "\(step.expectedDeliveries)", "\(step.receivedDeliveries)",
                 Format.fixed(step.deliveryPercent, 2), Format.fixed(step.deliveriesPerSecond, 0),
                 Format.fixed(step.p50Ms, 1), Format.fixed(step.p99Ms, 1),
-                Format.fixed(step.maxMs, 1), "\(step.duplicateSeqs)", "\(step.gapSeqs)",
-                "\(step.outOfOrderBatches)", "\(step.missedSeqs)",
+                Format.fixed(step.maxMs, 1), sequenceCell(step.duplicateSeqs), sequenceCell(step.gapSeqs),
+                sequenceCell(step.outOfOrderBatches), sequenceCell(step.missedSeqs),
                 step.serverCPUPercent.map { Format.fixed($0, 0) } ?? "-",
                 step.serverRSSMB.map { Format.fixed($0, 0) } ?? "-",
                 step.benchCPUPercent.map { Format.fixed($0, 0) } ?? "-",

@@ -8,6 +8,7 @@ struct RoomsCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var step: StepOptions
+    @OptionGroup var target: ServerOptions
 
     @Option(help: "Number of rooms (named PREFIX-0 … PREFIX-(R-1)).")
     var rooms = 100
@@ -27,9 +28,10 @@ struct RoomsCommand: ParsableCommand {
         guard rooms >= 1, rooms <= 10_000 else {
             throw BenchError.invalidOption(name: "--rooms", reason: "must be 1–10,000")
         }
-        let plan = try step.plan(
+        var plan = try step.plan(
             scenario: "rooms", common: common, rooms: (0..<rooms).map { "\(roomPrefix)-\($0)" },
             viewersPerRoom: viewers, publishersPerRoom: 1, roomRates: rateList)
+        plan.server = target.server
         let report = try LoadScenario(plan: plan).run()
         ReportPrinter.printLoad(report)
     }

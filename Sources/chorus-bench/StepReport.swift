@@ -46,6 +46,9 @@ struct StepReport: Codable, JudgedStep {
     var serverThreadCPUPercent: [String: Double]?
     /// Server CPU time during the send window divided by the messages accepted, µs.
     var serverCPUMicrosPerMessage: Double?
+    /// Server CPU time during the send window divided by the deliveries to viewers, µs: what a
+    /// fanout costs per copy, comparable across servers that batch and servers that do not.
+    var serverCPUMicrosPerDelivery: Double?
     var benchCPUPercent: Double?
     /// CPU used on the machine by everything else during the step, percent of one core (with
     /// no --server-pid this includes the server). High values: the run competed for cores.
@@ -75,6 +78,8 @@ struct LoadRunReport: Codable {
     }
 
     var scenario: String
+    /// `chorus` or `plain` (a pub/sub relay measured for comparison; see `ServerKind`).
+    var server: String
     var url: String
     var rooms: Int
     var viewersPerRoom: Int

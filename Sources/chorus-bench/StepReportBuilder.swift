@@ -10,8 +10,11 @@ enum StepReportBuilder {
             ? Double(counters.received) / Double(counters.expected) * 100 : 0
         let latency = counters.latency
         var microsPerMessage: Double?
-        if let cpu = resources.serverCPUPercent, counters.accepted > 0 {
-            microsPerMessage = Format.round(cpu / 100 * seconds * 1e6 / Double(counters.accepted), 2)
+        var microsPerDelivery: Double?
+        if let cpu = resources.serverCPUPercent {
+            let cpuMicros = cpu / 100 * seconds * 1e6
+            if counters.accepted > 0 { microsPerMessage = Format.round(cpuMicros / Double(counters.accepted), 2) }
+            if counters.received > 0 { microsPerDelivery = Format.round(cpuMicros / Double(counters.received), 3) }
         }
         return StepReport(
             step: number, rate: rate, seconds: Format.round(seconds, 2), sent: counters.sent,
@@ -39,7 +42,8 @@ enum StepReportBuilder {
             maxLoopMs: Format.round(Double(maxLoopGap) / 1e6, 2),
             serverCPUPercent: resources.serverCPUPercent, serverRSSMB: resources.serverRSSMB,
             serverThreadCPUPercent: resources.serverThreadCPUPercent,
-            serverCPUMicrosPerMessage: microsPerMessage, benchCPUPercent: resources.benchCPUPercent,
+            serverCPUMicrosPerMessage: microsPerMessage, serverCPUMicrosPerDelivery: microsPerDelivery,
+            benchCPUPercent: resources.benchCPUPercent,
             otherCPUPercent: resources.otherCPUPercent,
             passed: true, failure: nil)
     }
