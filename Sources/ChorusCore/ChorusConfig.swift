@@ -193,6 +193,9 @@ public struct ChorusConfig: Sendable, Equatable {
 
     public init() {}
 
+    /// Largest outbound queue budget: queues keep their sizes in 32 bits.
+    public static let maxQueueBytes = 1 << 30
+
     public func validate() throws(ConfigError) {
         func require(_ condition: Bool, _ key: String, _ rule: String) throws(ConfigError) {
             if !condition { throw ConfigError(key: key, reason: rule) }
@@ -216,9 +219,15 @@ public struct ChorusConfig: Sendable, Equatable {
         try require(
             (64...1_048_576).contains(limits.maxMessageBytes), "limits.maxMessageBytes", "must be in 64...1048576")
         try require((1...10_000).contains(limits.maxChatChars), "limits.maxChatChars", "must be in 1...10000")
-        try require(limits.viewerQueueBytes >= 4096, "limits.viewerQueueBytes", "must be at least 4096")
-        try require(limits.consoleQueueBytes >= 4096, "limits.consoleQueueBytes", "must be at least 4096")
-        try require(limits.viewerCommerceBytes >= 0, "limits.viewerCommerceBytes", "must not be negative")
+        try require(
+            (4096...Self.maxQueueBytes).contains(limits.viewerQueueBytes), "limits.viewerQueueBytes",
+            "must be in 4096...\(Self.maxQueueBytes)")
+        try require(
+            (4096...Self.maxQueueBytes).contains(limits.consoleQueueBytes), "limits.consoleQueueBytes",
+            "must be in 4096...\(Self.maxQueueBytes)")
+        try require(
+            (0...Self.maxQueueBytes).contains(limits.viewerCommerceBytes), "limits.viewerCommerceBytes",
+            "must be in 0...\(Self.maxQueueBytes)")
         try require(limits.maxErrorsPerConnection >= 1, "limits.maxErrorsPerConnection", "must be at least 1")
         try require((1...1_000_000).contains(limits.maxConnections), "limits.maxConnections", "must be in 1...1000000")
         try validateRateLimits(require)

@@ -25,6 +25,9 @@ public struct HeartbeatSchedule: Sendable {
     private struct Entry: Sendable {
         let connection: ConnectionID
         let dueAt: UInt64
+
+        /// Fills the ring's free slots (not an optional: that would take 24 bytes, not 16).
+        static let vacant = Entry(connection: ConnectionID(0), dueAt: 0)
     }
 
     public let intervalNanoseconds: UInt64
@@ -32,9 +35,12 @@ public struct HeartbeatSchedule: Sendable {
     /// arrived in one second is spread over the ticks after their due time instead of
     /// stalling one tick.
     public let maxVisitsPerTick: Int
-    private var entries: [Entry] = []
-    /// Index of the first entry not yet taken; the array is compacted once half of it is taken.
+    /// A ring: `count` entries from `head`, wrapping. Its capacity is the next power of two
+    /// above the most connections queued at once and never more: an array compacted now and
+    /// then held up to twice the entries (16 bytes each, per idle connection).
+    private var ring = [Entry](repeating: .vacant, count: 64)
     private var head = 0
+    public private(set) var count = 0
 
     public init(intervalNanoseconds: UInt64, maxVisitsPerTick: Int = 256) {
         precondition(intervalNanoseconds > 0 && maxVisitsPerTick > 0)
@@ -42,12 +48,9 @@ public struct HeartbeatSchedule: Sendable {
         self.maxVisitsPerTick = maxVisitsPerTick
     }
 
-    /// Connections queued, including closed ones not yet reached.
-    public var count: Int { entries.count - head }
-
     /// A new connection: first visited one interval from now.
     public mutating func add(_ connection: ConnectionID, now: UInt64) {
-        entries.append(Entry(connection: connection, dueAt: now &+ intervalNanoseconds))
+        push(Entry(connection: connection, dueAt: now &+ intervalNanoseconds))
     }
 
     /// Takes the connections whose visit is due (at most `maxVisitsPerTick`). Each one the
@@ -55,15 +58,24 @@ public struct HeartbeatSchedule: Sendable {
     /// know (closed) is simply forgotten.
     public mutating func takeDue(now: UInt64) -> [ConnectionID] {
         var due: [ConnectionID] = []
-        while head < entries.count, due.count < maxVisitsPerTick, entries[head].dueAt <= now {
-            due.append(entries[head].connection)
-            head += 1
-        }
-        if head >= 1024, head * 2 >= entries.count {
-            entries.removeFirst(head)
-            head = 0
+        while count > 0, due.count < maxVisitsPerTick, ring[head].dueAt <= now {
+            due.append(ring[head].connection)
+            head = (head + 1) & (ring.count - 1)
+            count -= 1
         }
         return due
+    }
+
+    private mutating func push(_ entry: Entry) {
+        if count == ring.count {
+            // Unwrapped into one twice as large, oldest first.
+            var grown = [Entry](repeating: .vacant, count: ring.count * 2)
+            for offset in 0..<count { grown[offset] = ring[(head + offset) & (ring.count - 1)] }
+            ring = grown
+            head = 0
+        }
+        ring[(head + count) & (ring.count - 1)] = entry
+        count += 1
     }
 
     /// Visits a live connection: queues it for the next interval and says what to do.
@@ -75,7 +87,7 @@ public struct HeartbeatSchedule: Sendable {
             return .close
         case .heard:
             standing = .pinged
-            entries.append(Entry(connection: connection, dueAt: now &+ intervalNanoseconds))
+            push(Entry(connection: connection, dueAt: now &+ intervalNanoseconds))
             return .ping
         }
     }

@@ -66,24 +66,34 @@ public struct OutboundQueue<Frame: OutboundFrame> {
         case overflow
     }
 
+    // Every connection has one of these inline in its shard's member table, so the fields are
+    // ordered and narrowed to keep it at 40 bytes (bytes per idle connection are a target).
+    public private(set) var queuedBytes = 0
+    private var entries: [Entry] = []
+    /// Lost ranges per room not yet reported, oldest first, contiguous ranges merged.
+    private var missed: [(room: String, range: ClosedRange<UInt64>)] = []
+    private var headIndex: Int32 = 0
+    private let budget: Int32
+    private let commerceAllowance: Int32
+    public let policy: OverflowPolicy
+
     /// High watermark: past it a viewer's queue sheds and drops.
-    public let budgetBytes: Int
+    public var budgetBytes: Int { Int(budget) }
     /// Low watermark: what shedding and dropping bring the queue down to, so a viewer that fell
     /// behind loses one larger run (one `missed` notice) instead of a batch at every flush.
     public var lowWatermarkBytes: Int { budgetBytes / 2 }
-    public let commerceAllowanceBytes: Int
-    public let policy: OverflowPolicy
-    public private(set) var queuedBytes = 0
-    private var entries: [Entry] = []
-    private var head = 0
-    /// Lost ranges per room not yet reported, oldest first, contiguous ranges merged.
-    private var missed: [(room: String, range: ClosedRange<UInt64>)] = []
+    public var commerceAllowanceBytes: Int { Int(commerceAllowance) }
+    private var head: Int {
+        get { Int(headIndex) }
+        set { headIndex = Int32(newValue) }
+    }
 
     /// `commerceAllowanceBytes`: how far past the budget batches holding commerce may queue
-    /// when nothing else is left to shed or drop (viewers only).
+    /// when nothing else is left to shed or drop (viewers only). Both at most `Int32.max`
+    /// (the configuration allows at most 1 GiB).
     public init(budgetBytes: Int, policy: OverflowPolicy, commerceAllowanceBytes: Int = 0) {
-        self.commerceAllowanceBytes = commerceAllowanceBytes
-        self.budgetBytes = budgetBytes
+        self.commerceAllowance = Int32(clamping: commerceAllowanceBytes)
+        self.budget = Int32(clamping: budgetBytes)
         self.policy = policy
     }
 

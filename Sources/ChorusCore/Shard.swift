@@ -34,15 +34,17 @@ public struct Shard<Frame: OutboundFrame> {
         }
     }
 
+    /// One per connection, inline in `members`: its fields are ordered so the one-byte ones
+    /// fill the queue's tail padding (96 bytes; bytes per idle connection are a target).
     struct Member {
-        let role: Role
         /// Room → last sequence number this member already has (from its welcome).
         var rooms = MemberRooms()
         var filter = LanguageFilter()
-        var queue: OutboundQueue<Frame>
         /// Consoles resuming with `since`: history batches (and live ones behind them) waiting
         /// for room in the queue.
         var backlog = ReplayBacklog<Frame>()
+        var queue: OutboundQueue<Frame>
+        let role: Role
         var awaitingWritable = false
         var closing = false
         /// False for send-only viewers (`feed=none`): no batches, control frames still.
@@ -82,7 +84,7 @@ public struct Shard<Frame: OutboundFrame> {
                     commerceAllowanceBytes: budgets.viewerCommerceBytes)
             case .console: OutboundQueue(budgetBytes: budgets.consoleBytes, policy: .disconnect)
             }
-        members[id] = Member(role: role, queue: queue)
+        members[id] = Member(queue: queue, role: role)
     }
 
     /// Adds `id` to `room`; it receives batches after `seq`.

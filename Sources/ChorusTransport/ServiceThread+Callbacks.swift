@@ -22,9 +22,10 @@ extension ServiceThread {
         case LWS_CALLBACK_HTTP:
             return serveHTTP(wsi)
         case LWS_CALLBACK_ESTABLISHED:
-            guard let session else { return -1 }
             let id = relay.makeConnectionID()
-            session.storeBytes(of: id.raw, as: UInt64.self)
+            // The connection's ID is the wsi's user pointer itself: nothing to allocate per
+            // connection (lws frees no user pointer it did not allocate).
+            lws_set_wsi_user(wsi, UnsafeMutableRawPointer(bitPattern: UInt(id.raw)))
             connections[id] = Connection(wsi: wsi)
             heartbeat.add(id, now: MonotonicClock.nanoseconds())
             establish(id)
@@ -54,10 +55,10 @@ extension ServiceThread {
         }
     }
 
+    /// The ID `ESTABLISHED` stored as the wsi's user pointer (IDs start at 1; nil before).
     private func connectionID(_ session: UnsafeMutableRawPointer?) -> ConnectionID? {
         guard let session else { return nil }
-        let raw = session.load(as: UInt64.self)
-        return raw == 0 ? nil : ConnectionID(raw)
+        return ConnectionID(UInt64(UInt(bitPattern: session)))
     }
 
     /// Asks for the connection to be closed with `code` at its next writable callback, after

@@ -3,15 +3,17 @@ import ChorusCore
 import Glibc
 
 extension ServiceThread {
-    /// Receive buffer of the default protocol: allocated per connection, so it is small.
-    static let viewerReceiveBufferBytes = 192
+    /// Receive buffer of the default protocol: allocated per connection, so it is small. A
+    /// typical chat frame (≈ 60–120 bytes) still comes in one read; 192 cost 64 bytes more on
+    /// every idle viewer.
+    static let viewerReceiveBufferBytes = 128
 
     /// The lws protocol table: `chorus.v1` (the default, for clients that name none) and
     /// `chorus.ingest`, the same protocol with a larger receive buffer, then the terminator.
     ///
     /// lws reads a connection at most one receive buffer at a time and allocates that buffer
-    /// per connection. 192 bytes keep an idle phone light, and one chat line still comes in one
-    /// read. A connection that sends many lines a second (a bridge, a commerce back end) queues
+    /// per connection. 128 bytes keep an idle phone light, and a typical chat line still comes
+    /// in one read. A connection that sends many lines a second (a bridge, a commerce back end) queues
     /// several in the socket whenever the thread is busy, and with 192 bytes each takes its own
     /// read and event-loop pass, with lines split across reads: a node that falls behind then
     /// pays more per line and falls further behind (docs/performance.md). Such senders ask for
@@ -27,7 +29,8 @@ extension ServiceThread {
             // Static for the life of the process: lws keeps the pointer.
             protocols[index].name = UnsafePointer(strdup(name))
             protocols[index].callback = chorusServiceCallback
-            protocols[index].per_session_data_size = MemoryLayout<UInt64>.size
+            // No per-connection allocation: the connection's ID is the wsi's user pointer.
+            protocols[index].per_session_data_size = 0
             // Larger frames arrive in fragments and are reassembled up to limits.maxMessageBytes.
             protocols[index].rx_buffer_size = receiveBytes
             // Send whole batch frames in one send(); 0 would cap sends at rx_buffer_size.

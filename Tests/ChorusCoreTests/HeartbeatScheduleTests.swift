@@ -106,4 +106,35 @@ import Testing
         #expect(visitDue(&schedule, &standings, now: 2 * interval + 4).isEmpty)
         #expect(visitDue(&schedule, &standings, now: 2 * interval + 5) == [ConnectionID(2): .close])
     }
+
+    /// Re-queued connections wrap around the ring (and it grows while they do) without losing
+    /// one or changing their order.
+    @Test func roundsWrapTheRingInOrder() {
+        var schedule = HeartbeatSchedule(intervalNanoseconds: interval, maxVisitsPerTick: 1000)
+        var standings: [ConnectionID: HeartbeatStanding] = [:]
+        for raw in 0..<100 as Range<UInt64> {
+            schedule.add(ConnectionID(raw), now: raw)
+            standings[ConnectionID(raw)] = .heard
+        }
+        var previous: [UInt64] = Array(0..<100)
+        var joined: [UInt64] = []
+        for round in 1...5 as ClosedRange<UInt64> {
+            var visited: [UInt64] = []
+            for id in schedule.takeDue(now: round * interval + 99) {
+                #expect(schedule.visit(id, standing: &standings[id]!, now: round * interval + 99) == .ping)
+                standings[id] = .heard
+                visited.append(id.raw)
+            }
+            // The same order every round, those that joined last round behind them.
+            #expect(visited == previous + joined, "round \(round)")
+            previous = visited
+            // New connections join while the old ones wrap.
+            joined = Array((1000 * round)..<(1000 * round + 30))
+            for raw in joined {
+                schedule.add(ConnectionID(raw), now: round * interval + 99)
+                standings[ConnectionID(raw)] = .heard
+            }
+            #expect(schedule.count == 100 + 30 * Int(round))
+        }
+    }
 }
