@@ -20,6 +20,13 @@ struct HoldCommand: ParsableCommand {
     @Option(help: "Room to hold them in.")
     var room = "bench-hold"
 
+    @Option(
+        help: """
+            Room of the two probe connections (default: the held room). Another room keeps the \
+            held viewers idle: nothing but pings reaches them (idle weight, heartbeat cost).
+            """)
+    var probeRoom: String?
+
     @Option(help: "Seconds to hold once connected (the probes are sent meanwhile).")
     var seconds: Double = 10
 
@@ -53,7 +60,7 @@ struct HoldCommand: ParsableCommand {
             return
         }
         let plan = HoldPlan(
-            endpoint: endpoint, url: common.url, room: room, connections: connections,
+            endpoint: endpoint, url: common.url, room: room, probeRoom: probeRoom ?? room, connections: connections,
             holdSeconds: seconds, processes: processes, probes: probes, probeRate: probeRate,
             serverPID: common.serverPID, connectTimeoutSeconds: common.connectTimeout,
             connectConcurrency: max(1, common.connectConcurrency),

@@ -3,6 +3,8 @@ struct HoldPlan {
     var endpoint: LoopbackEndpoint
     var url: String
     var room: String
+    /// Where the probe publisher and viewer are: the held room, or another to keep it idle.
+    var probeRoom: String
     var connections: Int
     /// How long to hold once everything is connected (probes are sent during the hold).
     var holdSeconds: Double

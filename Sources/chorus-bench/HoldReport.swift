@@ -33,6 +33,9 @@ struct HoldReport: Codable {
     var serverPeakRSSMB: Double?
     /// (after − before) / held connections.
     var rssPerConnectionKB: Double?
+    /// (end − before) / held connections: after the hold, so it includes whatever the daemon
+    /// keeps per connection once ping rounds have run (hold longer than two ping intervals).
+    var rssPerConnectionEndKB: Double?
     /// Server CPU while holding (idle connections plus the probes).
     var serverCPUPercent: Double?
     /// CPU of the bench and its children while holding.
@@ -69,6 +72,7 @@ struct HoldReport: Codable {
             ("server RSS after connect", megabytes(serverRSSAfterMB)),
             ("server RSS at end", megabytes(serverRSSEndMB)),
             ("server RSS per connection", rssPerConnectionKB.map { Format.fixed($0, 2) + " KB" } ?? "-"),
+            ("… at the end of the hold", rssPerConnectionEndKB.map { Format.fixed($0, 2) + " KB" } ?? "-"),
             ("server CPU while holding", serverCPUPercent.map { Format.fixed($0, 1) + " %" } ?? "-"),
             ("bench CPU while holding", benchCPUPercent.map { Format.fixed($0, 1) + " %" } ?? "-"),
             ("other CPU on the machine", otherCPUPercent.map { Format.fixed($0, 1) + " %" } ?? "-"),

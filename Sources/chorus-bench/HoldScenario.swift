@@ -31,10 +31,10 @@ final class HoldScenario {
         let publisher = recorder.addPublisher(room: 0)
         let probe = pool.add(
             tag: ConnectionTag.make(room: 0, isPublisher: true),
-            path: ConnectPhase.viewerPath(room: plan.room, user: "bench-probe-p"))
+            path: ConnectPhase.viewerPath(room: plan.probeRoom, user: "bench-probe-p"))
         pool.add(
             tag: ConnectionTag.make(room: 0, isPublisher: false),
-            path: ConnectPhase.viewerPath(room: plan.room, user: "bench-probe-v"))
+            path: ConnectPhase.viewerPath(room: plan.probeRoom, user: "bench-probe-v"))
         let probes = ConnectPhase.run(
             pool: pool, recorder: recorder, label: "hold probes", timeoutSeconds: 10,
             deadline: deadline, progress: &progress)
@@ -180,10 +180,9 @@ final class HoldScenario {
         func megabytes(_ sample: ProcessSample?) -> Double? {
             sample.map { Format.round(Double($0.rssKilobytes) / 1_024, 1) }
         }
-        var perConnection: Double?
-        if let before, let after, held.welcomed > 0 {
-            perConnection = Format.round(
-                Double(after.rssKilobytes - before.rssKilobytes) / Double(held.welcomed), 2)
+        func perConnection(_ sample: ProcessSample?) -> Double? {
+            guard let before, let sample, held.welcomed > 0 else { return nil }
+            return Format.round(Double(sample.rssKilobytes - before.rssKilobytes) / Double(held.welcomed), 2)
         }
         var cpu: Double?
         if let after, let end { cpu = Format.round(end.cpuPercent(since: after), 1) }
@@ -205,7 +204,8 @@ final class HoldScenario {
             serverRSSBeforeMB: megabytes(before), serverRSSAfterMB: megabytes(after),
             serverRSSEndMB: megabytes(end),
             serverPeakRSSMB: end.map { Format.round(Double($0.peakRSSKilobytes) / 1_024, 1) },
-            rssPerConnectionKB: perConnection, serverCPUPercent: cpu,
+            rssPerConnectionKB: perConnection(after), rssPerConnectionEndKB: perConnection(end),
+            serverCPUPercent: cpu,
             benchCPUPercent: benchCPU.map { Format.round($0, 1) }, otherCPUPercent: otherCPU,
             benchRSSMB: megabytes(bench.1),
             probesSent: counters.sent, probesEchoed: counters.echoed,
