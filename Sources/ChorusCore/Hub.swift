@@ -99,15 +99,16 @@ public struct Hub: Sendable {
     }
 
     /// Accepts an interaction: gives it the next sequence number and counts it. Returns the
-    /// batch to deliver when this message filled it. Nil `seq` means the room is gone.
+    /// batch to deliver when this message filled it or found the room quiet, and the deadline
+    /// of the batch it started otherwise (`tick` must run by then). Nil `seq`: the room is gone.
     /// Check `acceptedEarlier` first when the interaction has an idempotency key.
     public mutating func ingest(
         room name: String, payload: InteractionPayload, author: Author, clientID: String?, tag: LanguageTag?,
         idempotencyKey: String? = nil, wallMillis: Int64, now: UInt64
-    ) -> (seq: UInt64?, action: Action?) {
+    ) -> (seq: UInt64?, action: Action?, newDeadline: UInt64?) {
         // One lookup, then everything through one inout access: reading `rooms.values[index]`
         // field by field copied the whole Room (and retained its storage) on every read.
-        guard let index = rooms.index(forKey: name) else { return (nil, nil) }
+        guard let index = rooms.index(forKey: name) else { return (nil, nil, nil) }
         let language = tag?.language ?? author.declaredLanguage
         let minute = wallMillis / 60_000
         totals.record(kind: payload.kind, language: language, region: author.region)
@@ -133,10 +134,13 @@ public struct Hub: Sendable {
         guard fills || leads, mayBroadcast(roomAt: index, now: now),
             let action = Self.flush(&rooms.values[index], now: now, copies: &batchesCopied)
         else {
-            return (seq, nil)
+            // A batch that starts pending here must be flushed by its deadline: the caller sees
+            // that a timer fires then.
+            guard pendingCount == 1 else { return (seq, nil, nil) }
+            return (seq, nil, Self.flushDeadline(of: &rooms.values[index], batch: configuration.batch))
         }
         batchesFlushed += 1
-        return (seq, action)
+        return (seq, action, nil)
     }
 
     /// Numbers, counts and queues one message; returns its seq, how many messages are pending
@@ -167,7 +171,8 @@ public struct Hub: Sendable {
     }
 
     /// Flushes every batch whose window ends nearer this tick than the next one, and closes
-    /// rooms that stayed empty past their idle time. Called every `flushTickNanoseconds`.
+    /// rooms that stayed empty past their idle time. Called at the earliest pending deadline
+    /// (`nextFlushDeadline`, or one `ingest` returned) and on a periodic housekeeping tick.
     ///
     /// Rounding to the nearest tick keeps the average batch one window long while no message
     /// waits more than half a tick past it. Flushing on the first tick after the deadline made

@@ -127,6 +127,8 @@ extension ServiceThread {
             case .deliver(let batch):
                 relay.pendingDeliveries.subtract(1, ordering: .relaxed)
                 perform(shard.deliver(batch, encode: Self.encodeBatch, shed: Self.encodeShed))
+            case .flushBy(let deadline):
+                tick(by: deadline)
             case .slowMode(let room, let seconds):
                 sendSlowMode(room: room, seconds: seconds)
             case .acks(let acks):

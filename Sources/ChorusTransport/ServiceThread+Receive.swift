@@ -120,10 +120,11 @@ extension ServiceThread {
                     )
                 return (Optional(earlier), owed, true)
             }
-            let (seq, action) = hub.ingest(
+            let (seq, action, newDeadline) = hub.ingest(
                 room: room, payload: payload, author: author, clientID: clientID, tag: tag,
                 idempotencyKey: idempotencyKey, wallMillis: wallMillis, now: now)
             if let action { relay.dispatch(action) }
+            if let newDeadline { relay.flushDue(by: newDeadline, from: shard) }
             // With durable counting the ack waits for the commit that stores this interaction.
             guard acknowledge, let seq else { return (seq, false, false) }
             return (

@@ -16,6 +16,8 @@ final class ServiceThread: @unchecked Sendable {
         case slowMode(room: String, seconds: Int)
         /// Send these acks: their interactions are stored.
         case acks([PendingAck])
+        /// A batch is due at this moment (monotonic ns): tick by then (thread 0).
+        case flushBy(UInt64)
         /// Close every connection with 1001 once its queue is written.
         case drain
         case stop
@@ -39,8 +41,8 @@ final class ServiceThread: @unchecked Sendable {
     var consoleLocales: [ConnectionID: String] = [:]
     var statistics = TransportStatistics()
     var stopping = false
-    private var lastWriteSweep: UInt64 = 0
-    private var lastConsoleStats: UInt64 = 0
+    var lastWriteSweep: UInt64 = 0
+    var lastConsoleStats: UInt64 = 0
     /// Pauses reading while the service threads are behind on deliveries.
     var ingress = IngressGate(highWatermark: 0)
     /// Connections whose reading `ingress` paused, to resume together.
@@ -52,7 +54,9 @@ final class ServiceThread: @unchecked Sendable {
     /// 4.1 reports no `LWS_CALLBACK_RECEIVE_PONG` for a pong without payload, and the pong
     /// echoes the ping's.
     let pingFrame = LWSFrame(Array("chorus".utf8))
-    private var tickTimer: UnsafeMutableRawPointer?
+    var tickTimer: UnsafeMutableRawPointer?
+    /// When the tick timer is due next (monotonic ns).
+    var tickAt: UInt64 = .max
     private var protocols: UnsafeMutablePointer<lws_protocols>?
     private var retryPolicy: UnsafeMutablePointer<lws_retry_bo_t>?
     private var listener: ListenSocket?
@@ -202,7 +206,7 @@ final class ServiceThread: @unchecked Sendable {
     private func run() {
         // Named so per-thread CPU can be read from /proc/PID/task/*/comm (bench, top -H).
         chorus_set_thread_name("chorus-svc-\(index)")
-        scheduleTick()
+        scheduleTick(at: MonotonicClock.nanoseconds() &+ RelayServer.housekeepingNanoseconds)
         if let eventLoop {
             while !stopping { chorus_ev_run_once(eventLoop) }
         } else {
@@ -216,59 +220,6 @@ final class ServiceThread: @unchecked Sendable {
         if let eventLoop { chorus_ev_loop_destroy(eventLoop) }
     }
 
-    // MARK: periodic work
-
-    private func scheduleTick() {
-        if tickTimer == nil {
-            let size = MemoryLayout<lws_sorted_usec_list_t>.stride + MemoryLayout<UnsafeRawPointer>.size
-            tickTimer = .allocate(byteCount: size, alignment: 16)
-            tickTimer!.initializeMemory(as: UInt8.self, repeating: 0, count: size)
-            (tickTimer! + MemoryLayout<lws_sorted_usec_list_t>.stride).storeBytes(
-                of: Unmanaged.passUnretained(self).toOpaque(), as: UnsafeMutableRawPointer.self)
-        }
-        let sul = tickTimer!.assumingMemoryBound(to: lws_sorted_usec_list_t.self)
-        lws_sul_schedule(context, 0, sul, serviceTickCallback, lws_usec_t(relay.tickNanoseconds / 1000))
-    }
-
-    fileprivate func tick() {
-        if stopping { return }
-        let now = MonotonicClock.nanoseconds()
-        if index == 0 {
-            relay.withHub { hub in relay.dispatch(hub.tick(now: now)) }
-        }
-        if ingress.shouldResumeAll(pending: relay.pendingDeliveries.load(ordering: .relaxed)) {
-            for id in pausedReaders {
-                if let wsi = connections[id]?.wsi { lws_rx_flow_control(wsi, 1) }
-            }
-            pausedReaders.removeAll()
-        }
-        visitHeartbeats(now: now)
-        if now &- lastWriteSweep >= 1_000_000_000 {
-            lastWriteSweep = now
-            closeStalledWriters(now: now)
-        }
-        let statsInterval = UInt64(relay.config.stats.consoleIntervalMs) * 1_000_000
-        if statsInterval > 0, now &- lastConsoleStats >= statsInterval {
-            lastConsoleStats = now
-            sendConsoleStats()
-        }
-        publishStatistics()
-        scheduleTick()
-    }
-
-    /// Connections with something queued and no write going out for
-    /// `transport.writeTimeoutSeconds` (a peer whose TCP window stays shut) are killed by lws
-    /// at once: pings cannot reach a peer that reads nothing.
-    private func closeStalledWriters(now: UInt64) {
-        let timeout = UInt64(relay.config.transport.writeTimeoutSeconds) * 1_000_000_000
-        for (id, connection) in connections
-        where connection.writeProgressAt != 0 && now &- connection.writeProgressAt > timeout {
-            connection.writeProgressAt = 0
-            statistics.writeTimeouts += 1
-            drop(id, connection, why: .writeTimeout)
-        }
-    }
-
     func publishStatistics() {
         statistics.shard = shard.statistics
         statistics.ingressPauses = ingress.pauses
@@ -276,15 +227,4 @@ final class ServiceThread: @unchecked Sendable {
         let snapshot = statistics
         statisticsSlot.withLock { $0 = snapshot }
     }
-
-    fileprivate static func owner(of sul: UnsafeMutablePointer<lws_sorted_usec_list_t>) -> ServiceThread {
-        let raw = UnsafeMutableRawPointer(sul) + MemoryLayout<lws_sorted_usec_list_t>.stride
-        return Unmanaged<ServiceThread>.fromOpaque(raw.load(as: UnsafeMutableRawPointer.self))
-            .takeUnretainedValue()
-    }
-}
-
-private func serviceTickCallback(_ sul: UnsafeMutablePointer<lws_sorted_usec_list_t>?) {
-    guard let sul else { return }
-    ServiceThread.owner(of: sul).tick()
 }

@@ -90,4 +90,27 @@ import Testing
         #expect(chat(&hub, at: 1002 * Self.ms) == nil)
         #expect(ranges(chat(&hub, at: 1003 * Self.ms).map { [$0] } ?? []) == [2...4])
     }
+
+    /// `ingest` says when a batch it started is due, so the transport can set a timer for that
+    /// moment instead of ticking every few milliseconds; messages joining it say nothing.
+    @Test func aBatchThatStartsPendingReportsItsDeadlineOnce() {
+        var hub = makeHub()
+        func ingest(at now: UInt64) -> (action: Hub.Action?, deadline: UInt64?) {
+            let result = hub.ingest(
+                room: "lobby", payload: .chat(text: "oi"), author: author, clientID: nil,
+                tag: LanguageTag(language: "pt", confidence: 0.9), wallMillis: 1, now: now)
+            return (result.action, result.newDeadline)
+        }
+        let first = ingest(at: 1000 * Self.ms)
+        #expect(first.action != nil && first.deadline == nil)  // left at once: nothing pending
+        #expect(ingest(at: 1010 * Self.ms).deadline == 1050 * Self.ms)
+        #expect(ingest(at: 1020 * Self.ms).deadline == nil)
+        #expect(ranges(hub.tick(now: 1050 * Self.ms)) == [2...3])
+
+        var windowed = makeHub(leadingEdge: false)
+        let result = windowed.ingest(
+            room: "lobby", payload: .chat(text: "oi"), author: author, clientID: nil,
+            tag: LanguageTag(language: "pt", confidence: 0.9), wallMillis: 1, now: 1000 * Self.ms)
+        #expect(result.newDeadline == 1050 * Self.ms)
+    }
 }

@@ -18,9 +18,10 @@ import Testing
     }
 
     func chat(_ hub: inout Hub, _ text: String, at now: UInt64, room: String = "lobby") -> (UInt64?, Hub.Action?) {
-        hub.ingest(
+        let result = hub.ingest(
             room: room, payload: .chat(text: text), author: author, clientID: nil,
             tag: LanguageTag(language: "pt", confidence: 0.9), wallMillis: 1, now: now)
+        return (result.seq, result.action)
     }
 
     @Test func sequenceNumbersAreConsecutiveFromOne() {

@@ -22,7 +22,7 @@ import Testing
     func publish(_ hub: inout Hub, _ count: Int, at now: UInt64) -> [ClosedRange<UInt64>] {
         var flushed: [ClosedRange<UInt64>] = []
         for index in 0..<count {
-            let (_, action) = hub.ingest(
+            let (_, action, _) = hub.ingest(
                 room: "show", payload: .chat(text: "salut \(index)"), author: author, clientID: nil,
                 tag: LanguageTag(language: "fr", confidence: 0.99), wallMillis: 1, now: now)
             if case .deliver(let batch, _) = action { flushed.append(batch.range) }
