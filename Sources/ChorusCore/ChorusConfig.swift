@@ -193,8 +193,9 @@ public struct ChorusConfig: Sendable, Equatable {
 
     public init() {}
 
-    /// Largest outbound queue budget: queues keep their sizes in 32 bits.
-    public static let maxQueueBytes = 1 << 30
+    /// Largest outbound queue budget: queues keep their sizes in 32 bits, and a viewer's budget
+    /// plus its commerce allowance must stay under 2 GiB.
+    public static let maxQueueBytes = 1 << 29
 
     public func validate() throws(ConfigError) {
         func require(_ condition: Bool, _ key: String, _ rule: String) throws(ConfigError) {

@@ -8,6 +8,9 @@ struct MemberRooms {
     private var firstSeq: UInt64 = 0
     private var others: [String: UInt64]?
 
+    /// The first room joined and still held, if any.
+    var first: String? { firstRoom ?? others?.keys.first }
+
     subscript(room: String) -> UInt64? {
         if firstRoom == room { return firstSeq }
         return others?[room]

@@ -67,12 +67,12 @@ public struct OutboundQueue<Frame: OutboundFrame> {
     }
 
     // Every connection has one of these inline in its shard's member table, so the fields are
-    // ordered and narrowed to keep it at 40 bytes (bytes per idle connection are a target).
-    public private(set) var queuedBytes = 0
+    // ordered and narrowed to keep it at 33 bytes (bytes per idle connection are a target).
     private var entries: [Entry] = []
     /// Lost ranges per room not yet reported, oldest first, contiguous ranges merged.
     private var missed: [(room: String, range: ClosedRange<UInt64>)] = []
     private var headIndex: Int32 = 0
+    private var queuedBytesStorage: Int32 = 0
     private let budget: Int32
     private let commerceAllowance: Int32
     public let policy: OverflowPolicy
@@ -83,6 +83,12 @@ public struct OutboundQueue<Frame: OutboundFrame> {
     /// behind loses one larger run (one `missed` notice) instead of a batch at every flush.
     public var lowWatermarkBytes: Int { budgetBytes / 2 }
     public var commerceAllowanceBytes: Int { Int(commerceAllowance) }
+    /// Bytes queued: at most the budget plus the commerce allowance plus one frame, each
+    /// budget at most `ChorusConfig.maxQueueBytes`.
+    public private(set) var queuedBytes: Int {
+        get { Int(queuedBytesStorage) }
+        set { queuedBytesStorage = Int32(newValue) }
+    }
     private var head: Int {
         get { Int(headIndex) }
         set { headIndex = Int32(newValue) }
@@ -90,7 +96,7 @@ public struct OutboundQueue<Frame: OutboundFrame> {
 
     /// `commerceAllowanceBytes`: how far past the budget batches holding commerce may queue
     /// when nothing else is left to shed or drop (viewers only). Both at most `Int32.max`
-    /// (the configuration allows at most 1 GiB).
+    /// (the configuration allows at most 512 MiB).
     public init(budgetBytes: Int, policy: OverflowPolicy, commerceAllowanceBytes: Int = 0) {
         self.commerceAllowance = Int32(clamping: commerceAllowanceBytes)
         self.budget = Int32(clamping: budgetBytes)

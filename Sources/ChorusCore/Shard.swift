@@ -35,7 +35,7 @@ public struct Shard<Frame: OutboundFrame> {
     }
 
     /// One per connection, inline in `members`: its fields are ordered so the one-byte ones
-    /// fill the queue's tail padding (96 bytes; bytes per idle connection are a target).
+    /// fill the queue's tail padding (88 bytes; bytes per idle connection are a target).
     struct Member {
         /// Room → last sequence number this member already has (from its welcome).
         var rooms = MemberRooms()
@@ -69,6 +69,9 @@ public struct Shard<Frame: OutboundFrame> {
     public func role(of id: ConnectionID) -> Role? { members[id]?.role }
 
     public func rooms(of id: ConnectionID) -> [String] { members[id]?.rooms.names ?? [] }
+
+    /// The room `id` joined first (a viewer's only room), without building a list.
+    public func firstRoom(of id: ConnectionID) -> String? { members[id]?.rooms.first }
 
     /// The chat language filter `id` has for `room` (nil: every language).
     public func languages(of id: ConnectionID, room: String) -> Set<String>? {

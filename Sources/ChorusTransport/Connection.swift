@@ -16,7 +16,6 @@ final class Connection {
     /// Viewers only. Its `locale` is what their notices are negotiated from (consoles': the
     /// service thread's `consoleLocales`).
     var author: Author?
-    var room: String?
     /// Viewers only: languages their recent chat was reliably tagged with, a prior for the next.
     var recentLanguages = RecentLanguages()
     /// A text message being reassembled from fragments.

@@ -77,7 +77,6 @@ extension ServiceThread {
         }
         connections[id]!.role = .viewer
         connections[id]!.author = author
-        connections[id]!.room = room
         statistics.viewers += 1
         shard.add(id, role: .viewer)
         shard.join(id, room: room, after: seq)

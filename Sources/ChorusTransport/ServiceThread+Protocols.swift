@@ -4,16 +4,15 @@ import Glibc
 
 extension ServiceThread {
     /// Receive buffer of the default protocol: allocated per connection, so it is small. A
-    /// typical chat frame (≈ 60–120 bytes) still comes in one read; 192 cost 64 bytes more on
-    /// every idle viewer.
-    static let viewerReceiveBufferBytes = 128
+    /// chat frame (≈ 60–120 bytes) may take two reads and a reassembly, which a viewer sending
+    /// at most a line a second never notices; 192 bytes cost 128 more on every idle viewer.
+    static let viewerReceiveBufferBytes = 64
 
     /// The lws protocol table: `chorus.v1` (the default, for clients that name none) and
     /// `chorus.ingest`, the same protocol with a larger receive buffer, then the terminator.
     ///
     /// lws reads a connection at most one receive buffer at a time and allocates that buffer
-    /// per connection. 128 bytes keep an idle phone light, and a typical chat line still comes
-    /// in one read. A connection that sends many lines a second (a bridge, a commerce back end) queues
+    /// per connection. 64 bytes keep an idle phone light; a chat line may take two reads. A connection that sends many lines a second (a bridge, a commerce back end) queues
     /// several in the socket whenever the thread is busy, and with 192 bytes each takes its own
     /// read and event-loop pass, with lines split across reads: a node that falls behind then
     /// pays more per line and falls further behind (docs/performance.md). Such senders ask for

@@ -87,7 +87,9 @@ extension ServiceThread {
         _ id: ConnectionID, _ connection: Connection, _ payload: InteractionPayload, clientID: String?,
         acknowledge: Bool, idempotencyKey: String?
     ) {
-        guard let author = connection.author, let room = connection.room else {
+        // A viewer's room lives in its shard entry (its only room), not in the connection:
+        // one string less on every idle viewer.
+        guard let author = connection.author, let room = shard.firstRoom(of: id) else {
             return reject(id, .unknownType(payload.kind.rawValue))
         }
         guard admit(id, connection, payload.kind, room: room, clientID: clientID) else { return }

@@ -14,8 +14,9 @@ from chorustest import Daemon, RawWebSocket, assert_coverage, make_token, metric
 HEAVY = {"type": "chat", "text": "g" * 100, "cid": "c" * 64}
 PER_BATCH = 40
 # Under ThreadSanitizer these tests outlast the default 60 s after which a client that reads
-# nothing is hung up (it answers no ping; nothing can be written to it).
-CONFIG = {"batch": {"maxMessages": PER_BATCH, "maxDelayMs": 20},
+# nothing is hung up (it answers no ping; nothing can be written to it). Each round of PER_BATCH
+# messages must be one batch, so a round's first message must not leave alone (leading edge).
+CONFIG = {"batch": {"maxMessages": PER_BATCH, "maxDelayMs": 20, "leadingEdge": False},
           "transport": {"pingIntervalSeconds": 600, "writeTimeoutSeconds": 600}}
 # These tests publish thousands of interactions from one connection.
 NO_RATE_LIMITS = {"chatPerWindow": 0, "likesPerSecond": 0, "commercePerSecond": 0, "giftsPerSecond": 0}
