@@ -7,7 +7,7 @@
 # Usage: scripts/bench-callgrind.sh [RATE msg/s, default 2500] [SECONDS, default 10]
 # Environment: ROOMS (5), PUBLISHERS (100), FEED (what publishers receive: none, the ingest
 # default, or all: every batch of their room, as before 2026-11-22's send-only viewers),
-# OUT (callgrind output file, default in a temp dir).
+# OUT (callgrind output file, default in a temp dir), THREADS (service threads, default 1).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 rate=${1:-2500}
@@ -20,7 +20,7 @@ done
 objcopy --strip-debug "$root/.build/release/chorusd" "$work/chorusd"
 port=$((20000 + RANDOM % 10000))
 valgrind --tool=callgrind --callgrind-out-file="$out" "$work/chorusd" --listen "127.0.0.1:$port" \
-  --set rooms.autoCreate=true --set transport.serviceThreads=1 --state-dir "$work/state" \
+  --set rooms.autoCreate=true --set transport.serviceThreads="${THREADS:-1}" --state-dir "$work/state" \
   --set limits.chatPerWindow=0 --set limits.likesPerSecond=0 --set limits.commercePerSecond=0 \
   --set limits.giftsPerSecond=0 --set limits.maxConnectionsPerIP=0 2>"$work/valgrind.log" &
 daemon=$!
