@@ -3,8 +3,9 @@ import ChorusCore
 
 /// Liveness of this thread's connections: each is visited once per
 /// `transport.pingIntervalSeconds` by the thread's `HeartbeatSchedule` (O(1) per connection
-/// per round) and pinged, and dropped when a ping stays unanswered until the next visit. lws's own validity timers are off (`retry_and_idle_policy`
-/// with no ping and no hangup): they cost O(n) per connection per round.
+/// per round) and pinged, and dropped when a ping stays unanswered until the next visit.
+/// lws's own validity timers are off (`retry_and_idle_policy` with no ping and no hangup):
+/// they cost O(n) per connection per round.
 extension ServiceThread {
     /// On each tick: the connections whose turn has come.
     func visitHeartbeats(now: UInt64) {
