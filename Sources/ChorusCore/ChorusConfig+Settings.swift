@@ -134,7 +134,7 @@ extension ChorusConfig {
         case "rooms.static", "language.candidates":
             let names = text.split(separator: ",").map { JSONValue.string(String($0)) }
             try set(key, .array(names))
-        case "rooms.autoCreate", "transport.directWrites", "storage.syncEveryCommit":
+        case "rooms.autoCreate", "transport.directWrites", "storage.syncEveryCommit", "batch.leadingEdge":
             guard let flag = ["true": true, "1": true, "yes": true, "false": false, "0": false, "no": false][text]
             else { throw ConfigError(key: key, reason: "must be true or false") }
             try set(key, .bool(flag))

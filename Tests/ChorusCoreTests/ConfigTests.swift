@@ -25,6 +25,27 @@ import Testing
         #expect(config.transport.eventLoop == .poll)
     }
 
+    @Test func leadingEdgeIsOnByDefaultAndCanBeTurnedOff() throws {
+        var config = ChorusConfig()
+        #expect(config.batch.leadingEdge)
+        try config.set("batch.leadingEdge", text: "false")
+        #expect(!config.batch.leadingEdge)
+        #expect(throws: ConfigError.self) { try config.set("batch.leadingEdge", text: "sometimes") }
+    }
+
+    /// Outbound queues keep their sizes in 32 bits: a budget past `maxQueueBytes` is refused.
+    @Test func queueBudgetsHaveAnUpperBound() throws {
+        var config = ChorusConfig()
+        config.limits.viewerQueueBytes = ChorusConfig.maxQueueBytes
+        config.limits.viewerCommerceBytes = ChorusConfig.maxQueueBytes
+        try config.validate()
+        config.limits.viewerQueueBytes = ChorusConfig.maxQueueBytes + 1
+        #expect(throws: ConfigError.self) { try config.validate() }
+        config = ChorusConfig()
+        config.limits.consoleQueueBytes = ChorusConfig.maxQueueBytes + 1
+        #expect(throws: ConfigError.self) { try config.validate() }
+    }
+
     @Test func rejectsUnknownKeysWrongTypesAndBadValues() throws {
         var config = ChorusConfig()
         #expect(throws: ConfigError(key: "batch.maxMesages", reason: "is not a known setting")) {
