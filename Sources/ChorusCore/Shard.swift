@@ -70,8 +70,15 @@ public struct Shard<Frame: OutboundFrame> {
 
     public func rooms(of id: ConnectionID) -> [String] { members[id]?.rooms.names ?? [] }
 
-    /// The room `id` joined first (a viewer's only room), without building a list.
-    public func firstRoom(of id: ConnectionID) -> String? { members[id]?.rooms.first }
+    /// The room `id` joined first (a viewer's only room), without building a list. Mutating
+    /// only to read the member in place: `members[id]?.rooms` would copy the whole member
+    /// (retaining and releasing each of its parts) on every ingested message.
+    public mutating func firstRoom(of id: ConnectionID) -> String? {
+        guard let index = members.index(forKey: id) else { return nil }
+        return Self.firstRoom(of: &members.values[index])
+    }
+
+    private static func firstRoom(of member: inout Member) -> String? { member.rooms.first }
 
     /// The chat language filter `id` has for `room` (nil: every language).
     public func languages(of id: ConnectionID, room: String) -> Set<String>? {
