@@ -1,5 +1,5 @@
 /// When each connection of one service thread is next looked at for liveness, and what to do
-/// then: ping it, close it, or nothing.
+/// then: ping it, or close it.
 ///
 /// libwebsockets' own validity timers kept one sorted list per thread and inserted every
 /// connection's ping timer by walking it, so a ping round over 20,000 idle viewers cost

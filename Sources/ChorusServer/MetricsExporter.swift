@@ -178,7 +178,7 @@ public final class MetricsExporter: Sendable {
         "chorus_server_closes_total": "Connections closed by the server, by close code.",
         "chorus_server_close_reasons_total":
             "Connections closed by the server, by reason (pong_overdue and write_timeout send no close frame).",
-        "chorus_pings_sent_total": "Heartbeat pings written to connections quiet for transport.pingIntervalSeconds.",
+        "chorus_pings_sent_total": "Heartbeat pings written (each connection once per transport.pingIntervalSeconds).",
         "chorus_throttled_interactions_total":
             "Interactions refused by a rate limit or slow mode, by type and reason (rate_limited, slow_mode).",
         "chorus_connections_refused_per_ip_total":

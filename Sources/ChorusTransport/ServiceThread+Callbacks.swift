@@ -32,7 +32,6 @@ extension ServiceThread {
             return 0
         case LWS_CALLBACK_RECEIVE:
             guard let id = connectionID(session) else { return -1 }
-            connections[id]?.heartbeat = .heard
             receive(id, input.map { UnsafeRawBufferPointer(start: $0, count: length) })
             return 0
         case LWS_CALLBACK_RECEIVE_PONG:
@@ -69,11 +68,7 @@ extension ServiceThread {
         guard let connection = connections[id], connection.closeRequest == nil else { return }
         connection.closeRequest = CloseRequest(code: code, reason: reason, flushFirst: flushFirst)
         shard.stopDeliveries(to: id)
-        statistics.closes[code, default: 0] += 1
-        statistics.closeReasons[why, default: 0] += 1
-        relay.logger.debug(
-            "closing connection",
-            metadata: ["connection": "\(id)", "reason": "\(why.rawValue)", "code": "\(code)", "detail": "\(reason)"])
+        noteClose(id, why: why, code: code, detail: reason)
         lws_callback_on_writable(connection.wsi)
     }
 
@@ -166,8 +161,7 @@ extension ServiceThread {
                 return -1
             }
             if connection.closeWhenFlushed {
-                statistics.closes[CloseCode.goingAway, default: 0] += 1
-                statistics.closeReasons[.shutdown, default: 0] += 1
+                noteClose(id, why: .shutdown, code: CloseCode.goingAway, detail: "server shutting down")
                 closeNow(connection.wsi, code: CloseCode.goingAway, reason: "server shutting down")
                 return -1
             }

@@ -35,8 +35,20 @@ extension ServiceThread {
     /// Kills the connection without a close frame, for peers that cannot take one: they answer
     /// nothing, or read nothing.
     func drop(_ id: ConnectionID, _ connection: Connection, why: CloseReason) {
-        statistics.closeReasons[why, default: 0] += 1
-        relay.logger.debug("closing connection", metadata: ["connection": "\(id)", "reason": "\(why.rawValue)"])
+        noteClose(id, why: why, code: nil, detail: "no close frame")
         lws_set_timeout(connection.wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC)
+    }
+
+    /// Counts a close the server initiates, by reason (and close code when it sends one), and
+    /// says why at debug level: every way the daemon closes a connection goes through here.
+    func noteClose(_ id: ConnectionID, why: CloseReason, code: UInt16?, detail: String) {
+        if let code { statistics.closes[code, default: 0] += 1 }
+        statistics.closeReasons[why, default: 0] += 1
+        relay.logger.debug(
+            "closing connection",
+            metadata: [
+                "connection": "\(id)", "reason": "\(why.rawValue)", "code": "\(code.map(String.init) ?? "none")",
+                "detail": "\(detail)",
+            ])
     }
 }

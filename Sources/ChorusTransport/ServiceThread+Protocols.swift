@@ -12,8 +12,9 @@ extension ServiceThread {
     /// `chorus.ingest`, the same protocol with a larger receive buffer, then the terminator.
     ///
     /// lws reads a connection at most one receive buffer at a time and allocates that buffer
-    /// per connection. 64 bytes keep an idle phone light; a chat line may take two reads. A connection that sends many lines a second (a bridge, a commerce back end) queues
-    /// several in the socket whenever the thread is busy, and with 192 bytes each takes its own
+    /// per connection. 64 bytes keep an idle phone light; a chat line may take two reads. A
+    /// connection that sends many lines a second (a bridge, a commerce back end) queues
+    /// several in the socket whenever the thread is busy, and with 64 bytes each takes its own
     /// read and event-loop pass, with lines split across reads: a node that falls behind then
     /// pays more per line and falls further behind (docs/performance.md). Such senders ask for
     /// `chorus.ingest` and drain a backlog `transport.ingestReceiveBufferBytes` at a time.

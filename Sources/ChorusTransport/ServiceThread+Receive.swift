@@ -5,7 +5,10 @@ extension ServiceThread {
     /// A piece of a client message arrived. lws has already checked UTF-8 (closing with
     /// 1007 otherwise); here fragments are reassembled up to the size limit.
     func receive(_ id: ConnectionID, _ bytes: UnsafeRawBufferPointer?) {
-        guard let connection = connections[id], connection.role != nil, connection.closeRequest == nil else { return }
+        guard let connection = connections[id] else { return }
+        // Any frame from the peer answers the heartbeat's ping.
+        connection.heartbeat = .heard
+        guard connection.role != nil, connection.closeRequest == nil else { return }
         let wsi = connection.wsi
         if ingress.shouldPause(pending: relay.pendingDeliveries.load(ordering: .relaxed)) {
             // This message is handled; the next ones wait in the kernel until delivery catches up.
