@@ -233,21 +233,34 @@ def read_until_closed(raw: RawWebSocket, deadline: float) -> list:
 
 
 def test_reading_pauses_while_deliveries_are_behind_and_nothing_is_lost(chorusd) -> None:
-    # A watermark of one waiting batch: every flush of several rooms pauses whoever sends then.
-    rooms = ["r1", "r2", "r3", "r4"]
+    # A watermark of one waiting batch: a read in the same pass of the event loop as a flush of
+    # several rooms, before the thread delivers them, pauses its sender. Whether a given burst
+    # hits that window depends on the order the loop serves the sockets, so bursts go on (every
+    # one checked for loss) until one has paused a reader: a gate that never pauses still fails.
+    rooms = [f"r{n}" for n in range(1, 9)]
     daemon = chorusd({"transport": {"ingressHighWatermark": 1}, "limits": NO_RATE_LIMITS,
                       "batch": {"maxDelayMs": 5}, "rooms": {"static": rooms}})
     publishers = [daemon.viewer(room, user=f"p-{room}") for room in rooms]
+    per_burst = 300
     try:
-        for index in range(300):
-            for publisher in publishers:
-                publisher.send({"type": "chat", "text": f"message {index}"})
-        for publisher, room in zip(publishers, rooms):
-            publisher.read_through(room, 300, timeout=20)
-            assert_coverage(publisher.frames, room, 1, 300)
-        metrics = daemon.metrics()
-        assert metric_sum(metrics, "chorus_ingress_pauses_total") > 0, "reading never paused"
-        assert metric_sum(metrics, "chorus_paused_readers") == 0, "paused readers were not resumed"
+        pauses = 0.0
+        for burst in range(20):
+            for index in range(per_burst):
+                for publisher in publishers:
+                    publisher.send({"type": "chat", "text": f"message {burst}.{index}"})
+            last = (burst + 1) * per_burst
+            for publisher, room in zip(publishers, rooms):
+                publisher.read_through(room, last, timeout=20)
+                assert_coverage(publisher.frames, room, 1, last)
+            pauses = metric_sum(daemon.metrics(), "chorus_ingress_pauses_total")
+            if pauses > 0:
+                break
+        print(f"ingress pauses {pauses:.0f} after {burst + 1} bursts of {per_burst} per room")
+        assert pauses > 0, "reading never paused"
+        deadline = time.monotonic() + 10
+        while metric_sum(daemon.metrics(), "chorus_paused_readers") > 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert metric_sum(daemon.metrics(), "chorus_paused_readers") == 0, "paused readers were not resumed"
     finally:
         for publisher in publishers:
             publisher.close()
