@@ -2,6 +2,7 @@ public import ChorusCore
 public import ChorusTransport
 import Foundation
 public import Logging
+import Prometheus
 import Synchronization
 
 /// Group commit of interaction counts: every `storage.commitIntervalMs` its own thread takes
@@ -11,16 +12,12 @@ import Synchronization
 /// waits on wait up to `storage.quietCommitIntervalMs`: fewer, larger commits for busy rooms
 /// without acks.
 public final class CounterCommitter: @unchecked Sendable {
-    /// Commit figures for `/metrics`: commits, interactions stored, last and worst latency.
-    public struct Statistics: Sendable {
+    /// Commit figures for `/metrics` (their latencies go to the histogram of
+    /// `recordLatencies(in:)`).
+    public struct Statistics: Sendable, Equatable {
         public var commits: UInt64 = 0
         public var interactions: UInt64 = 0
         public var failures: UInt64 = 0
-        /// Commit latency histogram: counts of commits at or under each bound (ms).
-        public var latencyBuckets: [(boundMs: Double, count: UInt64)] = [1, 2, 5, 10, 20, 50, 100, 250, 1000].map {
-            ($0, 0)
-        }
-        public var latencySumMs = 0.0
     }
 
     private let relay: RelayServer
@@ -32,6 +29,8 @@ public final class CounterCommitter: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     // Locked, not Synchronization.Mutex: ThreadSanitizer cannot see the latter's futex.
     private let statisticsSlot = Locked(Statistics())
+    /// Where successful commits' latencies go (`MetricsExporter.attach`); nil: nowhere.
+    private let latencies = Locked<DurationHistogram?>(nil)
     /// This minute's commit latencies (ms), logged as p50/p99/max once a minute: the figures
     /// of a whole run survive a `kill -9` in the log, unlike the process's metrics.
     private let minuteLatencies = Locked<(startedAt: UInt64, milliseconds: [Double], interactions: UInt64)>(
@@ -46,6 +45,11 @@ public final class CounterCommitter: @unchecked Sendable {
     }
 
     public var statistics: Statistics { statisticsSlot.withLock { $0 } }
+
+    /// Records the latency of every later successful commit in `histogram`.
+    func recordLatencies(in histogram: DurationHistogram) {
+        latencies.withLock { $0 = histogram }
+    }
 
     public func start() {
         let thread = Thread { [self] in
@@ -86,17 +90,13 @@ public final class CounterCommitter: @unchecked Sendable {
         }
         let finished = DispatchTime.now().uptimeNanoseconds
         let milliseconds = Double(finished - started) / 1e6
+        latencies.withLock { $0 }?.record(.nanoseconds(Int64(finished - started)))
         if !batch.sequences.isEmpty { relay.withHub { $0.confirmSequences(batch.sequences) } }
         relay.deliverAcks(batch.acks)
         noteForSummary(milliseconds, interactions: batch.interactions, now: finished)
         statisticsSlot.withLock { statistics in
             statistics.commits += 1
             statistics.interactions += batch.interactions
-            statistics.latencySumMs += milliseconds
-            for index in statistics.latencyBuckets.indices
-            where milliseconds <= statistics.latencyBuckets[index].boundMs {
-                statistics.latencyBuckets[index].count += 1
-            }
         }
     }
 
