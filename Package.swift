@@ -82,7 +82,13 @@ let package = Package(
 
         .testTarget(name: "ChorusCoreTests", dependencies: ["ChorusCore"]),
         .testTarget(name: "ChorusLanguageTests", dependencies: ["ChorusLanguage", "ChorusCore"]),
-        .testTarget(name: "ChorusServerTests", dependencies: ["ChorusServer", "ChorusCore"]),
+        .testTarget(
+            name: "ChorusServerTests",
+            dependencies: [
+                "ChorusServer", "ChorusCore", "ChorusTransport", "ChorusStorage",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "ChorusStorageTests", dependencies: ["ChorusStorage", "ChorusCore"]),
         .testTarget(name: "ChorusLocalizationTests", dependencies: ["ChorusLocalization", "ChorusCore"]),
     ],
