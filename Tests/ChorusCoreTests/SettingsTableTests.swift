@@ -1,10 +1,31 @@
+import Foundation
 import Testing
 
 @testable import ChorusCore
 
-/// The table of settings is the only place a key is spelled: these check that each entry
-/// reads and writes its own field.
+/// The table of settings is the only place a key is spelled: these check that README shows
+/// it as generated and that each entry reads and writes its own field.
 @Suite struct SettingsTableTests {
+    @Test func readmeShowsTheGeneratedTable() throws {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../README.md").standardizedFileURL
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        let table = try #require(ChorusConfig.settingsTable(in: text), "README.md lost its settings table markers")
+        #expect(
+            table == ChorusConfig.settingsMarkdown,
+            "README.md's configuration table is stale: run `swift run chorusd settings --update-readme README.md`")
+    }
+
+    @Test func replacingTheTableKeepsTheRestOfTheDocument() throws {
+        let document = "intro\n\(ChorusConfig.settingsTableStart)\n| old |\n\(ChorusConfig.settingsTableEnd)\nrest\n"
+        let updated = try #require(ChorusConfig.replacingSettingsTable(in: document))
+        #expect(
+            updated
+                == "intro\n\(ChorusConfig.settingsTableStart)\n\(ChorusConfig.settingsMarkdown)"
+                + "\(ChorusConfig.settingsTableEnd)\nrest\n")
+        #expect(ChorusConfig.replacingSettingsTable(in: "no markers") == nil)
+    }
+
     @Test func keysAndEnvironmentNamesAreUniqueAndUnchanged() {
         #expect(Set(ChorusConfig.keys).count == ChorusConfig.keys.count)
         let names = ChorusConfig.settings.map(\.environmentName)
