@@ -6,6 +6,7 @@ struct Chorusd: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chorusd",
         abstract: "Chorus: a chat relay for live-commerce shows.",
+        version: ChorusVersion.string,
         subcommands: [RunCommand.self, TokenCommand.self, SettingsCommand.self],
         defaultSubcommand: RunCommand.self)
 }
