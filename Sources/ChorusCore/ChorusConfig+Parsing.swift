@@ -27,6 +27,14 @@ extension ChorusConfig {
         try setting.decode(&self, setting.fromText(text))
     }
 
+    /// Applies every `CHORUS_*` variable that names a setting (`ChorusSetting.environmentName`);
+    /// others are left to the caller (`CHORUS_LISTEN`) or belong to someone else.
+    public mutating func apply(environment: [String: String]) throws(ConfigError) {
+        for setting in Self.settings {
+            if let text = environment[setting.environmentName] { try set(setting.key, text: text) }
+        }
+    }
+
     static func setting(_ key: String) throws(ConfigError) -> ChorusSetting {
         guard let setting = settingsByKey[key] else { throw ConfigError(key: key, reason: "is not a known setting") }
         return setting

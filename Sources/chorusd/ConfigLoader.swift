@@ -19,9 +19,7 @@ enum ConfigLoader {
             }
             try config.apply(document)
         }
-        for setting in ChorusConfig.settings {
-            if let value = environment[setting.environmentName] { try config.set(setting.key, text: value) }
-        }
+        try config.apply(environment: environment)
         if let listen = environment["CHORUS_LISTEN"] { try applyListen(listen, to: &config) }
         if let listen = options.listen { try applyListen(listen, to: &config) }
         if let stateDir = options.stateDir { config.stateDir = stateDir }
