@@ -1,151 +1,248 @@
 extension ChorusConfig {
-    /// Every settable key, as written in config files (`batch.maxMessages`).
-    public static let keys: [String] = [
-        "listen.host", "listen.port", "stateDir", "logLevel",
-        "transport.serviceThreads", "transport.eventLoop", "transport.pingIntervalSeconds", "transport.directWrites",
-        "transport.ingestReceiveBufferBytes",
-        "transport.writeTimeoutSeconds", "transport.ingressHighWatermark",
-        "batch.maxMessages", "batch.maxDelayMs", "batch.leadingEdge",
-        "limits.maxMessageBytes", "limits.maxChatChars", "limits.viewerQueueBytes", "limits.consoleQueueBytes",
-        "limits.viewerCommerceBytes",
-        "limits.maxErrorsPerConnection", "limits.maxConnections", "limits.maxConnectionsPerIP",
-        "limits.chatPerWindow", "limits.chatWindowSeconds", "limits.likesPerSecond", "limits.likeBurst",
-        "limits.commercePerSecond", "limits.commerceBurst", "limits.giftsPerSecond", "limits.giftBurst",
-        "limits.throttledBeforeClose", "limits.throttleWindowSeconds",
-        "rooms.static", "rooms.autoCreate", "rooms.idleSeconds", "rooms.historyMessages",
-        "rooms.historySeconds",
-        "language.engine", "language.candidates",
-        "console.secret",
-        "storage.engine", "storage.commitIntervalMs", "storage.quietCommitIntervalMs", "storage.syncEveryCommit",
-        "storage.idempotencyWindowSeconds",
-        "storage.idempotencyKeys", "stats.seriesMinutes", "stats.consoleIntervalMs", "locales.directory",
+    /// Every setting, in README's order: the one table parsing (`apply`, `set`), environment
+    /// names, validation and README's configuration table come from. Keys and environment
+    /// names are public API: users' files name them, so a key is never renamed.
+    public static let settings: [ChorusSetting] = [
+        .string(
+            "listen.host", \.listen.host, .notEmpty,
+            """
+            address to listen on (IPv4, IPv6 or a host name); only that address is bound (`::` means every \
+            address of both families)
+            """),
+        .integer(
+            "listen.port", \.listen.port, .within(0...65535),
+            "port; `0` picks a free one (logged in the `listening` line)"),
+        .string(
+            "stateDir", \.stateDir, .notEmpty,
+            "state directory (console secret, `counters.sqlite3`)"),
+        .string(
+            "logLevel", \.logLevel, .oneOf(logLevels),
+            "the least severe level logged"),
+        .integer(
+            "transport.serviceThreads", \.transport.serviceThreads, .within(0...64),
+            "service threads, one lws context each, sharing the port; `0` = one per online CPU"),
+        .choice(
+            "transport.eventLoop", \.transport.eventLoop, [.libev, .poll],
+            "`libev` (epoll) or `poll` (lws's own loop; slows down with many idle connections)"),
+        .boolean(
+            "transport.directWrites", \.transport.directWrites,
+            """
+            write a frame at once when the socket has room (one `poll()`), instead of waiting for lws's writable \
+            callback
+            """),
+        .integer(
+            "transport.pingIntervalSeconds", \.transport.pingIntervalSeconds, .within(1...3600),
+            """
+            every connection is pinged once per interval (a slice of them on every tick, O(1) each); one whose \
+            ping is still unanswered at its next turn is dropped (`pong_overdue`)
+            """),
+        .integer(
+            "transport.writeTimeoutSeconds", \.transport.writeTimeoutSeconds, .within(1...3600),
+            "a connection with frames queued and nothing written for this long is dropped"),
+        .integer(
+            "transport.ingestReceiveBufferBytes", \.transport.ingestReceiveBufferBytes, .within(256...65_536),
+            """
+            read size and per-connection receive buffer of connections that negotiate the `chorus.ingest` \
+            subprotocol (heavy senders); others get 64 bytes
+            """),
+        .integer(
+            "transport.ingressHighWatermark", \.transport.ingressHighWatermark, .atLeast(0),
+            """
+            batches waiting for delivery past which connections that send are no longer read until half are \
+            delivered (0 = off)
+            """),
+        .integer(
+            "batch.maxMessages", \.batch.maxMessages, .within(1...4096),
+            "flush a room's batch at this many messages"),
+        .integer(
+            "batch.maxDelayMs", \.batch.maxDelayMs, .within(1...10_000),
+            """
+            … or when its window ends: this long after its oldest message, or with `leadingEdge` after the batch \
+            before it (a timer fires at each batch's deadline)
+            """),
+        .boolean(
+            "batch.leadingEdge", \.batch.leadingEdge,
+            """
+            a message reaching a room that sent no batch for a whole `maxDelayMs` leaves at once; what follows \
+            waits until that window ends (busy rooms still send one batch per window)
+            """),
+        .integer(
+            "limits.maxMessageBytes", \.limits.maxMessageBytes, .within(64...1_048_576),
+            "largest client frame; larger ones get `too_large`"),
+        .integer(
+            "limits.maxChatChars", \.limits.maxChatChars, .within(1...10_000),
+            "longest chat text"),
+        .integer(
+            "limits.viewerQueueBytes", \.limits.viewerQueueBytes, .within(4096...maxQueueBytes),
+            """
+            outbound bytes a viewer may have queued before its chat is shed and its oldest chat batches are \
+            dropped (and reported as `missed`)
+            """),
+        .integer(
+            "limits.viewerCommerceBytes", \.limits.viewerCommerceBytes, .within(0...maxQueueBytes),
+            """
+            bytes of gifts and shopping actions (never dropped) a viewer may have queued past \
+            `viewerQueueBytes`; past that it is closed with 4001
+            """),
+        .integer(
+            "limits.consoleQueueBytes", \.limits.consoleQueueBytes, .within(4096...maxQueueBytes),
+            "outbound bytes a console may have queued before it is closed with 4001"),
+        .integer(
+            "limits.maxErrorsPerConnection", \.limits.maxErrorsPerConnection, .atLeast(1),
+            "invalid frames a connection may send; the next one closes it with 4009"),
+        .integer(
+            "limits.maxConnections", \.limits.maxConnections, .within(1...1_000_000),
+            "WebSocket connections per process; more are closed with 1013"),
+        .integer(
+            "limits.maxConnectionsPerIP", \.limits.maxConnectionsPerIP, .within(0...1_000_000),
+            """
+            WebSocket connections per client IP address (high: a carrier's NAT puts many phones behind one); \
+            more are closed with 4029; `0` = no limit
+            """),
+        .integer(
+            "limits.chatPerWindow", \.limits.chatPerWindow, .within(0...100_000),
+            """
+            chat messages one connection may send per `limits.chatWindowSeconds` (all at once, then one per \
+            window / count); more get `rate_limited`; `0` = no limit
+            """),
+        .integer(
+            "limits.chatWindowSeconds", \.limits.chatWindowSeconds, .within(1...3600),
+            "… the window for that"),
+        .integer(
+            "limits.likesPerSecond", \.limits.likesPerSecond, .within(0...100_000),
+            """
+            like frames per second per connection (a frame's `count` aggregates taps: one frame, one token); `0` \
+            = no limit
+            """),
+        .integer(
+            "limits.likeBurst", \.limits.likeBurst, .within(1...1_000_000),
+            "like frames allowed at once"),
+        .integer(
+            "limits.commercePerSecond", \.limits.commercePerSecond, .within(0...100_000),
+            "cart, purchase and coupon frames together, per second per connection; `0` = no limit"),
+        .integer(
+            "limits.commerceBurst", \.limits.commerceBurst, .within(1...1_000_000),
+            "… allowed at once"),
+        .integer(
+            "limits.giftsPerSecond", \.limits.giftsPerSecond, .within(0...100_000),
+            "gift frames per second per connection; `0` = no limit"),
+        .integer(
+            "limits.giftBurst", \.limits.giftBurst, .within(1...1_000_000),
+            "… allowed at once"),
+        .integer(
+            "limits.throttledBeforeClose", \.limits.throttledBeforeClose, .within(1...1_000_000),
+            """
+            throttled interactions (`rate_limited`, `slow_mode`) a connection may send within \
+            `limits.throttleWindowSeconds`; the next one closes it with 4008
+            """),
+        .integer(
+            "limits.throttleWindowSeconds", \.limits.throttleWindowSeconds, .within(1...3600),
+            "… the window for that"),
+        .strings(
+            "rooms.static", \.rooms.staticRooms, .roomNames,
+            "rooms that always exist"),
+        .boolean(
+            "rooms.autoCreate", \.rooms.autoCreate,
+            "let viewers open any valid room name"),
+        .integer(
+            "rooms.idleSeconds", \.rooms.idleSeconds, .atLeast(1),
+            "how long an empty room lives on"),
+        .integer(
+            "rooms.historyMessages", \.rooms.historyMessages, .within(0...1_000_000),
+            """
+            messages each room keeps for clients resuming with `since` (≈ 0.65 KB each with its share of the \
+            encoded batch, measured in the ingest bench; 0 = off)
+            """),
+        .integer(
+            "rooms.historySeconds", \.rooms.historySeconds, .within(1...86_400),
+            "oldest history kept, in seconds"),
+        .choice(
+            "language.engine", \.language.engine, [.model, .cld2],
+            "chat language tagger: `model` (Chorus's word and n-gram model, docs/language-tagging.md) or `cld2`"),
+        .strings(
+            "language.candidates", \.language.candidates, .languageCodes,
+            "languages a chat message may be tagged with (ISO 639-1, comma-separated in env/flags)"),
+        .optionalString(
+            "console.secret", \.console.secret, .atLeastBytes(16),
+            """
+            HMAC secret for console tokens (≥ 16 bytes); without it one is generated into \
+            `<stateDir>/console.secret`
+            """),
+        .choice(
+            "storage.engine", \.storage.engine, [.sqlite, .memory],
+            """
+            `sqlite`: counts in `<stateDir>/counters.sqlite3` (WAL), acks after the commit, and each room's \
+            sequence numbers go on across restarts; `memory`: counts lost and room numbers back at 1 on restart
+            """),
+        .integer(
+            "storage.commitIntervalMs", \.storage.commitIntervalMs, .within(1...1000),
+            "group commit interval: one transaction per interval, however many interactions"),
+        .integer(
+            "storage.quietCommitIntervalMs", \.storage.quietCommitIntervalMs,
+            .within(from: "storage.commitIntervalMs", { $0.storage.commitIntervalMs }, to: 10_000),
+            """
+            longest wait for counts no ack or idempotency key waits on (interactions sent without `ack`); stored \
+            in fewer, larger commits. A crash loses at most this much of them; acknowledged interactions are \
+            never lost
+            """),
+        .boolean(
+            "storage.syncEveryCommit", \.storage.syncEveryCommit,
+            "fsync every commit (survives power loss; without it commits survive the daemon being killed)"),
+        .integer(
+            "storage.idempotencyWindowSeconds", \.storage.idempotencyWindowSeconds, .within(1...86_400),
+            """
+            how long an interaction's `idempotencyKey` is remembered: a retry with the same key in the same room \
+            is acked with the first `seq` and not counted (keys are stored with their counts, so this holds \
+            across restarts and `kill -9`)
+            """),
+        .integer(
+            "storage.idempotencyKeys", \.storage.idempotencyKeys, .within(1...100_000_000),
+            """
+            at most this many keys remembered (≈ 100 bytes each in memory; whole commits of keys are forgotten \
+            oldest first past it, shortening the window under extreme load)
+            """),
+        .integer(
+            "stats.seriesMinutes", \.stats.seriesMinutes, .within(1...1440),
+            """
+            minutes of per-minute counts kept for the stats API (per room and for the node; restored from the \
+            database at start-up)
+            """),
+        .integer(
+            "stats.consoleIntervalMs", \.stats.consoleIntervalMs, .zeroOr(100...60_000),
+            "how often each console gets a `stats` frame per room (`0`: never)"),
+        .string(
+            "locales.directory", \.locales.directory, .any,
+            """
+            the locale files (`<tag>.json`, re-read on SIGHUP); empty: `Locales` in the working directory, then \
+            `../share/chorus/Locales` beside the executable's directory, the checkout above `.build/`, \
+            `/usr/share/chorus/Locales`
+            """),
     ]
 
-    /// Applies a config file's object: nested objects name sections, unknown keys are errors
-    /// so that a typo never silently leaves a default in place.
-    public mutating func apply(_ document: JSONValue, prefix: String = "") throws(ConfigError) {
-        guard case .object(let members) = document else {
-            throw ConfigError(key: prefix.isEmpty ? "(file)" : prefix, reason: "must be an object")
-        }
-        for (name, value) in members.uniqueSortedMembers {
-            let key = prefix.isEmpty ? name : "\(prefix).\(name)"
-            if case .object = value, !Self.keys.contains(key) {
-                try apply(value, prefix: key)
-            } else {
-                try set(key, value)
-            }
+    /// Every settable key, as written in config files (`batch.maxMessages`).
+    public static let keys: [String] = settings.map(\.key)
+
+    static let settingsByKey: [String: ChorusSetting] = Dictionary(
+        uniqueKeysWithValues: settings.map { ($0.key, $0) })
+
+    static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+}
+
+extension ChorusSetting.Rule where Value == [String] {
+    static var roomNames: Self {
+        Self(accepts: "room names") { rooms, _ in
+            rooms.first { !RoomName.isValid($0) }.map { "'\($0)' is not a valid room name" }
         }
     }
 
-    /// Sets one key from a JSON value.
-    public mutating func set(_ key: String, _ value: JSONValue) throws(ConfigError) {
-        func int() throws(ConfigError) -> Int {
-            guard let number = value.integerValue else { throw ConfigError(key: key, reason: "must be an integer") }
-            return Int(number)
-        }
-        func bool() throws(ConfigError) -> Bool {
-            guard case .bool(let flag) = value else { throw ConfigError(key: key, reason: "must be true or false") }
-            return flag
-        }
-        func string() throws(ConfigError) -> String {
-            guard let text = value.stringValue else { throw ConfigError(key: key, reason: "must be a string") }
-            return text
-        }
-        func strings() throws(ConfigError) -> [String] {
-            guard case .array(let items) = value else { throw ConfigError(key: key, reason: "must be an array") }
-            var texts: [String] = []
-            for item in items {
-                guard let text = item.stringValue else { throw ConfigError(key: key, reason: "must hold strings") }
-                texts.append(text)
+    static var languageCodes: Self {
+        Self(accepts: "ISO 639-1 codes, lowercase, each once, at least one") { codes, _ in
+            if codes.isEmpty { return "must name at least one language" }
+            let invalid = codes.first { code in
+                !(code.utf8.count == 2 && LanguageCode.isValid(code) && code == code.lowercased())
             }
-            return texts
-        }
-        switch key {
-        case "listen.host": listen.host = try string()
-        case "listen.port": listen.port = try int()
-        case "stateDir": stateDir = try string()
-        case "logLevel": logLevel = try string()
-        case "transport.serviceThreads": transport.serviceThreads = try int()
-        case "transport.eventLoop":
-            guard let loop = EventLoop(rawValue: try string()) else {
-                throw ConfigError(key: key, reason: "must be libev or poll")
-            }
-            transport.eventLoop = loop
-        case "transport.writeTimeoutSeconds": transport.writeTimeoutSeconds = try int()
-        case "transport.ingressHighWatermark": transport.ingressHighWatermark = try int()
-        case "transport.pingIntervalSeconds": transport.pingIntervalSeconds = try int()
-        case "transport.directWrites": transport.directWrites = try bool()
-        case "transport.ingestReceiveBufferBytes": transport.ingestReceiveBufferBytes = try int()
-        case "batch.maxMessages": batch.maxMessages = try int()
-        case "batch.maxDelayMs": batch.maxDelayMs = try int()
-        case "batch.leadingEdge": batch.leadingEdge = try bool()
-        case "limits.maxMessageBytes": limits.maxMessageBytes = try int()
-        case "limits.maxChatChars": limits.maxChatChars = try int()
-        case "limits.viewerQueueBytes": limits.viewerQueueBytes = try int()
-        case "limits.viewerCommerceBytes": limits.viewerCommerceBytes = try int()
-        case "limits.consoleQueueBytes": limits.consoleQueueBytes = try int()
-        case "limits.maxErrorsPerConnection": limits.maxErrorsPerConnection = try int()
-        case "limits.maxConnections": limits.maxConnections = try int()
-        case "limits.maxConnectionsPerIP": limits.maxConnectionsPerIP = try int()
-        case "limits.chatPerWindow": limits.chatPerWindow = try int()
-        case "limits.chatWindowSeconds": limits.chatWindowSeconds = try int()
-        case "limits.likesPerSecond": limits.likesPerSecond = try int()
-        case "limits.likeBurst": limits.likeBurst = try int()
-        case "limits.commercePerSecond": limits.commercePerSecond = try int()
-        case "limits.commerceBurst": limits.commerceBurst = try int()
-        case "limits.giftsPerSecond": limits.giftsPerSecond = try int()
-        case "limits.giftBurst": limits.giftBurst = try int()
-        case "limits.throttledBeforeClose": limits.throttledBeforeClose = try int()
-        case "limits.throttleWindowSeconds": limits.throttleWindowSeconds = try int()
-        case "rooms.static": rooms.staticRooms = try strings()
-        case "rooms.autoCreate": rooms.autoCreate = try bool()
-        case "rooms.idleSeconds": rooms.idleSeconds = try int()
-        case "rooms.historyMessages": rooms.historyMessages = try int()
-        case "rooms.historySeconds": rooms.historySeconds = try int()
-        case "language.engine":
-            guard let engine = Language.Engine(rawValue: try string()) else {
-                throw ConfigError(key: key, reason: "must be model or cld2")
-            }
-            language.engine = engine
-        case "language.candidates": language.candidates = try strings()
-        case "console.secret": console.secret = value == .null ? nil : try string()
-        case "storage.engine":
-            let name = try string()
-            guard let engine = Storage.Engine(rawValue: name) else {
-                throw ConfigError(key: key, reason: "must be sqlite or memory")
-            }
-            storage.engine = engine
-        case "storage.commitIntervalMs": storage.commitIntervalMs = try int()
-        case "storage.quietCommitIntervalMs": storage.quietCommitIntervalMs = try int()
-        case "storage.syncEveryCommit": storage.syncEveryCommit = try bool()
-        case "storage.idempotencyWindowSeconds": storage.idempotencyWindowSeconds = try int()
-        case "storage.idempotencyKeys": storage.idempotencyKeys = try int()
-        case "stats.seriesMinutes": stats.seriesMinutes = try int()
-        case "stats.consoleIntervalMs": stats.consoleIntervalMs = try int()
-        case "locales.directory": locales.directory = try string()
-        default: throw ConfigError(key: key, reason: "is not a known setting")
-        }
-    }
-
-    /// Sets one key from text (environment or `--set key=value`): numbers, booleans and
-    /// comma-separated lists are recognised by the key's type.
-    public mutating func set(_ key: String, text: String) throws(ConfigError) {
-        switch key {
-        case "rooms.static", "language.candidates":
-            let names = text.split(separator: ",").map { JSONValue.string(String($0)) }
-            try set(key, .array(names))
-        case "rooms.autoCreate", "transport.directWrites", "storage.syncEveryCommit", "batch.leadingEdge":
-            guard let flag = ["true": true, "1": true, "yes": true, "false": false, "0": false, "no": false][text]
-            else { throw ConfigError(key: key, reason: "must be true or false") }
-            try set(key, .bool(flag))
-        default:
-            if let number = Int(text),
-                !["listen.host", "stateDir", "console.secret", "locales.directory"].contains(key)
-            {
-                try set(key, .number(Double(number)))
-            } else {
-                try set(key, .string(text))
-            }
+            if let invalid { return "'\(invalid)' is not a lowercase ISO 639-1 code" }
+            return Set(codes).count == codes.count ? nil : "names a language twice"
         }
     }
 }

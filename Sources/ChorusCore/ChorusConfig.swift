@@ -1,5 +1,10 @@
 /// Every setting of the daemon, with its default. Only the executable reads files, the
-/// environment and flags; everything else receives this tree, validated.
+/// environment and flags; everything else receives this tree, validated. Each field has one
+/// entry in `settings` (`ChorusConfig+Settings.swift`), which parses, checks and documents it.
+///
+/// Durations are whole numbers with their unit at the end of the name, the same in keys and
+/// here (`Ms`, `Seconds`, `Minutes`), because users' files name them; the core converts them
+/// to nanoseconds once, in `Hub.Configuration(_:shardCount:)`.
 public struct ChorusConfig: Sendable, Equatable {
     public struct Listen: Sendable, Equatable {
         /// Loopback by default: exposing a relay is an operator's decision.
@@ -34,7 +39,7 @@ public struct ChorusConfig: Sendable, Equatable {
         public var directWrites = true
         /// Receive buffer of connections that negotiate the `chorus.ingest` subprotocol (heavy
         /// senders): lws reads a connection this many bytes at a time and keeps the buffer per
-        /// connection. Other connections get 192 bytes, which keeps an idle phone light.
+        /// connection. Other connections get 64 bytes, which keeps an idle phone light.
         public var ingestReceiveBufferBytes = 4096
     }
 
@@ -197,73 +202,10 @@ public struct ChorusConfig: Sendable, Equatable {
     /// plus its commerce allowance must stay under 2 GiB.
     public static let maxQueueBytes = 1 << 29
 
+    /// The first value out of range, in `settings` order; the message names its key.
     public func validate() throws(ConfigError) {
-        func require(_ condition: Bool, _ key: String, _ rule: String) throws(ConfigError) {
-            if !condition { throw ConfigError(key: key, reason: rule) }
-        }
-        try require(!listen.host.isEmpty, "listen.host", "must not be empty")
-        try require((0...65535).contains(listen.port), "listen.port", "must be in 0...65535")
-        try require(!stateDir.isEmpty, "stateDir", "must not be empty")
-        let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
-        try require(levels.contains(logLevel), "logLevel", "must be one of \(levels.joined(separator: ", "))")
-        try require((0...64).contains(transport.serviceThreads), "transport.serviceThreads", "must be in 0...64")
-        try require(
-            (1...3600).contains(transport.pingIntervalSeconds), "transport.pingIntervalSeconds", "must be in 1...3600")
-        try require(
-            (1...3600).contains(transport.writeTimeoutSeconds), "transport.writeTimeoutSeconds", "must be in 1...3600")
-        try require(transport.ingressHighWatermark >= 0, "transport.ingressHighWatermark", "must not be negative")
-        try require(
-            (256...65_536).contains(transport.ingestReceiveBufferBytes), "transport.ingestReceiveBufferBytes",
-            "must be in 256...65536")
-        try require((1...4096).contains(batch.maxMessages), "batch.maxMessages", "must be in 1...4096")
-        try require((1...10_000).contains(batch.maxDelayMs), "batch.maxDelayMs", "must be in 1...10000")
-        try require(
-            (64...1_048_576).contains(limits.maxMessageBytes), "limits.maxMessageBytes", "must be in 64...1048576")
-        try require((1...10_000).contains(limits.maxChatChars), "limits.maxChatChars", "must be in 1...10000")
-        try require(
-            (4096...Self.maxQueueBytes).contains(limits.viewerQueueBytes), "limits.viewerQueueBytes",
-            "must be in 4096...\(Self.maxQueueBytes)")
-        try require(
-            (4096...Self.maxQueueBytes).contains(limits.consoleQueueBytes), "limits.consoleQueueBytes",
-            "must be in 4096...\(Self.maxQueueBytes)")
-        try require(
-            (0...Self.maxQueueBytes).contains(limits.viewerCommerceBytes), "limits.viewerCommerceBytes",
-            "must be in 0...\(Self.maxQueueBytes)")
-        try require(limits.maxErrorsPerConnection >= 1, "limits.maxErrorsPerConnection", "must be at least 1")
-        try require((1...1_000_000).contains(limits.maxConnections), "limits.maxConnections", "must be in 1...1000000")
-        try validateRateLimits(require)
-        for room in rooms.staticRooms {
-            try require(RoomName.isValid(room), "rooms.static", "'\(room)' is not a valid room name")
-        }
-        try require(rooms.idleSeconds >= 1, "rooms.idleSeconds", "must be at least 1")
-        try require(
-            (0...1_000_000).contains(rooms.historyMessages), "rooms.historyMessages", "must be in 0...1000000")
-        try require((1...86_400).contains(rooms.historySeconds), "rooms.historySeconds", "must be in 1...86400")
-        try require(!language.candidates.isEmpty, "language.candidates", "must name at least one language")
-        for code in language.candidates {
-            try require(
-                code.utf8.count == 2 && LanguageCode.isValid(code) && code == code.lowercased(),
-                "language.candidates", "'\(code)' is not a lowercase ISO 639-1 code")
-        }
-        try require(
-            Set(language.candidates).count == language.candidates.count, "language.candidates",
-            "names a language twice")
-        try require((1...1000).contains(storage.commitIntervalMs), "storage.commitIntervalMs", "must be in 1...1000")
-        try require(
-            (storage.commitIntervalMs...10_000).contains(storage.quietCommitIntervalMs),
-            "storage.quietCommitIntervalMs",
-            "must be in storage.commitIntervalMs...10000")
-        try require(
-            (1...86_400).contains(storage.idempotencyWindowSeconds), "storage.idempotencyWindowSeconds",
-            "must be in 1...86400")
-        try require(
-            (1...100_000_000).contains(storage.idempotencyKeys), "storage.idempotencyKeys", "must be in 1...100000000")
-        try require((1...1440).contains(stats.seriesMinutes), "stats.seriesMinutes", "must be in 1...1440")
-        try require(
-            stats.consoleIntervalMs == 0 || (100...60_000).contains(stats.consoleIntervalMs), "stats.consoleIntervalMs",
-            "must be 0 or in 100...60000")
-        if let secret = console.secret {
-            try require(secret.utf8.count >= 16, "console.secret", "must be at least 16 bytes")
+        for setting in Self.settings {
+            if let reason = setting.failure(self) { throw ConfigError(key: setting.key, reason: reason) }
         }
     }
 }

@@ -64,21 +64,8 @@ public final class RelayServer: Sendable {
         self.logger = logger
         self.decoder = ClientFrameDecoder(maxChatCharacters: config.limits.maxChatChars)
         self.interactionPolicy = config.interactionPolicy
-        let batch = ServerFrames.BatchSettings(
-            maxMessages: config.batch.maxMessages, maxDelayMilliseconds: config.batch.maxDelayMs,
-            leadingEdge: config.batch.leadingEdge)
-        self.minimumTickNanoseconds = batch.flushTickNanoseconds
-        var hubConfiguration = Hub.Configuration(
-            batch: batch,
-            staticRooms: config.rooms.staticRooms, autoCreateRooms: config.rooms.autoCreate,
-            roomIdleNanoseconds: UInt64(config.rooms.idleSeconds) * 1_000_000_000,
-            shardCount: config.transport.serviceThreads, historyMessages: config.rooms.historyMessages,
-            historyNanoseconds: UInt64(config.rooms.historySeconds) * 1_000_000_000)
-        hubConfiguration.durableCounting = config.storage.engine == .sqlite
-        if hubConfiguration.durableCounting { hubConfiguration.sequenceBlock = 100_000 }
-        hubConfiguration.idempotencyWindowMillis = Int64(config.storage.idempotencyWindowSeconds) * 1000
-        hubConfiguration.idempotencyCapacity = config.storage.idempotencyKeys
-        hubConfiguration.seriesMinutes = config.stats.seriesMinutes
+        let hubConfiguration = Hub.Configuration(config, shardCount: config.transport.serviceThreads)
+        self.minimumTickNanoseconds = hubConfiguration.batch.flushTickNanoseconds
         self.hub = Locked(Hub(configuration: hubConfiguration, now: MonotonicClock.nanoseconds()))
         self.threads = (0..<config.transport.serviceThreads).map { ServiceThread(index: $0) }
     }

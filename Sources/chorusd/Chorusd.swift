@@ -1,17 +1,19 @@
 import ArgumentParser
+import ChorusCore
 
 @main
 struct Chorusd: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chorusd",
         abstract: "Chorus: a chat relay for live-commerce shows.",
-        subcommands: [RunCommand.self, TokenCommand.self],
+        version: ChorusVersion.string,
+        subcommands: [RunCommand.self, TokenCommand.self, SettingsCommand.self],
         defaultSubcommand: RunCommand.self)
 }
 
 /// Flags every subcommand shares: where the configuration comes from.
 struct ConfigOptions: ParsableArguments {
-    @Option(name: .long, help: "JSON configuration file (see README, configuration table).")
+    @Option(name: .long, help: "JSON configuration file (see README, configuration table, or `chorusd settings`).")
     var config: String?
 
     @Option(name: .long, help: "Address to listen on, HOST:PORT (default 127.0.0.1:8080).")

@@ -19,9 +19,7 @@ enum ConfigLoader {
             }
             try config.apply(document)
         }
-        for key in ChorusConfig.keys {
-            if let value = environment[environmentName(key)] { try config.set(key, text: value) }
-        }
+        try config.apply(environment: environment)
         if let listen = environment["CHORUS_LISTEN"] { try applyListen(listen, to: &config) }
         if let listen = options.listen { try applyListen(listen, to: &config) }
         if let stateDir = options.stateDir { config.stateDir = stateDir }
@@ -34,25 +32,6 @@ enum ConfigLoader {
         }
         try config.validate()
         return config
-    }
-
-    /// `batch.maxMessages` → `CHORUS_BATCH_MAX_MESSAGES`.
-    /// An acronym is one word: `limits.maxConnectionsPerIP` → `CHORUS_LIMITS_MAX_CONNECTIONS_PER_IP`.
-    static func environmentName(_ key: String) -> String {
-        var name = "CHORUS_"
-        var previous: Character = "."
-        for character in key {
-            if character == "." {
-                name.append("_")
-            } else if character.isUppercase {
-                if !previous.isUppercase { name.append("_") }
-                name.append(character)
-            } else {
-                name.append(contentsOf: character.uppercased())
-            }
-            previous = character
-        }
-        return name
     }
 
     /// `HOST:PORT`, `[v6]:PORT` or `:PORT`.

@@ -23,7 +23,7 @@ struct RunCommand: ParsableCommand {
         }
         // Block the signals before any thread starts so only the waiter below receives them.
         let signals = SignalWaiter(signals: [SIGTERM, SIGINT, SIGHUP])
-        let logger = Self.makeLogger(level: config.logLevel)
+        let logger = Self.makeLogger(level: config.logLevel, environment: environment)
         let secret: [UInt8]
         do {
             try StateDirectory.ensure(config.stateDir)
@@ -100,8 +100,10 @@ struct RunCommand: ParsableCommand {
         }
     }
 
-    static func makeLogger(level: String) -> Logger {
-        var logger = Logger(label: "chorusd") { label in StreamLogHandler.standardError(label: label) }
+    static func makeLogger(level: String, environment: [String: String]) -> Logger {
+        var logger = Logger(label: "chorusd") { label in
+            DaemonLogHandler.standardError(label: label, environment: environment)
+        }
         logger.logLevel = Logger.Level(rawValue: level) ?? .info
         return logger
     }

@@ -126,4 +126,84 @@ import Testing
             ) { try config.validate() }
         }
     }
+
+    @Test func textIsReadByTheKeysType() throws {
+        var config = ChorusConfig()
+        try config.set("storage.syncEveryCommit", text: "yes")
+        try config.set("rooms.autoCreate", text: "1")
+        try config.set("listen.host", text: "8080")
+        try config.set("console.secret", text: "1234567890123456")
+        try config.set("rooms.static", text: "lobby,show-1")
+        #expect(config.storage.syncEveryCommit && config.rooms.autoCreate)
+        #expect(config.listen.host == "8080" && config.console.secret == "1234567890123456")
+        #expect(config.rooms.staticRooms == ["lobby", "show-1"])
+        #expect(throws: ConfigError(key: "listen.port", reason: "must be an integer")) {
+            try config.set("listen.port", text: "http")
+        }
+        #expect(throws: ConfigError(key: "rooms.autoCreate", reason: "must be true or false")) {
+            try config.set("rooms.autoCreate", text: "maybe")
+        }
+        #expect(throws: ConfigError(key: "transport.eventLoop", reason: "must be libev or poll")) {
+            try config.set("transport.eventLoop", text: "epoll")
+        }
+        #expect(throws: ConfigError(key: "storage.engine", reason: "must be sqlite or memory")) {
+            try config.set("storage.engine", .number(1))
+        }
+        #expect(throws: ConfigError(key: "batch.maxDelay", reason: "is not a known setting")) {
+            try config.set("batch.maxDelay", text: "20")
+        }
+        try config.apply(try JSONParser.parse(Array(#"{"console":{"secret":null}}"#.utf8)))
+        #expect(config.console.secret == nil)
+    }
+
+    /// Messages are derived from each entry's rule; these are the ones users have seen.
+    @Test func validationMessagesNameTheKeyAndTheRule() {
+        let cases: [(String, (inout ChorusConfig) -> Void, String)] = [
+            ("listen.host", { $0.listen.host = "" }, "must not be empty"),
+            (
+                "logLevel", { $0.logLevel = "loud" },
+                "must be one of trace, debug, info, notice, warning, error, critical"
+            ),
+            ("transport.ingressHighWatermark", { $0.transport.ingressHighWatermark = -1 }, "must not be negative"),
+            ("limits.maxErrorsPerConnection", { $0.limits.maxErrorsPerConnection = 0 }, "must be at least 1"),
+            ("limits.viewerQueueBytes", { $0.limits.viewerQueueBytes = 1 }, "must be in 4096...536870912"),
+            ("rooms.static", { $0.rooms.staticRooms = ["ok", "not ok"] }, "'not ok' is not a valid room name"),
+            ("language.candidates", { $0.language.candidates = [] }, "must name at least one language"),
+            (
+                "language.candidates", { $0.language.candidates = ["en", "EN"] },
+                "'EN' is not a lowercase ISO 639-1 code"
+            ),
+            ("language.candidates", { $0.language.candidates = ["en", "en"] }, "names a language twice"),
+            (
+                "storage.quietCommitIntervalMs", { $0.storage.quietCommitIntervalMs = 10 },
+                "must be in storage.commitIntervalMs...10000"
+            ),
+            ("stats.consoleIntervalMs", { $0.stats.consoleIntervalMs = 50 }, "must be 0 or in 100...60000"),
+            ("console.secret", { $0.console.secret = "short" }, "must be at least 16 bytes"),
+        ]
+        for (key, breakIt, reason) in cases {
+            var config = ChorusConfig()
+            breakIt(&config)
+            #expect(throws: ConfigError(key: key, reason: reason)) { try config.validate() }
+        }
+        var config = ChorusConfig()
+        config.stats.consoleIntervalMs = 0
+        config.console.secret = nil
+        #expect(throws: Never.self) { try config.validate() }
+    }
+
+    @Test func environmentVariablesNameTheirKeys() throws {
+        var config = ChorusConfig()
+        try config.apply(environment: [
+            "CHORUS_LIMITS_MAX_CONNECTIONS_PER_IP": "3", "CHORUS_BATCH_MAX_DELAY_MS": "20",
+            "CHORUS_ROOMS_STATIC": "a,b", "CHORUS_STORAGE_SYNC_EVERY_COMMIT": "yes", "CHORUS_LISTEN": "ignored:1",
+            "CHORUS_NOT_A_SETTING": "x", "PATH": "/bin",
+        ])
+        #expect(config.limits.maxConnectionsPerIP == 3 && config.batch.maxDelayMs == 20)
+        #expect(config.rooms.staticRooms == ["a", "b"] && config.storage.syncEveryCommit)
+        #expect(config.listen == ChorusConfig.Listen())
+        #expect(throws: ConfigError(key: "listen.port", reason: "must be an integer")) {
+            try config.apply(environment: ["CHORUS_LISTEN_PORT": "eighty"])
+        }
+    }
 }
