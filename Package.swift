@@ -90,6 +90,7 @@ let package = Package(
         .testTarget(name: "ChorusServerTests", dependencies: ["ChorusServer", "ChorusCore"]),
         .testTarget(name: "ChorusStorageTests", dependencies: ["ChorusStorage", "ChorusCore"]),
         .testTarget(name: "ChorusLocalizationTests", dependencies: ["ChorusLocalization", "ChorusCore"]),
+        .testTarget(name: "ChorusBenchTests", dependencies: ["chorus-bench"]),
     ],
     cxxLanguageStandard: .cxx17
 )
