@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "CChorusCLD2", linkerSettings: [.linkedLibrary("cld2")]),
         // ICU's plural rules and likely subtags (its C names are versioned macros).
         .target(name: "CChorusICU", linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc")]),
-        // OpenSSL's libcrypto: HMAC for console tokens, random bytes.
+        // OpenSSL's libcrypto: HMAC for console tokens, random bytes, SHA-1 for the bench's handshake.
         .target(name: "CChorusCrypto", linkerSettings: [.linkedLibrary("crypto")]),
         // The language model embedded through `.incbin`, and the tagger's per-thread scratch
         // memory; libc only, kept apart so only binaries that tag carry the model's bytes.
@@ -79,7 +79,8 @@ let package = Package(
         .executableTarget(
             name: "chorus-bench",
             dependencies: [
-                "ChorusCore", "ChorusLanguage",
+                // The crypto shim's SHA-1 checks the server's handshake answer.
+                "ChorusCore", "ChorusLanguage", "CChorusCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
