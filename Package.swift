@@ -19,18 +19,21 @@ let package = Package(
         // No C import and no I/O; every state machine returns actions.
         .target(name: "ChorusCore"),
 
-        // The only C in the project: CLD2 (C++), lws macros and logging, HMAC, malloc tuning.
-        .target(
-            name: "CChorusShim",
-            linkerSettings: [
-                .linkedLibrary("cld2"),
-                .linkedLibrary("websockets"),
-                .linkedLibrary("crypto"),
-                .linkedLibrary("ev"),
-                .linkedLibrary("icui18n"),
-                .linkedLibrary("icuuc"),
-            ]
-        ),
+        // The only C in the project: one tiny shim per C library, each linking only its own
+        // library, so a module that imports one shim links nothing else. Every symbol is
+        // prefixed `chorus_`.
+        // libwebsockets and libev together: the service threads hand a libev loop to lws (and
+        // name themselves through prctl).
+        .target(name: "CChorusLWS", linkerSettings: [.linkedLibrary("websockets"), .linkedLibrary("ev")]),
+        // CLD2's C++ API behind C functions, and the mallopt tuning CLD2 needs.
+        .target(name: "CChorusCLD2", linkerSettings: [.linkedLibrary("cld2")]),
+        // ICU's plural rules and likely subtags (its C names are versioned macros).
+        .target(name: "CChorusICU", linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc")]),
+        // OpenSSL's libcrypto: HMAC for console tokens, random bytes, SHA-1 for the bench's handshake.
+        .target(name: "CChorusCrypto", linkerSettings: [.linkedLibrary("crypto")]),
+        // The language model embedded through `.incbin`, and the tagger's per-thread scratch
+        // memory; libc only, kept apart so only binaries that tag carry the model's bytes.
+        .target(name: "CChorusLangid"),
         .systemLibrary(name: "CLibWebSockets", pkgConfig: "libwebsockets"),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3"),
 
@@ -39,16 +42,18 @@ let package = Package(
 
         // Notices in the viewer's language: ICU plural rules behind ChorusCore's `PluralRules`,
         // locale files read from `Locales/`.
-        .target(name: "ChorusLocalization", dependencies: ["ChorusCore", "CChorusShim"]),
+        .target(name: "ChorusLocalization", dependencies: ["ChorusCore", "CChorusICU"]),
 
-        // Language tagging engines behind ChorusCore's `LanguageTagger`.
-        .target(name: "ChorusLanguage", dependencies: ["ChorusCore", "CChorusShim"]),
+        // Language tagging engines behind ChorusCore's `LanguageTagger`: the embedded model,
+        // CLD2, and ICU's likely subtags for region priors.
+        .target(name: "ChorusLanguage", dependencies: ["ChorusCore", "CChorusLangid", "CChorusCLD2", "CChorusICU"]),
 
-        // libwebsockets transport: the only module that imports libwebsockets.
+        // libwebsockets transport: the only module that imports libwebsockets. HMAC for console
+        // tokens comes from the crypto shim.
         .target(
             name: "ChorusTransport",
             dependencies: [
-                "ChorusCore", "CChorusShim", "CLibWebSockets",
+                "ChorusCore", "CChorusLWS", "CChorusCrypto", "CLibWebSockets",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -57,7 +62,7 @@ let package = Package(
         .target(
             name: "ChorusServer",
             dependencies: [
-                "ChorusCore", "ChorusTransport", "ChorusLanguage", "ChorusStorage", "ChorusLocalization", "CChorusShim",
+                "ChorusCore", "ChorusTransport", "ChorusLanguage", "ChorusStorage", "ChorusLocalization",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
@@ -74,7 +79,8 @@ let package = Package(
         .executableTarget(
             name: "chorus-bench",
             dependencies: [
-                "ChorusCore", "ChorusLanguage",
+                // The crypto shim's SHA-1 checks the server's handshake answer.
+                "ChorusCore", "ChorusLanguage", "CChorusCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
@@ -91,6 +97,7 @@ let package = Package(
         ),
         .testTarget(name: "ChorusStorageTests", dependencies: ["ChorusStorage", "ChorusCore"]),
         .testTarget(name: "ChorusLocalizationTests", dependencies: ["ChorusLocalization", "ChorusCore"]),
+        .testTarget(name: "ChorusBenchTests", dependencies: ["chorus-bench"]),
     ],
     cxxLanguageStandard: .cxx17
 )

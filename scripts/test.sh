@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: Swift unit tests, then the integration tests, which start the
-# real daemon on 127.0.0.1 and drive it with Python's `websockets` client.
+# Runs the whole test suite: the format lint, Swift unit tests, then the integration tests,
+# which start the real daemon on 127.0.0.1 and drive it with Python's `websockets` client.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -8,7 +8,11 @@ scripts/install-deps.sh
 scripts/regions/generate.py --verify
 python3 scripts/locales/check.py
 
-swift build --build-tests
+# Formatting is checked like code: any finding fails the run.
+swift format lint --strict -r Sources Tests Package.swift
+
+# One build for the unit tests and the daemon the integration tests start; a warning fails it.
+swift build --build-tests -Xswiftc -warnings-as-errors
 swift test --skip-build
 
 venv=.build/integration-venv

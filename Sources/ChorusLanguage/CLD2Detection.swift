@@ -1,4 +1,4 @@
-internal import CChorusShim
+internal import CChorusCLD2
 
 /// One CLD2 answer, with codes mapped to ISO 639-1 and non-languages dropped.
 ///

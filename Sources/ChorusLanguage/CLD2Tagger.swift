@@ -1,4 +1,4 @@
-internal import CChorusShim
+internal import CChorusCLD2
 public import ChorusCore
 
 /// Tags messages with CLD2, using the viewer's locale only where the text cannot decide.

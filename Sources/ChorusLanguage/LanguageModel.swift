@@ -1,4 +1,4 @@
-internal import CChorusShim
+internal import CChorusLangid
 
 /// The language model: word and character n-gram costs per language, the character table the
 /// tokenizer folds text with, and the scorer's tuned parameters.

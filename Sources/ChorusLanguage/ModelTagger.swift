@@ -1,4 +1,4 @@
-internal import CChorusShim
+internal import CChorusLangid
 public import ChorusCore
 
 /// Tags messages with Chorus's own language model: word frequencies and character n-grams

@@ -1,4 +1,4 @@
-import CChorusShim
+import CChorusICU
 import ChorusCore
 
 /// The languages most chat from a region is written in, for the region prior: for every ISO

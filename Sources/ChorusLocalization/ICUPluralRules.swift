@@ -1,4 +1,4 @@
-import CChorusShim
+import CChorusICU
 public import ChorusCore
 import Foundation
 

@@ -1,4 +1,4 @@
-import CChorusShim
+import CChorusCrypto
 public import ChorusCore
 
 /// OpenSSL's HMAC-SHA256 through the shim, for console tokens.

@@ -1,4 +1,4 @@
-import CChorusShim
+import CChorusLWS
 import ChorusCore
 
 /// A frame laid out the way `lws_write` wants it: `LWS_PRE` bytes of headroom, then the

@@ -1,4 +1,3 @@
-import CChorusShim
 public import ChorusCore
 import Glibc
 public import Logging

@@ -1,4 +1,4 @@
-import CChorusShim
+import CChorusLWS
 import CLibWebSockets
 import ChorusCore
 import Glibc

@@ -74,8 +74,7 @@ import Testing
         _ = hub.join(room: "lobby", role: .viewer, shard: 1, mayOpen: false, now: 0)
         #expect(chat(&hub, "a", at: 0).1 == nil)
         #expect(chat(&hub, "b", at: 1).1 == nil)
-        let action = try #require(chat(&hub, "c", at: 2).1)
-        guard case .deliver(let batch, let shards) = action else { return }
+        let (batch, shards) = try #require(chat(&hub, "c", at: 2).1?.delivery)
         #expect(batch.range == 1...3)
         #expect(batch.messages.map(\.seq) == [1, 2, 3])
         #expect(shards == [1])
@@ -84,7 +83,7 @@ import Testing
         #expect(decoded["to"]?.integerValue == 3)
     }
 
-    @Test func flushesOnTheTickNearestTheEndOfTheOldestMessagesWindow() {
+    @Test func flushesOnTheTickNearestTheEndOfTheOldestMessagesWindow() throws {
         var hub = makeHub(maxMessages: 64, maxDelayMs: 50)  // ticks every 5 ms
         _ = hub.join(room: "lobby", role: .viewer, shard: 0, mayOpen: false, now: 0)
         _ = chat(&hub, "a", at: 10 * Self.ms)
@@ -94,7 +93,7 @@ import Testing
         #expect(hub.tick(now: 57 * Self.ms).isEmpty)
         let actions = hub.tick(now: 58 * Self.ms)
         #expect(actions.count == 1)
-        if case .deliver(let batch, _) = actions.first { #expect(batch.range == 1...2) }
+        #expect(try #require(actions.first?.delivery).batch.range == 1...2)
         #expect(hub.tick(now: 200 * Self.ms).isEmpty)
         #expect(hub.nextFlushDeadline() == nil)
     }
@@ -116,19 +115,16 @@ import Testing
         #expect(flushedAt == 903 * Self.ms)
     }
 
-    @Test func welcomeSequenceIsTheLastBroadcastSoTheNextBatchFollowsIt() {
+    @Test func welcomeSequenceIsTheLastBroadcastSoTheNextBatchFollowsIt() throws {
         var hub = makeHub(maxMessages: 2)
         _ = chat(&hub, "a", at: 0)
         _ = chat(&hub, "b", at: 0)  // flushed: 1...2
         _ = chat(&hub, "c", at: 0)  // pending: 3
         #expect(hub.join(room: "lobby", role: .viewer, shard: 0, mayOpen: false, now: 0) == .joined(seq: 2))
         let actions = hub.flushAll()
-        if case .deliver(let batch, let shards) = actions.first {
-            #expect(batch.range == 3...3)
-            #expect(shards == [0])
-        } else {
-            Issue.record("expected a delivery")
-        }
+        let (batch, shards) = try #require(actions.first?.delivery, "expected a delivery")
+        #expect(batch.range == 3...3)
+        #expect(shards == [0])
     }
 
     @Test func unknownRoomsNeedAnOpenerOrAutoCreate() {

@@ -12,7 +12,7 @@ struct TestFrame: OutboundFrame, Equatable {
         .batch(room: room, range: range, TestFrame(name: "\(range)", byteCount: size))
     }
 
-    @Test func viewerDropsOldestBatchesAndReportsTheExactGap() {
+    @Test func viewerDropsOldestBatchesAndReportsTheExactGap() throws {
         var queue = OutboundQueue<TestFrame>(budgetBytes: 250, policy: .dropOldestBatches)
         #expect(queue.enqueue(batch(1...5)) == .queued)
         #expect(queue.enqueue(batch(6...9)) == .queued)
@@ -20,18 +20,11 @@ struct TestFrame: OutboundFrame, Equatable {
         #expect(queue.enqueue(batch(10...12)) == .queuedAfterDropping(messages: 9))
         #expect(queue.enqueue(batch(13...20)) == .queued)
         #expect(queue.queuedBytes == 200)
-        guard case .missed(let room, let range) = queue.next() else {
-            Issue.record("expected a missed notice first")
-            return
-        }
-        #expect(room == "r")
-        #expect(range == 1...9)
-        guard case .frame(let frame) = queue.next() else {
-            Issue.record("expected a frame")
-            return
-        }
-        #expect(frame.name == "10...12")
-        if case .frame(let next) = queue.next() { #expect(next.name == "13...20") }
+        let missed = try #require(queue.next()?.asMissed, "expected a missed notice first")
+        #expect(missed.room == "r")
+        #expect(missed.range == 1...9)
+        #expect(try #require(queue.next()?.asFrame).name == "10...12")
+        #expect(try #require(queue.next()?.asFrame).name == "13...20")
         #expect(queue.next() == nil)
         #expect(queue.isEmpty)
     }
@@ -102,20 +95,20 @@ struct TestFrame: OutboundFrame, Equatable {
         #expect(written(&queue) == ["1...5 shed", "6...10", "missed 11...15"])
     }
 
-    @Test func controlFramesAreNeverDropped() {
+    @Test func controlFramesAreNeverDropped() throws {
         var queue = OutboundQueue<TestFrame>(budgetBytes: 150, policy: .dropOldestBatches)
         _ = queue.enqueue(.control(TestFrame(name: "welcome", byteCount: 50)))
         _ = queue.enqueue(batch(1...3))
         #expect(queue.enqueue(batch(4...6)) == .queuedAfterDropping(messages: 3))
-        if case .frame(let first) = queue.next() { #expect(first.name == "welcome") }
-        if case .missed(_, let range) = queue.next() { #expect(range == 1...3) } else { Issue.record("no gap") }
-        if case .frame(let last) = queue.next() { #expect(last.name == "4...6") }
+        #expect(try #require(queue.next()?.asFrame).name == "welcome")
+        #expect(try #require(queue.next()?.asMissed, "no gap").range == 1...3)
+        #expect(try #require(queue.next()?.asFrame).name == "4...6")
     }
 
-    @Test func aBatchLargerThanTheBudgetIsReportedMissed() {
+    @Test func aBatchLargerThanTheBudgetIsReportedMissed() throws {
         var queue = OutboundQueue<TestFrame>(budgetBytes: 100, policy: .dropOldestBatches)
         #expect(queue.enqueue(batch(1...64, size: 500)) == .queuedAfterDropping(messages: 64))
-        if case .missed(_, let range) = queue.next() { #expect(range == 1...64) } else { Issue.record("no gap") }
+        #expect(try #require(queue.next()?.asMissed, "no gap").range == 1...64)
         #expect(queue.next() == nil)
     }
 
@@ -134,16 +127,5 @@ struct TestFrame: OutboundFrame, Equatable {
         }
         #expect(queue.isEmpty)
         #expect(queue.queuedBytes == 0)
-    }
-}
-
-extension OutboundQueue.Item: Equatable where Frame: Equatable {
-    static func == (lhs: Self, rhs: Self) -> Bool {
-        switch (lhs, rhs) {
-        case (.frame(let left), .frame(let right)): left == right
-        case (.missed(let leftRoom, let leftRange), .missed(let rightRoom, let rightRange)):
-            leftRoom == rightRoom && leftRange == rightRange
-        default: false
-        }
     }
 }

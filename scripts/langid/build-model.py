@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Builds Chorus's language model (Sources/CChorusShim/langid/chorus-langid.bin) from wordfreq.
+"""Builds Chorus's language model (Sources/CChorusLangid/langid/chorus-langid.bin) from wordfreq.
 
 Usage (from the package root):
     python3 -m venv .build/langid-venv
@@ -27,8 +27,8 @@ import langid_text as text  # noqa: E402
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
-DEFAULT_OUTPUT = ROOT / "Sources/CChorusShim/langid/chorus-langid.bin"
-ASSEMBLY = ROOT / "Sources/CChorusShim/chorus_langid_blob.S"
+DEFAULT_OUTPUT = ROOT / "Sources/CChorusLangid/langid/chorus-langid.bin"
+ASSEMBLY = ROOT / "Sources/CChorusLangid/chorus_langid_blob.S"
 
 # Model languages, their scripts, and the wordfreq list each is trained on ("large" lists go
 # down to a frequency of 1e-8, "small" ones to 1e-6). Thai has no wordfreq data: its script is

@@ -15,7 +15,7 @@ one. Three families of policies are compared, each swept over its strength:
 
 Prints (none, correct, wrong) macro accuracy per policy: the frontier a policy can reach.
 
-    .build/langid-venv/bin/python scripts/langid/hint-frontier.py --model Sources/CChorusShim/langid/chorus-langid.bin
+    .build/langid-venv/bin/python scripts/langid/hint-frontier.py --model Sources/CChorusLangid/langid/chorus-langid.bin
 """
 
 import argparse

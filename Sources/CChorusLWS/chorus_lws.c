@@ -1,10 +1,6 @@
-#include "CChorusShim.h"
+#include "CChorusLWS.h"
 
 #include <libwebsockets.h>
-#include <malloc.h>
-#include <openssl/hmac.h>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
 #include <string.h>
 #include <sys/prctl.h>
 
@@ -27,19 +23,4 @@ void chorus_lws_set_log(int levels, chorus_lws_log_sink sink) {
 
 size_t chorus_lws_pre(void) { return LWS_PRE; }
 
-void chorus_malloc_tune(void) { mallopt(M_TRIM_THRESHOLD, 64 << 20); }
-
 void chorus_set_thread_name(const char *name) { prctl(PR_SET_NAME, (unsigned long)name, 0, 0, 0); }
-
-int chorus_hmac_sha256(const void *key, size_t key_length, const void *data, size_t data_length,
-                       uint8_t out[32]) {
-    unsigned int out_length = 32;
-    if (HMAC(EVP_sha256(), key, (int)key_length, data, data_length, out, &out_length) == NULL) {
-        return -1;
-    }
-    return out_length == 32 ? 0 : -1;
-}
-
-int chorus_random_bytes(uint8_t *out, size_t length) {
-    return RAND_bytes(out, (int)length) == 1 ? 0 : -1;
-}

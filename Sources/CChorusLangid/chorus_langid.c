@@ -1,4 +1,4 @@
-#include "CChorusShim.h"
+#include "CChorusLangid.h"
 
 #include <pthread.h>
 #include <stdlib.h>

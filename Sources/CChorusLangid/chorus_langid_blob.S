@@ -9,7 +9,7 @@
     .globl chorus_langid_blob_start
     .hidden chorus_langid_blob_start
 chorus_langid_blob_start:
-    .incbin "Sources/CChorusShim/langid/chorus-langid.bin"
+    .incbin "Sources/CChorusLangid/langid/chorus-langid.bin"
     .globl chorus_langid_blob_end
     .hidden chorus_langid_blob_end
 chorus_langid_blob_end:

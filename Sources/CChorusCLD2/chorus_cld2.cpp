@@ -7,7 +7,7 @@
 #include <cld2/public/compact_lang_det.h>
 #include <cld2/public/encodings.h>
 
-#include "CChorusShim.h"
+#include "CChorusCLD2.h"
 
 namespace {
 

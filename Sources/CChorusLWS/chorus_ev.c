@@ -1,4 +1,4 @@
-#include "CChorusShim.h"
+#include "CChorusLWS.h"
 
 #include <ev.h>
 

@@ -1,4 +1,4 @@
-#include "CChorusShim.h"
+#include "CChorusICU.h"
 
 #include <stdio.h>
 #include <string.h>
