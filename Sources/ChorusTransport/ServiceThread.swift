@@ -64,9 +64,10 @@ final class ServiceThread: @unchecked Sendable {
         let (context, vhost) = try lws.create(user: user, port: port)
         self.context = context
         self.vhost = vhost
-        mailbox.attach(context)
         try timer.attach(to: context, owner: user, fired: serviceTimerFired)
         try acceptor.watch(in: vhost, index: index)
+        // Last: a context that `deinit` destroys after a failure above must not be woken.
+        mailbox.attach(context)
     }
 
     deinit {
