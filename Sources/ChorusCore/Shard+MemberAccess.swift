@@ -18,10 +18,10 @@ extension Shard {
             member.closing = true
             if member.role == .console {
                 statistics.slowConsolesClosed += 1
-                return .close(id, code: Self.closeCodeConsoleTooSlow, reason: "console too slow")
+                return .close(id, code: CloseCode.tooSlow, reason: "console too slow")
             }
             statistics.slowViewersClosed += 1
-            return .close(id, code: Self.closeCodeConsoleTooSlow, reason: "viewer too slow")
+            return .close(id, code: CloseCode.tooSlow, reason: "viewer too slow")
         case .queuedAfterDropping(let messages, let shed):
             statistics.droppedViewerMessages += messages - shed
             statistics.shedViewerMessages += shed

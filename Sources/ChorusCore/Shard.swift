@@ -51,9 +51,6 @@ public struct Shard<Frame: OutboundFrame> {
         var receivesBatches = true
     }
 
-    /// A console past its budget, or a viewer past its commerce allowance: it may resume.
-    public static var closeCodeConsoleTooSlow: UInt16 { 4001 }
-
     public let budgets: Budgets
     /// Internal, not private: `Shard+…` extensions in other files read them.
     private(set) var members: [ConnectionID: Member] = [:]
@@ -198,7 +195,7 @@ public struct Shard<Frame: OutboundFrame> {
                 // Behind a replay: wait there, in order, within the console's budget.
                 if Self.appendToBacklog(entry, of: &members.values[index]) {
                     statistics.slowConsolesClosed += 1
-                    actions.append(.close(id, code: Self.closeCodeConsoleTooSlow, reason: "console too slow"))
+                    actions.append(.close(id, code: CloseCode.tooSlow, reason: "console too slow"))
                 }
                 continue
             }

@@ -1,21 +1,28 @@
 import ChorusCore
 
 /// Per-connection state kept by its service thread (the lws `wsi` is only valid there, and
-/// only that thread touches this object).
+/// only that thread touches this object, through its `ConnectionTable`).
 ///
 /// A class, not a struct: every message reads and updates it, and reading a struct out of
 /// the connections dictionary copied all of it (retaining each field) several times per
 /// message, ≈ 3,000 instructions of an ingested chat line.
 final class Connection {
+    /// Who the connection is once its handshake was accepted: a viewer's author (whose locale
+    /// its notices are negotiated from), or a console's session. One field for both, so
+    /// consoles' state costs viewers nothing.
+    enum Identity {
+        case viewer(Author)
+        case console(ConsoleSession)
+    }
+
     // Wide fields first, one-byte ones packed at the end: an idle viewer costs its instance
     // (≈ 190 bytes) and bytes per idle connection are a target (docs/performance.md).
     let wsi: OpaquePointer
     /// When a write last went out while more was queued, or the queue last started to fill
     /// (monotonic ns); 0 while nothing waits. The write-timeout sweep reads it.
     var writeProgressAt: UInt64 = 0
-    /// Viewers only. Its `locale` is what their notices are negotiated from (consoles': the
-    /// service thread's `consoleLocales`).
-    var author: Author?
+    /// Nil until the handshake is accepted.
+    var identity: Identity?
     /// Viewers only: languages their recent chat was reliably tagged with, a prior for the next.
     var recentLanguages = RecentLanguages()
     /// A text message being reassembled from fragments.
@@ -28,7 +35,6 @@ final class Connection {
     var rateLimits: RateLimitState?
     /// Counted in the relay's per-address table (`limits.maxConnectionsPerIP`); released on close.
     var peer: PeerAddress?
-    var role: Role?
     /// Set when the message being received passed the size limit; the rest is discarded.
     var discardingOversize = false
     /// Close with 1001 once everything queued is written (graceful stop).
@@ -41,6 +47,45 @@ final class Connection {
 
     init(wsi: OpaquePointer) {
         self.wsi = wsi
+    }
+
+    var role: Role? {
+        switch identity {
+        case .viewer: .viewer
+        case .console: .console
+        case nil: nil
+        }
+    }
+
+    var author: Author? {
+        guard case .viewer(let author) = identity else { return nil }
+        return author
+    }
+
+    var console: ConsoleSession? {
+        guard case .console(let session) = identity else { return nil }
+        return session
+    }
+
+    /// The BCP 47 tag its notices are negotiated from; nil before its handshake.
+    var declaredLocale: String? {
+        switch identity {
+        case .viewer(let author): author.locale
+        case .console(let session): session.locale
+        case nil: nil
+        }
+    }
+}
+
+/// What a console connection keeps of its handshake: the token that says which rooms it may
+/// subscribe to and set slow mode in, and the locale of its notices.
+final class ConsoleSession {
+    let token: ConsoleToken
+    let locale: String
+
+    init(token: ConsoleToken, locale: String) {
+        self.token = token
+        self.locale = locale
     }
 }
 
@@ -61,18 +106,4 @@ final class CloseRequest {
 /// A viewer's rate limiter, by reference for the reason above. Its service thread only.
 final class RateLimitState {
     var limiter = InteractionRateLimiter()
-}
-
-/// Close codes Chorus sends (see docs/protocol.md).
-enum CloseCode {
-    static let goingAway: UInt16 = 1001
-    static let tryAgainLater: UInt16 = 1013
-    static let badRequest: UInt16 = 4000
-    static let unauthorized: UInt16 = 4003
-    static let unknownRoom: UInt16 = 4004
-    /// Kept sending interactions while throttled (`limits.throttledBeforeClose`).
-    static let keptSendingWhileThrottled: UInt16 = 4008
-    static let tooManyErrors: UInt16 = 4009
-    /// Too many connections from the client's IP address (`limits.maxConnectionsPerIP`).
-    static let tooManyFromAddress: UInt16 = 4029
 }

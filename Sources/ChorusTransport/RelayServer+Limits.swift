@@ -17,7 +17,7 @@ extension RelayServer {
         return withHub { hub in
             let outcome = hub.setSlowMode(room: room, seconds: seconds)
             if case .changed(let shards) = outcome {
-                for shard in shards { threads[shard].post(.slowMode(room: room, seconds: seconds)) }
+                for shard in shards { mailboxes[shard].post(.slowMode(room: room, seconds: seconds)) }
             }
             return outcome
         }

@@ -37,7 +37,10 @@ public final class RelayServer: Sendable {
     let peerConnections = PeerConnectionTable()
 
     private let hub: Locked<Hub>
-    let threads: [ServiceThread]
+    /// How other threads reach each service thread (by index, the hub's shard number).
+    let mailboxes: [ServiceMailbox]
+    /// Created by `start`, joined and let go by `stop`.
+    private let serviceThreads = Locked<[ServiceThread]>([])
     private let nextConnection = Atomic<UInt64>(1)
     let openConnections = Atomic<Int>(0)
     /// Batches posted to service threads and not yet taken from their inboxes: how far behind
@@ -66,7 +69,7 @@ public final class RelayServer: Sendable {
         let hubConfiguration = Hub.Configuration(config, shardCount: config.transport.serviceThreads)
         self.minimumTickNanoseconds = hubConfiguration.batch.flushTickNanoseconds
         self.hub = Locked(Hub(configuration: hubConfiguration, now: MonotonicClock.nanoseconds()))
-        self.threads = (0..<config.transport.serviceThreads).map { ServiceThread(index: $0) }
+        self.mailboxes = (0..<config.transport.serviceThreads).map { ServiceMailbox(index: $0) }
     }
 
     /// The port actually listened on (differs from the configured one when that was 0).
@@ -78,11 +81,14 @@ public final class RelayServer: Sendable {
     public func start() throws(TransportError) {
         LWSLog.install(logger: logger, verbose: config.logLevel == "trace" || config.logLevel == "debug")
         var port = config.listen.port
-        for thread in threads {
-            try thread.createContext(relay: self, port: port)
+        var threads: [ServiceThread] = []
+        for mailbox in mailboxes {
+            let thread = try ServiceThread(relay: self, mailbox: mailbox, port: port)
             if port == 0 { port = thread.listeningPort }
+            threads.append(thread)
         }
         boundPort.store(port, ordering: .releasing)
+        serviceThreads.withLock { $0 = threads }
         for thread in threads {
             try thread.start()
         }
@@ -103,14 +109,18 @@ public final class RelayServer: Sendable {
         drainingFlag.store(true, ordering: .releasing)
         withHub { hub in dispatch(hub.flushAll(now: MonotonicClock.nanoseconds())) }
         beforeDrain()
-        for thread in threads { thread.post(.drain) }
+        for mailbox in mailboxes { mailbox.post(.drain) }
         let deadline = MonotonicClock.nanoseconds() + UInt64(timeoutSeconds * 1e9)
         while openConnections.load(ordering: .acquiring) > 0, MonotonicClock.nanoseconds() < deadline {
             usleep(5_000)
         }
         let left = openConnections.load(ordering: .acquiring)
         if left > 0 { logger.warning("closing connections that did not drain in time", metadata: ["count": "\(left)"]) }
-        for thread in threads { thread.post(.stop) }
+        for mailbox in mailboxes { mailbox.post(.stop) }
+        let threads = serviceThreads.withLock { threads in
+            defer { threads = [] }
+            return threads
+        }
         for thread in threads { thread.join() }
         logger.info("stopped")
     }
@@ -123,7 +133,7 @@ public final class RelayServer: Sendable {
 
     /// Counters of every service thread, summed.
     public func statistics() -> TransportStatistics {
-        threads.reduce(into: TransportStatistics()) { sum, thread in sum.add(thread.publishedStatistics()) }
+        mailboxes.reduce(into: TransportStatistics()) { sum, mailbox in sum.add(mailbox.publishedStatistics()) }
     }
 
     func makeConnectionID() -> ConnectionID {
@@ -139,28 +149,27 @@ public final class RelayServer: Sendable {
     /// Any thread: sends acks whose interactions are now durable, each on its connection's
     /// service thread (a closed connection's ack is dropped there).
     public func deliverAcks(_ acks: [PendingAck]) {
-        var perShard = [[PendingAck]](repeating: [], count: threads.count)
-        for ack in acks where ack.shard < threads.count { perShard[ack.shard].append(ack) }
-        for (shard, owed) in perShard.enumerated() where !owed.isEmpty { threads[shard].post(.acks(owed)) }
+        var perShard = [[PendingAck]](repeating: [], count: mailboxes.count)
+        for ack in acks where ack.shard < mailboxes.count { perShard[ack.shard].append(ack) }
+        for (shard, owed) in perShard.enumerated() where !owed.isEmpty { mailboxes[shard].post(.acks(owed)) }
     }
 
     /// A batch became pending and is due at `deadline`: thread 0, which flushes, must tick by
-    /// then. Call with the hub locked, from service thread `shard`.
-    func flushDue(by deadline: UInt64, from shard: Int) {
-        guard deadline < flushTimerAt.load(ordering: .relaxed) else { return }
+    /// then. Call with the hub locked, from service thread `shard`. True when that is thread 0
+    /// itself: it sets its own timer (`TickTimer.fire(by:)`) instead of a trip through its inbox.
+    func flushDue(by deadline: UInt64, from shard: Int) -> Bool {
+        guard deadline < flushTimerAt.load(ordering: .relaxed) else { return false }
         flushTimerAt.store(deadline, ordering: .relaxed)
-        if shard == 0 {
-            threads[0].tick(by: deadline)
-        } else {
-            threads[0].post(.flushBy(deadline))
-        }
+        if shard == 0 { return true }
+        mailboxes[0].post(.flushBy(deadline))
+        return false
     }
 
     func dispatch(_ action: Hub.Action) {
         switch action {
         case .deliver(let batch, let shards):
             pendingDeliveries.add(shards.count, ordering: .relaxed)
-            for shard in shards { threads[shard].post(.deliver(batch)) }
+            for shard in shards { mailboxes[shard].post(.deliver(batch)) }
         }
     }
 

@@ -3,173 +3,76 @@ import CLibWebSockets
 import ChorusCore
 import Glibc
 
-/// One libwebsockets context and the thread that services it.
+/// One libwebsockets context and the thread that services it: the glue between lws's
+/// callbacks, its timer and the thread's inbox on one side, and the thread's components on
+/// the other (`ServiceThread+Callbacks.swift`, `ServiceThread+Tick.swift`).
 ///
-/// Threads: everything below `// service-thread state` is touched only by this thread
-/// (inside lws callbacks). Other threads may only `post` to the inbox, which wakes the
-/// loop with `lws_cancel_service` — the one lws call that is safe from another thread —
-/// and read `publishedStatistics()`.
+/// Threads: a service thread and everything it holds (connections, shard, `struct lws *`
+/// pointers) are touched only by that thread, checked in debug builds (`ThreadOwner`). Other
+/// threads reach it only through its `ServiceMailbox`.
 final class ServiceThread: @unchecked Sendable {
-    enum Message: Sendable {
-        case deliver(RoomBatch)
-        /// Tell every local member of the room that its slow mode changed, each in its language.
-        case slowMode(room: String, seconds: Int)
-        /// Send these acks: their interactions are stored.
-        case acks([PendingAck])
-        /// A batch is due at this moment (monotonic ns): tick by then (thread 0).
-        case flushBy(UInt64)
-        /// Close every connection with 1001 once its queue is written.
-        case drain
-        case stop
-    }
-
     let index: Int
-    let inbox = Inbox<Message>()
-    private let statisticsSlot = Locked(TransportStatistics())
-    /// Written before the thread starts, then only read.
-    private(set) var context: OpaquePointer?
-    private(set) var listeningPort = 0
+    unowned(unsafe) let relay: RelayServer
+    let mailbox: ServiceMailbox
+    let owner = ThreadOwner()
+    let statistics = ThreadStatistics()
+    let connections: ConnectionTable
+    let writePath: WritePath
+    let heartbeat: HeartbeatDriver
+    let limits: LimitEnforcer
+    let handshake: HandshakeHandler
+    let receivePath: ReceivePath
+    let http: HTTPRoutes
+    let acceptor: Acceptor
+    let timer = TickTimer()
+    private let lws: LWSContext
+    /// Created in `init`, destroyed by the thread when its loop ends.
+    private var context: OpaquePointer?
+    private(set) var vhost: OpaquePointer?
     private var pthread: pthread_t?
-
-    // service-thread state
-    unowned(unsafe) var relay: RelayServer!
-    var shard: Shard<LWSFrame>!
-    var connections: [ConnectionID: Connection] = [:]
-    /// Consoles' tokens, kept apart so viewers' connection entries stay small.
-    var consoleTokens: [ConnectionID: ConsoleToken] = [:]
-    /// Consoles' `locale` argument (viewers' is their author's locale), apart for the same reason.
-    var consoleLocales: [ConnectionID: String] = [:]
-    var statistics = TransportStatistics()
     var stopping = false
     var lastWriteSweep: UInt64 = 0
     var lastConsoleStats: UInt64 = 0
-    /// Pauses reading while the service threads are behind on deliveries.
-    var ingress = IngressGate(highWatermark: 0)
-    /// Connections whose reading `ingress` paused, to resume together.
-    var pausedReaders: [ConnectionID] = []
-    var draining = false
-    /// When each connection is next checked for liveness (`ServiceThread+Heartbeat.swift`).
-    var heartbeat = HeartbeatSchedule(intervalNanoseconds: 30_000_000_000)
-    /// The ping written to every connection (lws frames it in the headroom). Not empty: lws
-    /// 4.1 reports no `LWS_CALLBACK_RECEIVE_PONG` for a pong without payload, and the pong
-    /// echoes the ping's.
-    let pingFrame = LWSFrame(Array("chorus".utf8))
-    var tickTimer: UnsafeMutableRawPointer?
-    /// When the tick timer is due next (monotonic ns).
-    var tickAt: UInt64 = .max
-    private var protocols: UnsafeMutablePointer<lws_protocols>?
-    private var retryPolicy: UnsafeMutablePointer<lws_retry_bo_t>?
-    private var listener: ListenSocket?
-    private var listenerWatch: OpaquePointer?
-    /// Kept open to be given up when the process runs out of descriptors, so a pending
-    /// connection can still be accepted and closed instead of spinning on it.
-    private var spareDescriptor: Int32 = -1
-    var vhost: OpaquePointer?
-    /// The libev loop this thread runs, when `transport.eventLoop` is libev.
-    private var eventLoop: UnsafeMutableRawPointer?
-    private var foreignLoops: UnsafeMutablePointer<UnsafeMutableRawPointer?>?
 
-    init(index: Int) {
-        self.index = index
+    /// The port this thread's listening socket is bound to.
+    var listeningPort: Int { acceptor.port }
+
+    /// Binds the listening socket (`port` 0: any free one) and creates the lws context;
+    /// the thread starts with `start`.
+    init(relay: RelayServer, mailbox: ServiceMailbox, port: Int) throws(TransportError) {
+        let config = relay.config
+        index = mailbox.index
+        self.relay = relay
+        self.mailbox = mailbox
+        connections = ConnectionTable(owner: owner)
+        writePath = WritePath(relay: relay, connections: connections, statistics: statistics)
+        heartbeat = HeartbeatDriver(
+            intervalSeconds: config.transport.pingIntervalSeconds, connections: connections, writePath: writePath,
+            statistics: statistics)
+        limits = LimitEnforcer(relay: relay, connections: connections, writePath: writePath, statistics: statistics)
+        handshake = HandshakeHandler(
+            relay: relay, shardIndex: mailbox.index, connections: connections, writePath: writePath, limits: limits,
+            heartbeat: heartbeat, statistics: statistics)
+        receivePath = ReceivePath(
+            relay: relay, shardIndex: mailbox.index, connections: connections, writePath: writePath, limits: limits,
+            handshake: handshake, timer: timer, statistics: statistics)
+        http = HTTPRoutes(relay: relay)
+        acceptor = try Acceptor(relay: relay, port: port)
+        lws = LWSContext(config: config)
+
+        let user = Unmanaged.passUnretained(self).toOpaque()
+        let (context, vhost) = try lws.create(user: user, port: port)
+        self.context = context
+        self.vhost = vhost
+        try timer.attach(to: context, owner: user, fired: serviceTimerFired)
+        try acceptor.watch(in: vhost, index: index)
+        // Last: a context that `deinit` destroys after a failure above must not be woken.
+        mailbox.attach(context)
     }
 
     deinit {
-        protocols?.deallocate()
-        retryPolicy?.deallocate()
-        tickTimer?.deallocate()
-        foreignLoops?.deallocate()
-    }
-
-    func createContext(relay: RelayServer, port: Int) throws(TransportError) {
-        self.relay = relay
-        let config = relay.config
-        shard = Shard(
-            budgets: .init(
-                viewerBytes: config.limits.viewerQueueBytes, consoleBytes: config.limits.consoleQueueBytes,
-                viewerCommerceBytes: config.limits.viewerCommerceBytes))
-        ingress = IngressGate(highWatermark: config.transport.ingressHighWatermark)
-
-        protocols = Self.makeProtocols(config)
-
-        retryPolicy = .allocate(capacity: 1)
-        retryPolicy!.initialize(to: lws_retry_bo_t())
-        // No ping and no hangup: lws's validity timers are off (they are inserted into one sorted
-        // list per thread by walking it); `HeartbeatSchedule` pings instead.
-        heartbeat = HeartbeatSchedule(
-            intervalNanoseconds: UInt64(config.transport.pingIntervalSeconds) * 1_000_000_000)
-
-        listener = try ListenSocket(host: config.listen.host, port: port)
-        listeningPort = listener!.port
-        spareDescriptor = open("/dev/null", O_RDONLY | O_CLOEXEC)
-
-        var info = lws_context_creation_info()
-        // lws listens nowhere itself: this thread accepts on its own SO_REUSEPORT socket.
-        info.port = CONTEXT_PORT_NO_LISTEN_SERVER
-        info.protocols = UnsafePointer(protocols)
-        info.user = Unmanaged.passUnretained(self).toOpaque()
-        info.retry_and_idle_policy = UnsafePointer(retryPolicy)
-        info.timeout_secs = 10
-        // The thread's read buffer; lws never reads more than this at once, whatever the protocol.
-        info.pt_serv_buf_size = UInt32(max(4096, config.transport.ingestReceiveBufferBytes))
-        info.count_threads = 1
-        info.vhost_name = UnsafePointer(strdup("chorus"))
-        var options = UInt64(LWS_SERVER_OPTION_VALIDATE_UTF8)
-        switch config.transport.eventLoop {
-        case .poll: break
-        case .libev:
-            options |= UInt64(LWS_SERVER_OPTION_LIBEV)
-            eventLoop = chorus_ev_loop_new()
-            foreignLoops = .allocate(capacity: 1)
-            foreignLoops!.initialize(to: eventLoop)
-            info.foreign_loops = foreignLoops
-        }
-        info.options = options
-        guard let created = lws_create_context(&info) else {
-            throw .contextCreationFailed(
-                host: config.listen.host, port: port, eventLoop: config.transport.eventLoop.rawValue)
-        }
-        context = created
-        vhost = lws_get_vhost_by_name(created, "chorus")
-        var descriptor = lws_sock_file_fd_type()
-        descriptor.filefd = listener!.descriptor
-        // Watched as a raw file: lws reports it readable (RAW_RX_FILE) and this thread accepts.
-        listenerWatch = lws_adopt_descriptor_vhost(vhost, LWS_ADOPT_RAW_FILE_DESC, descriptor, "chorus.v1", nil)
-        guard listenerWatch != nil else { throw .adoptFailed(index: index) }
-    }
-
-    /// Accepts what is pending on this thread's listening socket and hands each connection
-    /// to lws as if its own listener had accepted it.
-    func acceptPending() {
-        guard let listener else { return }
-        for _ in 0..<256 {
-            switch listener.accept() {
-            case nil:
-                return
-            case .success(let client):
-                if draining || relay.isDraining {
-                    close(client)
-                } else if lws_adopt_socket_vhost(vhost, client) == nil {
-                    relay.logger.warning("lws could not adopt an accepted connection")
-                }
-            case .failure(.outOfDescriptors):
-                relay.logger.warning("out of file descriptors: refusing a connection")
-                close(spareDescriptor)
-                if case .success(let client) = listener.accept() { close(client) }
-                spareDescriptor = open("/dev/null", O_RDONLY | O_CLOEXEC)
-                return
-            case .failure(.transient):
-                continue
-            case .failure(.failed(let reason)):
-                relay.logger.error("accept failed", metadata: ["error": "\(reason)"])
-                return
-            }
-        }
-    }
-
-    /// Stops accepting: lws closes the listening socket's watch (and the socket) shortly.
-    func stopAccepting() {
-        if let listenerWatch { lws_set_timeout(listenerWatch, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC) }
-        listenerWatch = nil
+        // Only when `init` failed after creating it; otherwise `run` destroyed it.
+        if let context { lws_context_destroy(context) }
     }
 
     func start() throws(TransportError) {
@@ -178,7 +81,8 @@ final class ServiceThread: @unchecked Sendable {
         let status = pthread_create(
             &thread, nil,
             { raw in
-                let service = Unmanaged<ServiceThread>.fromOpaque(raw!).takeRetainedValue()
+                guard let raw else { return nil }
+                let service = Unmanaged<ServiceThread>.fromOpaque(raw).takeRetainedValue()
                 service.run()
                 return nil
             }, box)
@@ -194,37 +98,50 @@ final class ServiceThread: @unchecked Sendable {
         pthread = nil
     }
 
-    /// Any thread: queue work and wake the service loop if it may be sleeping.
-    func post(_ message: Message) {
-        if inbox.post(message), let context { lws_cancel_service(context) }
-    }
-
-    func publishedStatistics() -> TransportStatistics {
-        statisticsSlot.withLock { $0 }
-    }
-
     private func run() {
+        owner.claim()
         // Named so per-thread CPU can be read from /proc/PID/task/*/comm (bench, top -H).
         chorus_set_thread_name("chorus-svc-\(index)")
-        scheduleTick(at: MonotonicClock.nanoseconds() &+ RelayServer.housekeepingNanoseconds)
-        if let eventLoop {
+        timer.schedule(at: MonotonicClock.nanoseconds() &+ RelayServer.housekeepingNanoseconds)
+        if let eventLoop = lws.eventLoop {
             while !stopping { chorus_ev_run_once(eventLoop) }
         } else {
             while !stopping {
                 if lws_service(context, 0) < 0 { break }
             }
         }
+        mailbox.attach(nil)
         lws_context_destroy(context)
         context = nil
-        if spareDescriptor >= 0 { close(spareDescriptor) }
-        if let eventLoop { chorus_ev_loop_destroy(eventLoop) }
+    }
+
+    /// Work posted by other threads, woken by `lws_cancel_service` (EVENT_WAIT_CANCELLED).
+    func drainInbox() {
+        for message in mailbox.takeAll() {
+            switch message {
+            case .deliver(let batch):
+                relay.pendingDeliveries.subtract(1, ordering: .relaxed)
+                writePath.deliver(batch)
+            case .flushBy(let deadline):
+                timer.fire(by: deadline)
+            case .slowMode(let room, let seconds):
+                writePath.sendSlowMode(room: room, seconds: seconds)
+            case .acks(let acks):
+                writePath.sendAcks(acks)
+            case .drain:
+                acceptor.stopAccepting()
+                writePath.drainAll()
+            case .stop:
+                stopping = true
+                publishStatistics()
+            }
+        }
     }
 
     func publishStatistics() {
-        statistics.shard = shard.statistics
-        statistics.ingressPauses = ingress.pauses
-        statistics.pausedReaders = ingress.pausedCount
-        let snapshot = statistics
-        statisticsSlot.withLock { $0 = snapshot }
+        statistics.current.shard = writePath.shard.statistics
+        statistics.current.ingressPauses = limits.ingress.pauses
+        statistics.current.pausedReaders = limits.ingress.pausedCount
+        mailbox.publish(statistics.current)
     }
 }

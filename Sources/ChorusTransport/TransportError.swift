@@ -4,6 +4,7 @@ public enum TransportError: Error, CustomStringConvertible, Sendable {
     case threadStartFailed(index: Int)
     case bindFailed(host: String, port: Int, reason: String)
     case adoptFailed(index: Int)
+    case timerCreationFailed
 
     public var description: String {
         switch self {
@@ -16,6 +17,8 @@ public enum TransportError: Error, CustomStringConvertible, Sendable {
             "could not listen on \(host):\(port): \(reason)"
         case .adoptFailed(let index):
             "service thread \(index) could not watch its listening socket"
+        case .timerCreationFailed:
+            "could not allocate a service thread's timer"
         }
     }
 }

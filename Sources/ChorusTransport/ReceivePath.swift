@@ -1,23 +1,47 @@
 import CLibWebSockets
 import ChorusCore
 
-extension ServiceThread {
-    /// A piece of a client message arrived. lws has already checked UTF-8 (closing with
-    /// 1007 otherwise); here fragments are reassembled up to the size limit.
+/// One service thread's inbound side: client frames reassembled, decoded, checked against the
+/// limits, tagged and handed to the hub (`Hub.accept`), and consoles' commands.
+final class ReceivePath {
+    unowned(unsafe) let relay: RelayServer
+    let shardIndex: Int
+    let connections: ConnectionTable
+    let writePath: WritePath
+    let limits: LimitEnforcer
+    let handshake: HandshakeHandler
+    let timer: TickTimer
+    let statistics: ThreadStatistics
+    private let maxMessageBytes: Int
+
+    init(
+        relay: RelayServer, shardIndex: Int, connections: ConnectionTable, writePath: WritePath,
+        limits: LimitEnforcer, handshake: HandshakeHandler, timer: TickTimer, statistics: ThreadStatistics
+    ) {
+        self.relay = relay
+        self.shardIndex = shardIndex
+        self.connections = connections
+        self.writePath = writePath
+        self.limits = limits
+        self.handshake = handshake
+        self.timer = timer
+        self.statistics = statistics
+        maxMessageBytes = relay.config.limits.maxMessageBytes
+    }
+
+    /// LWS_CALLBACK_RECEIVE: a piece of a client message arrived. lws has already checked
+    /// UTF-8 (closing with 1007 otherwise); here fragments are reassembled up to the size limit.
     func receive(_ id: ConnectionID, _ bytes: UnsafeRawBufferPointer?) {
         guard let connection = connections[id] else { return }
         // Any frame from the peer answers the heartbeat's ping.
         connection.heartbeat = .heard
         guard connection.role != nil, connection.closeRequest == nil else { return }
         let wsi = connection.wsi
-        if ingress.shouldPause(pending: relay.pendingDeliveries.load(ordering: .relaxed)) {
-            // This message is handled; the next ones wait in the kernel until delivery catches up.
-            lws_rx_flow_control(wsi, 0)
-            pausedReaders.append(id)
-        }
+        // This message is handled either way; a pause holds back the next ones.
+        limits.pauseIfBehind(id, connection)
         let isFinal = lws_is_final_fragment(wsi) != 0
         let isBinary = lws_frame_is_binary(wsi) != 0
-        let limit = relay.config.limits.maxMessageBytes
+        let limit = maxMessageBytes
         let chunk = bytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
 
         // Common case: a whole small message in one piece, parsed straight from lws's buffer.
@@ -57,45 +81,31 @@ extension ServiceThread {
             accept(
                 id, connection, payload, clientID: clientID, acknowledge: acknowledge, idempotencyKey: idempotencyKey)
         case .subscribe(let rooms):
-            guard let token = consoleTokens[id] else { return }
-            for room in rooms {
-                guard token.allows(room: room) else {
-                    reject(id, .forbidden(room: room))
-                    continue
-                }
-                guard !shard.rooms(of: id).contains(room) else { continue }
-                if case .joined(let seq) = joinConsole(id, room: room).0 {
-                    send(ServerFrames.subscribed(room: room, seq: seq), to: id)
-                }
-            }
+            subscribe(id, connection, rooms: rooms)
         case .unsubscribe(let rooms):
-            let now = MonotonicClock.nanoseconds()
-            for room in rooms where shard.leave(id, room: room) {
-                relay.withHub { hub in hub.leave(room: room, role: .console, shard: index, now: now) }
-                send(ServerFrames.unsubscribed(room: room), to: id)
-            }
+            unsubscribe(id, rooms: rooms)
         case .filter(let languages, let room):
-            if let room, !shard.rooms(of: id).contains(room) {
+            if let room, !writePath.shard.rooms(of: id).contains(room) {
                 return reject(id, .invalidField(name: "room", reason: "names a room this connection is not in"))
             }
-            shard.setLanguages(id, languages.isEmpty ? nil : Set(languages), room: room)
+            writePath.shard.setLanguages(id, languages.isEmpty ? nil : Set(languages), room: room)
         case .slowMode(let room, let seconds):
-            setSlowMode(id, room: room, seconds: seconds)
+            setSlowMode(id, connection, room: room, seconds: seconds)
         }
     }
 
     /// Tags a viewer's interaction (outside the hub lock: tagging is the costly part) and
-    /// hands it to the hub, which numbers, counts and batches it.
+    /// hands it to the hub, which decides on its number, its count and its ack.
     private func accept(
         _ id: ConnectionID, _ connection: Connection, _ payload: InteractionPayload, clientID: String?,
         acknowledge: Bool, idempotencyKey: String?
     ) {
         // A viewer's room lives in its shard entry (its only room), not in the connection:
         // one string less on every idle viewer.
-        guard let author = connection.author, let room = shard.firstRoom(of: id) else {
+        guard let author = connection.author, let room = writePath.shard.firstRoom(of: id) else {
             return reject(id, .unknownType(payload.kind.rawValue))
         }
-        guard admit(id, connection, payload.kind, room: room, clientID: clientID) else { return }
+        guard limits.admit(id, connection, payload.kind, room: room, clientID: clientID) else { return }
         var tag: LanguageTag?
         if case .chat(let text) = payload {
             // The hints are a temporary, so the recent list is not shared again by the time it
@@ -110,46 +120,35 @@ extension ServiceThread {
         }
         let wallMillis = WallClock.milliseconds()
         let now = MonotonicClock.nanoseconds()
-        let shard = index
-        let (seq, owed, duplicate) = relay.withHub { hub in
-            if let idempotencyKey,
-                let earlier = hub.acceptedEarlier(room: room, key: idempotencyKey, wallMillis: wallMillis)
-            {
-                // A retry: not numbered or counted again. Its ack still waits for a commit, so
-                // it never arrives before the first attempt's interaction is stored.
-                let owed =
-                    acknowledge
-                    && hub.owe(
-                        PendingAck(
-                            shard: shard, connection: id, room: room, seq: earlier, clientID: clientID, duplicate: true)
-                    )
-                return (Optional(earlier), owed, true)
+        let shard = shardIndex
+        let (outcome, flushBy) = relay.withHub { hub in
+            let outcome = hub.accept(
+                room: room, payload: payload, author: author, clientID: clientID, tag: tag, acknowledge: acknowledge,
+                idempotencyKey: idempotencyKey, shard: shard, connection: id, wallMillis: wallMillis, now: now)
+            // Dispatched under the lock, so every thread sees the room's batches in order.
+            if let action = outcome.action { relay.dispatch(action) }
+            guard let deadline = outcome.newDeadline, relay.flushDue(by: deadline, from: shard) else {
+                return (outcome, UInt64?.none)
             }
-            let (seq, action, newDeadline) = hub.ingest(
-                room: room, payload: payload, author: author, clientID: clientID, tag: tag,
-                idempotencyKey: idempotencyKey, wallMillis: wallMillis, now: now)
-            if let action { relay.dispatch(action) }
-            if let newDeadline { relay.flushDue(by: newDeadline, from: shard) }
-            // With durable counting the ack waits for the commit that stores this interaction.
-            guard acknowledge, let seq else { return (seq, false, false) }
-            return (
-                seq, hub.owe(PendingAck(shard: shard, connection: id, room: room, seq: seq, clientID: clientID)), false
-            )
+            return (outcome, deadline)
         }
-        if duplicate { statistics.duplicateInteractions[payload.kind.index] += 1 }
-        if acknowledge, !owed, let seq {
-            send(ServerFrames.ack(room: room, seq: seq, clientID: clientID, duplicate: duplicate), to: id)
+        // This thread flushes (thread 0): its own timer, without a trip through its inbox.
+        if let flushBy { timer.fire(by: flushBy) }
+        if outcome.isDuplicate { statistics.current.duplicateInteractions[payload.kind.index] += 1 }
+        if outcome.acknowledgeNow, let seq = outcome.seq {
+            writePath.send(
+                ServerFrames.ack(room: room, seq: seq, clientID: clientID, duplicate: outcome.isDuplicate), to: id)
         }
     }
 
     /// Answers a bad frame with an error frame; a connection that keeps sending them is closed.
     func reject(_ id: ConnectionID, _ error: ProtocolError) {
-        statistics.protocolErrors[error.code, default: 0] += 1
-        send(ServerFrames.error(error, notice: localize(error, for: id)), to: id)
+        statistics.current.protocolErrors[error.code, default: 0] += 1
+        writePath.send(ServerFrames.error(error, notice: writePath.localize(error, for: id)), to: id)
         guard let connection = connections[id] else { return }
         if connection.invalidFrames < .max { connection.invalidFrames += 1 }
         if Int(connection.invalidFrames) > relay.config.limits.maxErrorsPerConnection {
-            requestClose(
+            writePath.requestClose(
                 id, code: CloseCode.tooManyErrors, reason: "too many invalid frames", why: .tooManyErrors,
                 flushFirst: true)
         }

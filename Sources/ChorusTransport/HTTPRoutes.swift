@@ -1,10 +1,18 @@
 import CLibWebSockets
 import ChorusCore
 
-extension ServiceThread {
-    /// Plain HTTP on the WebSocket port: the responder decides, lws writes.
-    func serveHTTP(_ wsi: OpaquePointer) -> Int32 {
-        let request = HandshakeRequest(wsi: wsi)
+/// Plain HTTP on the WebSocket port (`/healthz`, `/metrics`, the stats API): the relay's
+/// responder decides, lws writes.
+final class HTTPRoutes {
+    unowned(unsafe) let relay: RelayServer
+
+    init(relay: RelayServer) {
+        self.relay = relay
+    }
+
+    /// LWS_CALLBACK_HTTP; returns what the callback returns.
+    func serve(_ wsi: OpaquePointer) -> Int32 {
+        let request = UpgradeRequest(wsi: wsi)
         let method = lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0 ? "GET" : "OTHER"
         let response: HTTPResponse
         if method != "GET" {
@@ -15,9 +23,10 @@ extension ServiceThread {
         }
         var headers = [UInt8](repeating: 0, count: LWSFrame.headroom + 1024)
         let headerStatus: Int32 = headers.withUnsafeMutableBufferPointer { buffer in
-            let start = buffer.baseAddress! + LWSFrame.headroom
+            guard let base = buffer.baseAddress else { return -1 }
+            let start = base + LWSFrame.headroom
             var cursor: UnsafeMutablePointer<UInt8>? = start
-            let end = buffer.baseAddress! + buffer.count - 1
+            let end = base + buffer.count - 1
             if lws_add_http_common_headers(
                 wsi, UInt32(response.status), response.contentType, lws_filepos_t(response.body.count), &cursor, end)
                 != 0

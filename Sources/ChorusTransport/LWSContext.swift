@@ -1,0 +1,76 @@
+import CChorusLWS
+import CLibWebSockets
+import ChorusCore
+
+/// What an lws context is created from and must outlive it: the protocol table, the retry
+/// policy, the C strings lws keeps pointers to, and the libev loop when there is one. Freed
+/// by `deinit`, after the service thread has destroyed the context.
+final class LWSContext {
+    private let protocols: UnsafeMutablePointer<lws_protocols>
+    private let retryPolicy: UnsafeMutablePointer<lws_retry_bo_t>
+    /// The vhost's name and the protocols' names: lws keeps the pointers, not copies.
+    private let names: [UnsafeMutablePointer<CChar>]
+    private let vhostName: UnsafeMutablePointer<CChar>
+    /// The libev loop this thread runs, when `transport.eventLoop` is libev.
+    let eventLoop: UnsafeMutableRawPointer?
+    private let foreignLoops: UnsafeMutablePointer<UnsafeMutableRawPointer?>?
+    private let config: ChorusConfig
+
+    init(config: ChorusConfig) {
+        self.config = config
+        (protocols, names) = Self.makeProtocols(config)
+        vhostName = Self.cString("chorus")
+        retryPolicy = .allocate(capacity: 1)
+        // No ping and no hangup: lws's validity timers are off (they are inserted into one sorted
+        // list per thread by walking it); `HeartbeatDriver` pings instead.
+        retryPolicy.initialize(to: lws_retry_bo_t())
+        switch config.transport.eventLoop {
+        case .poll:
+            eventLoop = nil
+            foreignLoops = nil
+        case .libev:
+            let loop = chorus_ev_loop_new()
+            eventLoop = loop
+            let loops = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: 1)
+            loops.initialize(to: loop)
+            foreignLoops = loops
+        }
+    }
+
+    deinit {
+        protocols.deallocate()
+        retryPolicy.deallocate()
+        foreignLoops?.deallocate()
+        for name in names { name.deallocate() }
+        vhostName.deallocate()
+        if let eventLoop { chorus_ev_loop_destroy(eventLoop) }
+    }
+
+    /// Creates the context (lws listens nowhere itself: the thread's `Acceptor` does) and
+    /// returns it with its vhost. `user` is what `lws_context_user` gives back in callbacks.
+    func create(user: UnsafeMutableRawPointer, port: Int) throws(TransportError) -> (
+        context: OpaquePointer, vhost: OpaquePointer?
+    ) {
+        var info = lws_context_creation_info()
+        info.port = CONTEXT_PORT_NO_LISTEN_SERVER
+        info.protocols = UnsafePointer(protocols)
+        info.user = user
+        info.retry_and_idle_policy = UnsafePointer(retryPolicy)
+        info.timeout_secs = 10
+        // The thread's read buffer; lws never reads more than this at once, whatever the protocol.
+        info.pt_serv_buf_size = UInt32(max(4096, config.transport.ingestReceiveBufferBytes))
+        info.count_threads = 1
+        info.vhost_name = UnsafePointer(vhostName)
+        var options = UInt64(LWS_SERVER_OPTION_VALIDATE_UTF8)
+        if let foreignLoops {
+            options |= UInt64(LWS_SERVER_OPTION_LIBEV)
+            info.foreign_loops = foreignLoops
+        }
+        info.options = options
+        guard let context = lws_create_context(&info) else {
+            throw .contextCreationFailed(
+                host: config.listen.host, port: port, eventLoop: config.transport.eventLoop.rawValue)
+        }
+        return (context, lws_get_vhost_by_name(context, vhostName))
+    }
+}

@@ -1,0 +1,54 @@
+import CLibWebSockets
+import ChorusCore
+
+/// What other threads may do with a service thread: post work to its inbox (waking its loop
+/// with `lws_cancel_service`, the one lws call that is safe from another thread) and read the
+/// statistics it publishes. Everything else of a service thread is its own (`ServiceThread`).
+final class ServiceMailbox: @unchecked Sendable {
+    enum Message: Sendable {
+        case deliver(RoomBatch)
+        /// Tell every local member of the room that its slow mode changed, each in its language.
+        case slowMode(room: String, seconds: Int)
+        /// Send these acks: their interactions are stored.
+        case acks([PendingAck])
+        /// A batch is due at this moment (monotonic ns): tick by then (thread 0).
+        case flushBy(UInt64)
+        /// Close every connection with 1001 once its queue is written.
+        case drain
+        case stop
+    }
+
+    let index: Int
+    private let inbox = Inbox<Message>()
+    private let statistics = Locked(TransportStatistics())
+    /// The service thread's lws context: set before the thread starts, cleared when it has
+    /// destroyed the context.
+    private var context: OpaquePointer?
+
+    init(index: Int) {
+        self.index = index
+    }
+
+    /// Any thread: queue work and wake the service loop if it may be sleeping.
+    func post(_ message: Message) {
+        if inbox.post(message), let context { lws_cancel_service(context) }
+    }
+
+    /// The service thread only.
+    func takeAll() -> [Message] {
+        inbox.takeAll()
+    }
+
+    /// The service thread (and, before it starts, its creator).
+    func attach(_ context: OpaquePointer?) {
+        self.context = context
+    }
+
+    func publish(_ snapshot: TransportStatistics) {
+        statistics.withLock { $0 = snapshot }
+    }
+
+    func publishedStatistics() -> TransportStatistics {
+        statistics.withLock { $0 }
+    }
+}
