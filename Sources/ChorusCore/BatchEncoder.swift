@@ -70,7 +70,7 @@ public enum BatchEncoder {
         json.raw(",\"region\":")
         json.string(message.author.region)
         json.raw(",\"ts\":")
-        json.integer(message.receivedAtMillis)
+        json.integer(message.receivedAtMs)
         if let clientID = message.clientID {
             json.raw(",\"cid\":")
             json.string(clientID)

@@ -19,7 +19,7 @@ extension Hub.Configuration {
         durableCounting = config.storage.engine == .sqlite
         sequenceBlock = durableCounting ? Self.storedSequenceBlock : 0
         // Wall-clock milliseconds: keys are stored with their expiry and outlive the process.
-        idempotencyWindowMillis = Int64(config.storage.idempotencyWindowSeconds) * 1000
+        idempotencyWindowMs = Int64(config.storage.idempotencyWindowSeconds) * 1000
         idempotencyCapacity = config.storage.idempotencyKeys
         seriesMinutes = config.stats.seriesMinutes
     }
@@ -32,6 +32,6 @@ extension Hub.Configuration {
 extension ServerFrames.BatchSettings {
     public init(_ batch: ChorusConfig.Batch) {
         self.init(
-            maxMessages: batch.maxMessages, maxDelayMilliseconds: batch.maxDelayMs, leadingEdge: batch.leadingEdge)
+            maxMessages: batch.maxMessages, maxDelayMs: batch.maxDelayMs, leadingEdge: batch.leadingEdge)
     }
 }

@@ -21,7 +21,7 @@ public enum ProtocolError: Error, Equatable, Sendable {
     /// A console asked for a room its token does not allow.
     case forbidden(room: String)
     /// An interaction refused by a rate limit or the room's slow mode; it was not counted.
-    case throttled(InteractionKind, InteractionRateLimiter.Reason, retryAfterMilliseconds: Int)
+    case throttled(InteractionKind, InteractionRateLimiter.Reason, retryAfterMs: Int)
 
     public var code: String {
         switch self {
@@ -35,7 +35,7 @@ public enum ProtocolError: Error, Equatable, Sendable {
     }
 
     /// When the client may try again (throttled interactions only).
-    public var retryAfterMilliseconds: Int? {
+    public var retryAfterMs: Int? {
         if case .throttled(_, _, let milliseconds) = self { return milliseconds }
         return nil
     }

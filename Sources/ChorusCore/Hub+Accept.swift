@@ -20,10 +20,10 @@ extension Hub {
     /// `shard` and `connection` say where an owed ack goes.
     public mutating func accept(
         room: String, payload: InteractionPayload, author: Author, clientID: String?, tag: LanguageTag?,
-        acknowledge: Bool, idempotencyKey: String?, shard: Int, connection: ConnectionID, wallMillis: Int64,
+        acknowledge: Bool, idempotencyKey: String?, shard: Int, connection: ConnectionID, wallMs: Int64,
         now: UInt64
     ) -> AcceptOutcome {
-        if let idempotencyKey, let earlier = acceptedEarlier(room: room, key: idempotencyKey, wallMillis: wallMillis) {
+        if let idempotencyKey, let earlier = acceptedEarlier(room: room, key: idempotencyKey, wallMs: wallMs) {
             let owed =
                 acknowledge
                 && owe(
@@ -35,7 +35,7 @@ extension Hub {
         }
         let (seq, action, newDeadline) = ingest(
             room: room, payload: payload, author: author, clientID: clientID, tag: tag,
-            idempotencyKey: idempotencyKey, wallMillis: wallMillis, now: now)
+            idempotencyKey: idempotencyKey, wallMs: wallMs, now: now)
         var acknowledgeNow = false
         if acknowledge, let seq {
             acknowledgeNow = !owe(

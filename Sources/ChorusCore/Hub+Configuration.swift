@@ -14,7 +14,7 @@ extension Hub {
         /// and for an in-memory daemon.
         public var durableCounting = false
         /// How long, and how many, idempotency keys are remembered (`IdempotencyWindow`).
-        public var idempotencyWindowMillis: Int64 = 300_000
+        public var idempotencyWindowMs: Int64 = 300_000
         public var idempotencyCapacity = 200_000
         /// Minutes of per-minute counts kept for the stats API, per room and for the node.
         public var seriesMinutes = 60

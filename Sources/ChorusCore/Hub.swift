@@ -48,7 +48,7 @@ public struct Hub: Sendable {
         self.configuration = configuration
         totalSeries = MinuteSeries(capacity: configuration.seriesMinutes)
         idempotency = IdempotencyWindow(
-            windowMillis: configuration.idempotencyWindowMillis, capacity: configuration.idempotencyCapacity)
+            windowMs: configuration.idempotencyWindowMs, capacity: configuration.idempotencyCapacity)
         for name in configuration.staticRooms {
             rooms[name] = makeRoom(name, isStatic: true, now: now)
         }
@@ -104,13 +104,13 @@ public struct Hub: Sendable {
     /// Check `acceptedEarlier` first when the interaction has an idempotency key.
     public mutating func ingest(
         room name: String, payload: InteractionPayload, author: Author, clientID: String?, tag: LanguageTag?,
-        idempotencyKey: String? = nil, wallMillis: Int64, now: UInt64
+        idempotencyKey: String? = nil, wallMs: Int64, now: UInt64
     ) -> (seq: UInt64?, action: Action?, newDeadline: UInt64?) {
         // One lookup, then everything through one inout access: reading `rooms.values[index]`
         // field by field copied the whole Room (and retained its storage) on every read.
         guard let index = rooms.index(forKey: name) else { return (nil, nil, nil) }
         let language = tag?.language ?? author.declaredLanguage
-        let minute = wallMillis / 60_000
+        let minute = wallMs / 60_000
         totals.record(kind: payload.kind, language: language, region: author.region)
         totalSeries.record(payload.kind, minute: minute)
         if configuration.durableCounting {
@@ -124,8 +124,8 @@ public struct Hub: Sendable {
         let (seq, pendingCount, wasQuiet) = Self.append(
             to: &rooms.values[index], batch: configuration.batch, now: now,
             payload: payload, author: author, clientID: clientID, language: language, confidence: tag?.confidence,
-            wallMillis: wallMillis)
-        if let idempotencyKey { remember(idempotencyKey, room: name, seq: seq, wallMillis: wallMillis) }
+            wallMs: wallMs)
+        if let idempotencyKey { remember(idempotencyKey, room: name, seq: seq, wallMs: wallMs) }
         Self.reserveSequences(for: &rooms.values[index], block: configuration.sequenceBlock, into: &pendingCommit)
         // A full batch leaves at once, and so does a quiet room's first message (leading edge).
         // Past a full batch only after waiting for a reservation: `tick` splits those.
@@ -148,7 +148,7 @@ public struct Hub: Sendable {
     /// no batch for a whole window).
     private static func append(
         to room: inout Room, batch: ServerFrames.BatchSettings, now: UInt64, payload: InteractionPayload,
-        author: Author, clientID: String?, language: String, confidence: Double?, wallMillis: Int64
+        author: Author, clientID: String?, language: String, confidence: Double?, wallMs: Int64
     ) -> (seq: UInt64, pendingCount: Int, wasQuiet: Bool) {
         let maxMessages = batch.maxMessages
         let wasQuiet =
@@ -165,7 +165,7 @@ public struct Hub: Sendable {
         room.pending.append(
             RoomMessage(
                 seq: room.lastAssigned, payload: payload, author: author, clientID: clientID, language: language,
-                confidence: confidence, receivedAtMillis: wallMillis))
+                confidence: confidence, receivedAtMs: wallMs))
         room.counters.record(kind: payload.kind, language: language, region: author.region)
         return (room.lastAssigned, room.pending.count, wasQuiet)
     }

@@ -2,7 +2,7 @@
 /// reconnect (it never saw the ack) is answered with the first attempt's `seq` instead of
 /// being counted twice.
 ///
-/// Keys live for `windowMillis` of wall-clock time (wall, not monotonic, because committed
+/// Keys live for `windowMs` of wall-clock time (wall, not monotonic, because committed
 /// keys are stored and reloaded after a restart) and at most `capacity` are kept: past it the
 /// oldest go first, which shortens the window under extreme load (counted in
 /// `evictedEarly` so operators can raise the capacity).
@@ -24,57 +24,57 @@ public struct IdempotencyWindow: Sendable {
         public var room: String
         public var key: String
         public var seq: UInt64
-        public var expiresAtMillis: Int64
+        public var expiresAtMs: Int64
 
-        public init(room: String, key: String, seq: UInt64, expiresAtMillis: Int64) {
+        public init(room: String, key: String, seq: UInt64, expiresAtMs: Int64) {
             self.room = room
             self.key = key
             self.seq = seq
-            self.expiresAtMillis = expiresAtMillis
+            self.expiresAtMs = expiresAtMs
         }
     }
 
-    public let windowMillis: Int64
+    public let windowMs: Int64
     public let capacity: Int
     private var seqs: [Key: UInt64] = [:]
     /// Insertion order (= expiry order, since every key lives equally long); `head` is the
     /// oldest live entry, the array is compacted when half of it is dead.
-    private var order: [(key: Key, expiresAtMillis: Int64)] = []
+    private var order: [(key: Key, expiresAtMs: Int64)] = []
     private var head = 0
     public private(set) var evictedEarly: UInt64 = 0
 
-    public init(windowMillis: Int64, capacity: Int) {
-        self.windowMillis = windowMillis
+    public init(windowMs: Int64, capacity: Int) {
+        self.windowMs = windowMs
         self.capacity = max(1, capacity)
     }
 
     public var count: Int { seqs.count }
 
     /// The seq of an earlier interaction with this key, if it is still inside the window.
-    public mutating func earlierSeq(of key: Key, nowMillis: Int64) -> UInt64? {
-        expire(nowMillis: nowMillis)
+    public mutating func earlierSeq(of key: Key, nowMs: Int64) -> UInt64? {
+        expire(nowMs: nowMs)
         return seqs[key]
     }
 
     /// Remembers an accepted interaction's key; returns the record to store with its counts.
     @discardableResult
-    public mutating func remember(_ key: Key, seq: UInt64, nowMillis: Int64) -> Record {
-        expire(nowMillis: nowMillis)
-        let expires = nowMillis + windowMillis
-        insert(key, seq: seq, expiresAtMillis: expires)
-        return Record(room: key.room, key: key.key, seq: seq, expiresAtMillis: expires)
+    public mutating func remember(_ key: Key, seq: UInt64, nowMs: Int64) -> Record {
+        expire(nowMs: nowMs)
+        let expires = nowMs + windowMs
+        insert(key, seq: seq, expiresAtMs: expires)
+        return Record(room: key.room, key: key.key, seq: seq, expiresAtMs: expires)
     }
 
     /// Start-up: keys stored by earlier runs, oldest first.
-    public mutating func restore(_ records: [Record], nowMillis: Int64) {
-        for record in records where record.expiresAtMillis > nowMillis {
-            insert(Key(room: record.room, key: record.key), seq: record.seq, expiresAtMillis: record.expiresAtMillis)
+    public mutating func restore(_ records: [Record], nowMs: Int64) {
+        for record in records where record.expiresAtMs > nowMs {
+            insert(Key(room: record.room, key: record.key), seq: record.seq, expiresAtMs: record.expiresAtMs)
         }
     }
 
-    private mutating func insert(_ key: Key, seq: UInt64, expiresAtMillis: Int64) {
+    private mutating func insert(_ key: Key, seq: UInt64, expiresAtMs: Int64) {
         guard seqs.updateValue(seq, forKey: key) == nil else { return }
-        order.append((key, expiresAtMillis))
+        order.append((key, expiresAtMs))
         while seqs.count > capacity, head < order.count {
             seqs[order[head].key] = nil
             head += 1
@@ -83,8 +83,8 @@ public struct IdempotencyWindow: Sendable {
         compactIfNeeded()
     }
 
-    private mutating func expire(nowMillis: Int64) {
-        while head < order.count, order[head].expiresAtMillis <= nowMillis {
+    private mutating func expire(nowMs: Int64) {
+        while head < order.count, order[head].expiresAtMs <= nowMs {
             seqs[order[head].key] = nil
             head += 1
         }

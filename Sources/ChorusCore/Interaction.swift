@@ -75,11 +75,11 @@ public struct RoomMessage: Sendable, Equatable {
     /// Only chat carries a confidence.
     public var confidence: Double?
     /// Server receipt time, milliseconds since the Unix epoch.
-    public var receivedAtMillis: Int64
+    public var receivedAtMs: Int64
 
     public init(
         seq: UInt64, payload: InteractionPayload, author: Author, clientID: String?, language: String,
-        confidence: Double?, receivedAtMillis: Int64
+        confidence: Double?, receivedAtMs: Int64
     ) {
         self.seq = seq
         self.payload = payload
@@ -87,6 +87,6 @@ public struct RoomMessage: Sendable, Equatable {
         self.clientID = clientID
         self.language = language
         self.confidence = confidence
-        self.receivedAtMillis = receivedAtMillis
+        self.receivedAtMs = receivedAtMs
     }
 }

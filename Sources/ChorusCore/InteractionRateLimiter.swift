@@ -44,7 +44,7 @@ public struct InteractionRateLimiter: Sendable, Equatable {
     public enum Decision: Sendable, Equatable {
         case allow
         /// Refuse this interaction with an error frame; the connection stays open.
-        case throttle(Reason, retryAfterMilliseconds: Int)
+        case throttle(Reason, retryAfterMs: Int)
         /// The viewer kept sending while throttled: close the connection.
         case close
     }
@@ -103,6 +103,6 @@ public struct InteractionRateLimiter: Sendable, Equatable {
         if throttledInWindow > policy.throttledBeforeClose { return .close }
         // Rounded up: retrying after the advertised time must succeed.
         let milliseconds = (waitNanoseconds + 999_999) / 1_000_000
-        return .throttle(reason, retryAfterMilliseconds: Int(milliseconds))
+        return .throttle(reason, retryAfterMs: Int(milliseconds))
     }
 }

@@ -2,24 +2,24 @@
 public enum ServerFrames {
     public struct BatchSettings: Sendable, Equatable {
         public var maxMessages: Int
-        public var maxDelayMilliseconds: Int
+        public var maxDelayMs: Int
         /// A quiet room's next message leaves at once (`batch.leadingEdge`, `Hub.ingest`).
         public var leadingEdge: Bool
 
-        public init(maxMessages: Int, maxDelayMilliseconds: Int, leadingEdge: Bool) {
+        public init(maxMessages: Int, maxDelayMs: Int, leadingEdge: Bool) {
             self.maxMessages = maxMessages
-            self.maxDelayMilliseconds = maxDelayMilliseconds
+            self.maxDelayMs = maxDelayMs
             self.leadingEdge = leadingEdge
         }
 
         /// The window in nanoseconds.
-        public var maxDelayNanoseconds: UInt64 { UInt64(maxDelayMilliseconds) * 1_000_000 }
+        public var maxDelayNanoseconds: UInt64 { UInt64(maxDelayMs) * 1_000_000 }
 
         /// How often due batches are looked for: a tenth of the window, 1 to 10 ms. Finer
         /// ticks cost a loop pass each (a wake-up per millisecond cost 5 points of a core in
         /// the many-rooms shape); coarser ones add their whole period to the latency.
         public var flushTickNanoseconds: UInt64 {
-            UInt64(max(1, min(10, maxDelayMilliseconds / 10))) * 1_000_000
+            UInt64(max(1, min(10, maxDelayMs / 10))) * 1_000_000
         }
     }
 
@@ -125,7 +125,7 @@ public enum ServerFrames {
         frame("error") { json in
             json.field("code", error.code)
             json.field("message", error.message)
-            if let retryAfter = error.retryAfterMilliseconds { json.field("retryAfterMs", retryAfter) }
+            if let retryAfter = error.retryAfterMs { json.field("retryAfterMs", retryAfter) }
             if let clientID { json.field("cid", clientID) }
             noticeFields(notice, into: &json)
         }
@@ -172,7 +172,7 @@ public enum ServerFrames {
     private static func batchSettings(_ batch: BatchSettings, into json: inout JSONWriter) {
         json.beginObject("batch")
         json.field("maxMessages", batch.maxMessages)
-        json.field("maxDelayMs", batch.maxDelayMilliseconds)
+        json.field("maxDelayMs", batch.maxDelayMs)
         json.endObject()
     }
 }

@@ -81,7 +81,7 @@ public final class CounterCommitter: @unchecked Sendable {
         do {
             try store.commit(
                 batch.deltas, keys: batch.keys, sequences: batch.sequences,
-                nowMillis: Int64(Date().timeIntervalSince1970 * 1000))
+                nowMs: Int64(Date().timeIntervalSince1970 * 1000))
         } catch {
             relay.withHub { $0.returnCommit(batch) }
             statisticsSlot.withLock { $0.failures += 1 }

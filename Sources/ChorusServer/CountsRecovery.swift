@@ -21,15 +21,15 @@ public enum CountsRecovery {
             path: config.stateDir + "/counters.sqlite3", syncEveryCommit: config.storage.syncEveryCommit,
             idempotencyKeys: config.storage.idempotencyKeys)
         let rooms = try store.loadRoomCounters()
-        let nowMillis = Int64(Date().timeIntervalSince1970 * 1000)
-        let series = try store.loadMinuteSeries(since: nowMillis / 60_000 - Int64(config.stats.seriesMinutes) + 1)
-        let keys = try store.loadIdempotencyKeys(nowMillis: nowMillis, limit: config.storage.idempotencyKeys)
+        let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+        let series = try store.loadMinuteSeries(since: nowMs / 60_000 - Int64(config.stats.seriesMinutes) + 1)
+        let keys = try store.loadIdempotencyKeys(nowMs: nowMs, limit: config.storage.idempotencyKeys)
         let sequences = try store.loadRoomSequences()
         relay.withHub { hub in
             hub.restore(rooms)
             hub.restoreSequences(sequences)
             hub.restoreSeries(series)
-            hub.restoreIdempotencyKeys(keys, wallMillis: nowMillis)
+            hub.restoreIdempotencyKeys(keys, wallMs: nowMs)
         }
         let interactions = rooms.values.reduce(0) { $0 + $1.total }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9

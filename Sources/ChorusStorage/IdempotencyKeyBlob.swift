@@ -11,7 +11,7 @@ public enum IdempotencyKeyBlob {
             appendText(record.room, to: &bytes)
             appendText(record.key, to: &bytes)
             appendInteger(Int64(clamping: record.seq), to: &bytes)
-            appendInteger(record.expiresAtMillis, to: &bytes)
+            appendInteger(record.expiresAtMs, to: &bytes)
         }
         return bytes
     }
@@ -24,7 +24,7 @@ public enum IdempotencyKeyBlob {
             guard let room = text(bytes, &offset), let key = text(bytes, &offset),
                 let seq = integer(bytes, &offset), let expires = integer(bytes, &offset)
             else { return nil }
-            records.append(.init(room: room, key: key, seq: UInt64(max(0, seq)), expiresAtMillis: expires))
+            records.append(.init(room: room, key: key, seq: UInt64(max(0, seq)), expiresAtMs: expires))
         }
         return records
     }

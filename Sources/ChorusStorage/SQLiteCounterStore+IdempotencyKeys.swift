@@ -23,11 +23,11 @@ extension SQLiteCounterStore {
     /// Inside the commit's transaction: adds `keys` as one row, then forgets the oldest rows
     /// while they have expired or the table holds more than the capacity. Returns the new
     /// key count, to be kept only if the transaction commits.
-    func store(_ keys: [IdempotencyWindow.Record], nowMillis: Int64) throws(StorageError) -> Int64 {
+    func store(_ keys: [IdempotencyWindow.Record], nowMs: Int64) throws(StorageError) -> Int64 {
         guard !keys.isEmpty else { return storedKeyCount }
         let blob = IdempotencyKeyBlob.encode(keys)
         sqlite3_reset(insertKeys)
-        sqlite3_bind_int64(insertKeys, 1, keys.map(\.expiresAtMillis).max() ?? nowMillis)
+        sqlite3_bind_int64(insertKeys, 1, keys.map(\.expiresAtMs).max() ?? nowMs)
         sqlite3_bind_int64(insertKeys, 2, Int64(keys.count))
         let stepped = blob.withUnsafeBytes { bytes in
             // SQLITE_TRANSIENT: SQLite copies the bytes before this call returns.
@@ -48,7 +48,7 @@ extension SQLiteCounterStore {
             // stops every checkpoint, so the WAL would grow without bound (5.6 GB in the
             // 20-million-interaction run that found this).
             sqlite3_reset(oldestKeys)
-            guard expires <= nowMillis || count > idempotencyKeys else { break }
+            guard expires <= nowMs || count > idempotencyKeys else { break }
             sqlite3_reset(deleteKeys)
             sqlite3_bind_int64(deleteKeys, 1, id)
             guard sqlite3_step(deleteKeys) == SQLITE_DONE else { throw failure("forget idempotency keys") }
@@ -57,10 +57,10 @@ extension SQLiteCounterStore {
         return count
     }
 
-    public func loadIdempotencyKeys(nowMillis: Int64, limit: Int) throws(StorageError) -> [IdempotencyWindow.Record] {
+    public func loadIdempotencyKeys(nowMs: Int64, limit: Int) throws(StorageError) -> [IdempotencyWindow.Record] {
         let query = try prepare("SELECT keys FROM idempotency_key_batches WHERE expires > ?1 ORDER BY id")
         defer { sqlite3_finalize(query) }
-        sqlite3_bind_int64(query, 1, nowMillis)
+        sqlite3_bind_int64(query, 1, nowMs)
         var records: [IdempotencyWindow.Record] = []
         while true {
             let step = sqlite3_step(query)
@@ -71,7 +71,7 @@ extension SQLiteCounterStore {
             guard let decoded = IdempotencyKeyBlob.decode(bytes) else {
                 throw StorageError(operation: "load idempotency keys", message: "a damaged key batch")
             }
-            records.append(contentsOf: decoded.lazy.filter { $0.expiresAtMillis > nowMillis })
+            records.append(contentsOf: decoded.lazy.filter { $0.expiresAtMs > nowMs })
         }
         return Array(records.suffix(limit))
     }

@@ -63,7 +63,7 @@ public final class SQLiteCounterStore: CounterStore {
 
     public func commit(
         _ deltas: [CounterKey: UInt64], keys: [IdempotencyWindow.Record], sequences: [String: UInt64] = [:],
-        nowMillis: Int64
+        nowMs: Int64
     ) throws(StorageError) {
         guard !deltas.isEmpty || !keys.isEmpty || !sequences.isEmpty else { return }
         try execute("BEGIN IMMEDIATE")
@@ -78,7 +78,7 @@ public final class SQLiteCounterStore: CounterStore {
                 sqlite3_bind_int64(upsert, 6, Int64(clamping: count))
                 guard sqlite3_step(upsert) == SQLITE_DONE else { throw failure("insert counts") }
             }
-            let keyCount = try store(keys, nowMillis: nowMillis)
+            let keyCount = try store(keys, nowMs: nowMs)
             try store(sequences)
             try execute("COMMIT")
             storedKeyCount = keyCount

@@ -37,7 +37,7 @@ extension HandshakeHandler {
 
     var batchSettings: ServerFrames.BatchSettings {
         .init(
-            maxMessages: relay.config.batch.maxMessages, maxDelayMilliseconds: relay.config.batch.maxDelayMs,
+            maxMessages: relay.config.batch.maxMessages, maxDelayMs: relay.config.batch.maxDelayMs,
             leadingEdge: relay.config.batch.leadingEdge)
     }
 }

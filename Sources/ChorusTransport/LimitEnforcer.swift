@@ -44,7 +44,7 @@ final class LimitEnforcer {
             return true
         case .throttle(let reason, let wait):
             statistics.current.throttled[.init(kind: kind, reason: reason), default: 0] += 1
-            let error = ProtocolError.throttled(kind, reason, retryAfterMilliseconds: wait)
+            let error = ProtocolError.throttled(kind, reason, retryAfterMs: wait)
             writePath.send(
                 ServerFrames.error(error, clientID: clientID, notice: writePath.localize(error, for: id)), to: id)
             return false

@@ -118,13 +118,13 @@ final class ReceivePath {
             tag = detected
             connection.recentLanguages.note(detected)
         }
-        let wallMillis = WallClock.milliseconds()
+        let wallMs = WallClock.milliseconds()
         let now = MonotonicClock.nanoseconds()
         let shard = shardIndex
         let (outcome, flushBy) = relay.withHub { hub in
             let outcome = hub.accept(
                 room: room, payload: payload, author: author, clientID: clientID, tag: tag, acknowledge: acknowledge,
-                idempotencyKey: idempotencyKey, shard: shard, connection: id, wallMillis: wallMillis, now: now)
+                idempotencyKey: idempotencyKey, shard: shard, connection: id, wallMs: wallMs, now: now)
             // Dispatched under the lock, so every thread sees the room's batches in order.
             if let action = outcome.action { relay.dispatch(action) }
             guard let deadline = outcome.newDeadline, relay.flushDue(by: deadline, from: shard) else {

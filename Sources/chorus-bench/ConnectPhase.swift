@@ -38,7 +38,7 @@ enum ConnectPhase {
         let wanted = pool.connections.count
         var settledAt: UInt64?
         while true {
-            pool.pump(timeoutMilliseconds: 10)
+            pool.pump(timeoutMs: 10)
             let now = MonotonicClock.now()
             let welcomed = recorder.welcomedConnections
             if pool.isSettled {

@@ -64,8 +64,8 @@ final class ConnectionPool: WebSocketEventHandler {
     /// True once every queued connection has opened or failed.
     var isSettled: Bool { queueHead == queued.count && inFlight.isEmpty }
 
-    /// Starts queued connects, waits for readiness up to `timeoutMilliseconds` and handles it.
-    func pump(timeoutMilliseconds: Int32) {
+    /// Starts queued connects, waits for readiness up to `timeoutMs` and handles it.
+    func pump(timeoutMs: Int32) {
         let now = MonotonicClock.now()
         startQueued(now: now)
         if now &- lastTimeoutCheck > 250_000_000 {
@@ -73,7 +73,7 @@ final class ConnectionPool: WebSocketEventHandler {
             expireStalled(now: now)
         }
         let scratch = self.scratch
-        loop.poll(timeoutMilliseconds: options.spins ? 0 : timeoutMilliseconds) { token, events in
+        loop.poll(timeoutMs: options.spins ? 0 : timeoutMs) { token, events in
             let received = MonotonicClock.now()
             self.connections[Int(token)]?.handle(events: events, scratch: scratch, now: received)
         }
@@ -83,7 +83,7 @@ final class ConnectionPool: WebSocketEventHandler {
 
     /// Pumps until `end`, or sooner once `isDone()` (settling, draining, waiting for acks).
     func pump(until end: UInt64, orUntil isDone: () -> Bool = { false }) {
-        while MonotonicClock.now() < end && !isDone() { pump(timeoutMilliseconds: 5) }
+        while MonotonicClock.now() < end && !isDone() { pump(timeoutMs: 5) }
     }
 
     /// Why a run must stop now (Ctrl-C, or its hard `deadline` passed); nil to go on.

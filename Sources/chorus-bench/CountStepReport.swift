@@ -45,7 +45,7 @@ struct CountStepReport: Codable, JudgedStep {
         p90Ms = Format.round(StepReport.milliseconds(latency, percentile: 90), 2)
         p99Ms = Format.round(StepReport.milliseconds(latency, percentile: 99), 2)
         p999Ms = Format.round(StepReport.milliseconds(latency, percentile: 99.9), 2)
-        maxMs = Format.round(StepReport.maxMilliseconds(latency), 2)
+        maxMs = Format.round(StepReport.maxMs(latency), 2)
         anomalies = counters.anomalies
         batchesReceived = counters.batches
         missedFrames = counters.missedFrames

@@ -58,13 +58,13 @@ final class EventLoop {
         _ = api.control(epollFD, LinuxEpoll.controlDelete, fd, nil)
     }
 
-    /// Waits up to `timeoutMilliseconds` and calls `handler(token, events)` for each ready
+    /// Waits up to `timeoutMs` and calls `handler(token, events)` for each ready
     /// descriptor. Returns the number of connection events handled.
     @discardableResult
     func poll(
-        timeoutMilliseconds: Int32, _ handler: (UInt64, UInt32) -> Void
+        timeoutMs: Int32, _ handler: (UInt64, UInt32) -> Void
     ) -> Int {
-        let ready = api.wait(epollFD, events, Int32(capacity), timeoutMilliseconds)
+        let ready = api.wait(epollFD, events, Int32(capacity), timeoutMs)
         guard ready > 0 else { return 0 }
         var handled = 0
         for index in 0..<Int(ready) {

@@ -32,7 +32,7 @@ struct HoldChild {
         print("READY \(connect.welcomed) \(connect.failed)")
         fflush(nil)
         while MonotonicClock.now() < deadline && !pool.loop.interrupted && !Self.parentReleased() {
-            pool.pump(timeoutMilliseconds: 50)
+            pool.pump(timeoutMs: 50)
         }
         let counters = recorder.steps[recorder.steps.count - 1]
         let sequence = recorder.viewerSequenceTotals().counters
@@ -40,7 +40,7 @@ struct HoldChild {
             welcomed: connect.welcomed, failures: pool.failures,
             dropped: recorder.droppedAfterWelcome, received: counters.received,
             p99Ms: StepReport.milliseconds(counters.latency, percentile: 99),
-            maxMs: StepReport.maxMilliseconds(counters.latency), gapSeqs: sequence.gapSeqs,
+            maxMs: StepReport.maxMs(counters.latency), gapSeqs: sequence.gapSeqs,
             missedSeqs: sequence.missedSeqs)
         pool.closeAll()
         ReportPrinter.printResult(report, prefix: "CHILD ")

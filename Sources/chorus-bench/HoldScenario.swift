@@ -69,7 +69,7 @@ final class HoldScenario {
                 sentProbes += 1
                 nextProbe += spacing
             }
-            pool.pump(timeoutMilliseconds: 2)
+            pool.pump(timeoutMs: 2)
             progress.update(now: now) { progressText(held: held.welcomed, step: step, since: after) }
         }
         let end = plan.serverPID.flatMap(ProcessSampler.sample(pid:))
@@ -121,7 +121,7 @@ final class HoldScenario {
         let limit = min(deadline, MonotonicClock.now() + UInt64(plan.connectTimeoutSeconds * 1e9) + 5_000_000_000)
         var ready = 0
         while ready < children.count && MonotonicClock.now() < limit && interruption() == nil {
-            pool.pump(timeoutMilliseconds: 10)
+            pool.pump(timeoutMs: 10)
             children.collectOutput()
             ready =
                 (0..<children.count).filter {
@@ -194,7 +194,7 @@ final class HoldScenario {
             otherCPU = Format.round(max(0, busy - (cpu ?? 0) - (benchCPU ?? 0)), 1)
         }
         let ownP99 = StepReport.milliseconds(counters.latency, percentile: 99)
-        let ownMax = StepReport.maxMilliseconds(counters.latency)
+        let ownMax = StepReport.maxMs(counters.latency)
         return HoldReport(
             url: plan.url, room: plan.room, connectionsWanted: plan.connections,
             connectionsHeld: held.welcomed, failed: plan.connections - held.welcomed,
@@ -211,7 +211,7 @@ final class HoldScenario {
             probesSent: counters.sent, probesEchoed: counters.echoed,
             probeP50Ms: Format.round(StepReport.milliseconds(counters.echoLatency, percentile: 50), 2),
             probeP99Ms: Format.round(StepReport.milliseconds(counters.echoLatency, percentile: 99), 2),
-            probeMaxMs: Format.round(StepReport.maxMilliseconds(counters.echoLatency), 2),
+            probeMaxMs: Format.round(StepReport.maxMs(counters.echoLatency), 2),
             probeDeliveriesExpected: counters.accepted * (held.welcomed + 1),
             probeDeliveriesReceived: counters.received + children.reduce(0) { $0 + $1.received },
             probeFanoutP99Ms: Format.round(children.map(\.p99Ms).reduce(ownP99, max), 2),
@@ -226,7 +226,7 @@ final class HoldScenario {
     private func pumpFor(seconds: Double) {
         let end = MonotonicClock.now() + UInt64(seconds * 1e9)
         while MonotonicClock.now() < end && interruption() == nil {
-            pool.pump(timeoutMilliseconds: 5)
+            pool.pump(timeoutMs: 5)
         }
     }
 

@@ -132,7 +132,7 @@ struct LangidEvaluation {
         var cursor = 0
         var sink: UInt64 = 0
         var tagged = 0
-        var taggingNanos: UInt64 = 0
+        var taggingNanoseconds: UInt64 = 0
         let start = DispatchTime.now().uptimeNanoseconds
         repeat {
             for text in texts {
@@ -142,12 +142,12 @@ struct LangidEvaluation {
                 }
                 let before = DispatchTime.now().uptimeNanoseconds
                 sink &+= UInt64(tagger.tag(text, hints: .none).language.utf8.count)
-                taggingNanos += DispatchTime.now().uptimeNanoseconds - before
+                taggingNanoseconds += DispatchTime.now().uptimeNanoseconds - before
                 tagged += 1
             }
         } while Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 < minimumSeconds
         precondition(sink != 1)
-        return Double(tagged) / (Double(taggingNanos) / 1e9)
+        return Double(tagged) / (Double(taggingNanoseconds) / 1e9)
     }
 }
 

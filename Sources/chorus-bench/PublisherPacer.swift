@@ -68,7 +68,7 @@ struct PublisherPacer {
                 send(index, dueTimes)
             }
             if now >= end { break }
-            pool.pump(timeoutMilliseconds: 1)
+            pool.pump(timeoutMs: 1)
             now = MonotonicClock.now()
             maxLoopGap = max(maxLoopGap, now &- passStart)
             progress.update(now: now) {

@@ -62,7 +62,7 @@ struct StepReport: Codable, JudgedStep {
         return Double(histogram.valueAtPercentile(percentile)) / 1_000
     }
 
-    static func maxMilliseconds(_ histogram: Histogram<UInt64>) -> Double {
+    static func maxMs(_ histogram: Histogram<UInt64>) -> Double {
         histogram.totalCount > 0 ? Double(histogram.max) / 1_000 : 0
     }
 }

@@ -12,9 +12,9 @@ enum StepReportBuilder {
         var microsPerMessage: Double?
         var microsPerDelivery: Double?
         if let cpu = resources.serverCPUPercent {
-            let cpuMicros = cpu / 100 * seconds * 1e6
-            if counters.accepted > 0 { microsPerMessage = Format.round(cpuMicros / Double(counters.accepted), 2) }
-            if counters.received > 0 { microsPerDelivery = Format.round(cpuMicros / Double(counters.received), 3) }
+            let cpuMicroseconds = cpu / 100 * seconds * 1e6
+            if counters.accepted > 0 { microsPerMessage = Format.round(cpuMicroseconds / Double(counters.accepted), 2) }
+            if counters.received > 0 { microsPerDelivery = Format.round(cpuMicroseconds / Double(counters.received), 3) }
         }
         return StepReport(
             step: number, rate: rate, seconds: Format.round(seconds, 2), sent: counters.sent,
@@ -30,7 +30,7 @@ enum StepReportBuilder {
             p90Ms: Format.round(StepReport.milliseconds(latency, percentile: 90), 2),
             p99Ms: Format.round(StepReport.milliseconds(latency, percentile: 99), 2),
             p999Ms: Format.round(StepReport.milliseconds(latency, percentile: 99.9), 2),
-            maxMs: Format.round(StepReport.maxMilliseconds(latency), 2),
+            maxMs: Format.round(StepReport.maxMs(latency), 2),
             echoP99Ms: Format.round(StepReport.milliseconds(counters.echoLatency, percentile: 99), 2),
             duplicateSeqs: sequence.duplicateSeqs, gapSeqs: sequence.gapSeqs,
             outOfOrderBatches: sequence.outOfOrderBatches, missedFrames: sequence.missedFrames,

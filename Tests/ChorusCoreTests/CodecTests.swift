@@ -176,13 +176,13 @@ import Testing
         let messages = [
             RoomMessage(
                 seq: 4, payload: .chat(text: "hola"), author: author, clientID: "c", language: "es", confidence: 0.9,
-                receivedAtMillis: 5),
+                receivedAtMs: 5),
             RoomMessage(
                 seq: 5, payload: .chat(text: "hi"), author: author, clientID: nil, language: "en", confidence: 0.8,
-                receivedAtMillis: 6),
+                receivedAtMs: 6),
             RoomMessage(
                 seq: 6, payload: .purchase(sku: "S", quantity: 1), author: author, clientID: nil, language: "es",
-                confidence: nil, receivedAtMillis: 7),
+                confidence: nil, receivedAtMs: 7),
         ]
         let all = try JSONParser.parse(BatchEncoder.encode(room: "r", range: 4...6, messages: messages))
         guard case .array(let items) = all["messages"] else { throw ProtocolError.invalidJSON("no messages") }
@@ -204,13 +204,13 @@ import Testing
         let messages = [
             RoomMessage(
                 seq: 41, payload: .chat(text: "olá\n"), author: author, clientID: "c1", language: "pt",
-                confidence: 0.974, receivedAtMillis: 1_732_200_000_123),
+                confidence: 0.974, receivedAtMs: 1_732_200_000_123),
             RoomMessage(
                 seq: 42, payload: .gift(name: "rose", amount: 250), author: author, clientID: nil, language: "pt",
-                confidence: nil, receivedAtMillis: 0),
+                confidence: nil, receivedAtMs: 0),
             RoomMessage(
                 seq: 43, payload: .like(count: 7), author: author, clientID: nil, language: "und", confidence: nil,
-                receivedAtMillis: 9),
+                receivedAtMs: 9),
         ]
         let text = String(decoding: BatchEncoder.encode(room: "r", range: 41...43, messages: messages), as: UTF8.self)
         let expected =

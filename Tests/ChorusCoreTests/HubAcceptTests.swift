@@ -9,10 +9,10 @@ import Testing
 
     func makeHub(durable: Bool) -> Hub {
         var configuration = Hub.Configuration(
-            batch: .init(maxMessages: 100, maxDelayMilliseconds: 50, leadingEdge: false), staticRooms: ["lobby"],
+            batch: .init(maxMessages: 100, maxDelayMs: 50, leadingEdge: false), staticRooms: ["lobby"],
             autoCreateRooms: false, roomIdleNanoseconds: 1_000_000, shardCount: 2)
         configuration.durableCounting = durable
-        configuration.idempotencyWindowMillis = 60_000
+        configuration.idempotencyWindowMs = 60_000
         configuration.idempotencyCapacity = 100
         return Hub(configuration: configuration, now: 0)
     }
@@ -22,7 +22,7 @@ import Testing
     ) -> Hub.AcceptOutcome {
         hub.accept(
             room: room, payload: .like(count: 1), author: author, clientID: clientID, tag: nil,
-            acknowledge: acknowledge, idempotencyKey: key, shard: 1, connection: ConnectionID(9), wallMillis: 1_000,
+            acknowledge: acknowledge, idempotencyKey: key, shard: 1, connection: ConnectionID(9), wallMs: 1_000,
             now: 0)
     }
 

@@ -9,25 +9,25 @@ import Testing
 
     func makeHub(durable: Bool = true) -> Hub {
         var configuration = Hub.Configuration(
-            batch: .init(maxMessages: 100, maxDelayMilliseconds: 50, leadingEdge: false), staticRooms: ["lobby"],
+            batch: .init(maxMessages: 100, maxDelayMs: 50, leadingEdge: false), staticRooms: ["lobby"],
             autoCreateRooms: true,
             roomIdleNanoseconds: 1_000_000, shardCount: 1)
         configuration.durableCounting = durable
         return Hub(configuration: configuration, now: 0)
     }
 
-    func like(_ hub: inout Hub, room: String = "lobby", atMillis: Int64, now: UInt64 = 0) -> UInt64? {
+    func like(_ hub: inout Hub, room: String = "lobby", atMs: Int64, now: UInt64 = 0) -> UInt64? {
         hub.ingest(
-            room: room, payload: .like(count: 1), author: author, clientID: nil, tag: nil, wallMillis: atMillis,
+            room: room, payload: .like(count: 1), author: author, clientID: nil, tag: nil, wallMs: atMs,
             now: now
         ).seq
     }
 
     @Test func deltasAreCountedPerMinuteAndTakenOnce() {
         var hub = makeHub()
-        _ = like(&hub, atMillis: 60_000 * 5 + 1)
-        _ = like(&hub, atMillis: 60_000 * 5 + 59_999)
-        _ = like(&hub, atMillis: 60_000 * 6)
+        _ = like(&hub, atMs: 60_000 * 5 + 1)
+        _ = like(&hub, atMs: 60_000 * 5 + 59_999)
+        _ = like(&hub, atMs: 60_000 * 6)
         let batch = hub.takeCommit()
         #expect(batch.interactions == 3)
         let minute5 = CounterKey(room: "lobby", kind: .like, language: "pt", region: "BR", minute: 5)
@@ -38,12 +38,12 @@ import Testing
 
     @Test func acksWaitForTheCommitAndAFailedCommitIsRetriedWhole() {
         var hub = makeHub()
-        let seq = like(&hub, atMillis: 0)
+        let seq = like(&hub, atMs: 0)
         let ack = PendingAck(shard: 0, connection: ConnectionID(9), room: "lobby", seq: seq ?? 0, clientID: "c1")
         let owed = hub.owe(ack)
         #expect(owed)
         let failed = hub.takeCommit()
-        _ = like(&hub, atMillis: 0)
+        _ = like(&hub, atMs: 0)
         hub.returnCommit(failed)
         let retry = hub.takeCommit()
         #expect(retry.acks == [ack])
@@ -55,16 +55,16 @@ import Testing
         var hub = makeHub()
         let quiet: UInt64 = 250_000_000
         #expect(hub.takeCommitIfDue(now: 0, quietNanoseconds: quiet).isEmpty)
-        _ = like(&hub, atMillis: 0, now: 1_000_000_000)
-        _ = like(&hub, atMillis: 0, now: 1_200_000_000)
+        _ = like(&hub, atMs: 0, now: 1_000_000_000)
+        _ = like(&hub, atMs: 0, now: 1_200_000_000)
         #expect(hub.takeCommitIfDue(now: 1_249_999_999, quietNanoseconds: quiet).isEmpty)
         let due = hub.takeCommitIfDue(now: 1_250_000_000, quietNanoseconds: quiet)
         #expect(due.interactions == 2)
         // The clock starts again with the next count, not at the last commit.
-        _ = like(&hub, atMillis: 0, now: 2_000_000_000)
+        _ = like(&hub, atMs: 0, now: 2_000_000_000)
         #expect(hub.takeCommitIfDue(now: 2_100_000_000, quietNanoseconds: quiet).isEmpty)
         // An owed ack makes the commit due at once: its client is waiting.
-        let seq = like(&hub, atMillis: 0, now: 2_100_000_000)
+        let seq = like(&hub, atMs: 0, now: 2_100_000_000)
         _ = hub.owe(PendingAck(shard: 0, connection: ConnectionID(3), room: "lobby", seq: seq ?? 0, clientID: nil))
         let urgent = hub.takeCommitIfDue(now: 2_100_000_001, quietNanoseconds: quiet)
         #expect(urgent.interactions == 2)
@@ -73,16 +73,16 @@ import Testing
 
     @Test func aReturnedBatchKeepsTheAgeOfItsOldestCount() {
         var hub = makeHub()
-        _ = like(&hub, atMillis: 0, now: 1_000)
+        _ = like(&hub, atMs: 0, now: 1_000)
         let failed = hub.takeCommit()
-        _ = like(&hub, atMillis: 0, now: 9_000)
+        _ = like(&hub, atMs: 0, now: 9_000)
         hub.returnCommit(failed)
         #expect(hub.takeCommit().oldestCountAt == 1_000)
     }
 
     @Test func withoutDurabilityNothingIsOwedOrCollected() {
         var hub = makeHub(durable: false)
-        _ = like(&hub, atMillis: 0)
+        _ = like(&hub, atMs: 0)
         let owed = hub.owe(PendingAck(shard: 0, connection: ConnectionID(1), room: "lobby", seq: 1, clientID: nil))
         #expect(!owed)
         #expect(hub.takeCommit().isEmpty)
@@ -98,7 +98,7 @@ import Testing
         #expect(hub.stats(room: "show") == nil)
         #expect(hub.archivedStats(room: "show")?.counters.count(of: .purchase) == 7)
         _ = hub.join(room: "show", role: .viewer, shard: 0, mayOpen: false, now: 0)
-        _ = like(&hub, room: "show", atMillis: 0)
+        _ = like(&hub, room: "show", atMs: 0)
         #expect(hub.stats(room: "show")?.counters.total == 8)
         hub.leave(room: "show", role: .viewer, shard: 0, now: 0)
         _ = hub.tick(now: 100_000_000)  // flushes the pending like

@@ -10,7 +10,7 @@ import Testing
     func makeHub(leadingEdge: Bool = true, maxMessages: Int = 256) -> Hub {
         var hub = Hub(
             configuration: .init(
-                batch: .init(maxMessages: maxMessages, maxDelayMilliseconds: 50, leadingEdge: leadingEdge),
+                batch: .init(maxMessages: maxMessages, maxDelayMs: 50, leadingEdge: leadingEdge),
                 staticRooms: ["lobby"], autoCreateRooms: false, roomIdleNanoseconds: 1000 * Self.ms, shardCount: 1),
             now: 0)
         _ = hub.join(room: "lobby", role: .viewer, shard: 0, mayOpen: false, now: 0)
@@ -20,7 +20,7 @@ import Testing
     func chat(_ hub: inout Hub, at now: UInt64) -> Hub.Action? {
         hub.ingest(
             room: "lobby", payload: .chat(text: "oi"), author: author, clientID: nil,
-            tag: LanguageTag(language: "pt", confidence: 0.9), wallMillis: 1, now: now
+            tag: LanguageTag(language: "pt", confidence: 0.9), wallMs: 1, now: now
         ).action
     }
 
@@ -98,7 +98,7 @@ import Testing
         func ingest(at now: UInt64) -> (action: Hub.Action?, deadline: UInt64?) {
             let result = hub.ingest(
                 room: "lobby", payload: .chat(text: "oi"), author: author, clientID: nil,
-                tag: LanguageTag(language: "pt", confidence: 0.9), wallMillis: 1, now: now)
+                tag: LanguageTag(language: "pt", confidence: 0.9), wallMs: 1, now: now)
             return (result.action, result.newDeadline)
         }
         let first = ingest(at: 1000 * Self.ms)
@@ -110,7 +110,7 @@ import Testing
         var windowed = makeHub(leadingEdge: false)
         let result = windowed.ingest(
             room: "lobby", payload: .chat(text: "oi"), author: author, clientID: nil,
-            tag: LanguageTag(language: "pt", confidence: 0.9), wallMillis: 1, now: 1000 * Self.ms)
+            tag: LanguageTag(language: "pt", confidence: 0.9), wallMs: 1, now: 1000 * Self.ms)
         #expect(result.newDeadline == 1050 * Self.ms)
     }
 }

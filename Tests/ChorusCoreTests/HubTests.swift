@@ -11,7 +11,7 @@ import Testing
     ) -> Hub {
         Hub(
             configuration: .init(
-                batch: .init(maxMessages: maxMessages, maxDelayMilliseconds: maxDelayMs, leadingEdge: leadingEdge),
+                batch: .init(maxMessages: maxMessages, maxDelayMs: maxDelayMs, leadingEdge: leadingEdge),
                 staticRooms: ["lobby"],
                 autoCreateRooms: autoCreate, roomIdleNanoseconds: 1000 * Self.ms, shardCount: shards),
             now: 0)
@@ -20,7 +20,7 @@ import Testing
     func chat(_ hub: inout Hub, _ text: String, at now: UInt64, room: String = "lobby") -> (UInt64?, Hub.Action?) {
         let result = hub.ingest(
             room: room, payload: .chat(text: text), author: author, clientID: nil,
-            tag: LanguageTag(language: "pt", confidence: 0.9), wallMillis: 1, now: now)
+            tag: LanguageTag(language: "pt", confidence: 0.9), wallMs: 1, now: now)
         return (result.seq, result.action)
     }
 
@@ -152,7 +152,7 @@ import Testing
         _ = chat(&hub, "oi", at: 0)
         _ = hub.ingest(
             room: "lobby", payload: .purchase(sku: "A", quantity: 1),
-            author: Author(user: "b", locale: "es-MX", region: "MX"), clientID: "p1", tag: nil, wallMillis: 1, now: 0)
+            author: Author(user: "b", locale: "es-MX", region: "MX"), clientID: "p1", tag: nil, wallMs: 1, now: 0)
         let stats = hub.stats(room: "lobby")
         #expect(stats?.counters.total == 2)
         #expect(stats?.counters.count(of: .purchase) == 1)

@@ -45,14 +45,14 @@ import Testing
 
     @Test func nodeStatsCountShowsRegionsAndLanguagesWithoutTheUnknownOnes() {
         let configuration = Hub.Configuration(
-            batch: .init(maxMessages: 100, maxDelayMilliseconds: 50, leadingEdge: false),
+            batch: .init(maxMessages: 100, maxDelayMs: 50, leadingEdge: false),
             staticRooms: ["lobby", "quiet"],
             autoCreateRooms: true, roomIdleNanoseconds: 1_000_000, shardCount: 1)
         var hub = Hub(configuration: configuration, now: 0)
         for (region, locale) in [("BR", "pt-BR"), ("ZZ", ""), ("US", "en-US")] {
             _ = hub.ingest(
                 room: "lobby", payload: .like(count: 1), author: Author(user: "u", locale: locale, region: region),
-                clientID: nil, tag: nil, wallMillis: 120_000, now: 0)
+                clientID: nil, tag: nil, wallMs: 120_000, now: 0)
         }
         hub.restore(["closed-show": hub.stats(room: "lobby")!.counters])
         let stats = hub.nodeStats()

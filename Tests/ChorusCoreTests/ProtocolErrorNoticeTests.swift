@@ -6,10 +6,10 @@ import Testing
 @Suite struct ProtocolErrorNoticeTests {
     @Test func refusalsMapToTheirNotices() {
         #expect(
-            ProtocolError.throttled(.chat, .slowMode, retryAfterMilliseconds: 1_001).notice(maxChatCharacters: 500)
+            ProtocolError.throttled(.chat, .slowMode, retryAfterMs: 1_001).notice(maxChatCharacters: 500)
                 == Notice(.slowModeWait, integers: ["seconds": 2]))
         #expect(
-            ProtocolError.throttled(.like, .rateLimited, retryAfterMilliseconds: 10).notice(maxChatCharacters: 500)
+            ProtocolError.throttled(.like, .rateLimited, retryAfterMs: 10).notice(maxChatCharacters: 500)
                 == Notice(.rateLimited, integers: ["seconds": 1]))
         #expect(
             ProtocolError.tooLarge(limit: 4096).notice(maxChatCharacters: 500)

@@ -60,7 +60,7 @@ import Testing
         for _ in 0..<20 { #expect(limiter.admit(.chat, policy: policy, slowModeSeconds: 0, now: 0) == .allow) }
         #expect(
             limiter.admit(.chat, policy: policy, slowModeSeconds: 0, now: 0)
-                == .throttle(.rateLimited, retryAfterMilliseconds: 1500))
+                == .throttle(.rateLimited, retryAfterMs: 1500))
         // Chat being throttled does not touch likes; cart, purchase and coupon share one bucket.
         for _ in 0..<60 { #expect(limiter.admit(.like, policy: policy, slowModeSeconds: 0, now: 0) == .allow) }
         for kind in [InteractionKind.cart, .purchase, .coupon, .cart, .purchase] {
@@ -68,7 +68,7 @@ import Testing
         }
         #expect(
             limiter.admit(.coupon, policy: policy, slowModeSeconds: 0, now: 0)
-                == .throttle(.rateLimited, retryAfterMilliseconds: 200))
+                == .throttle(.rateLimited, retryAfterMs: 200))
         for _ in 0..<20 { #expect(limiter.admit(.gift, policy: policy, slowModeSeconds: 0, now: 0) == .allow) }
     }
 
@@ -107,7 +107,7 @@ import Testing
         #expect(limiter.admit(.chat, policy: policy, slowModeSeconds: 10, now: start) == .allow)
         #expect(
             limiter.admit(.chat, policy: policy, slowModeSeconds: 10, now: start + 2500 * Self.ms)
-                == .throttle(.slowMode, retryAfterMilliseconds: 7500))
+                == .throttle(.slowMode, retryAfterMs: 7500))
         #expect(limiter.admit(.like, policy: policy, slowModeSeconds: 10, now: start + 3 * Self.second) == .allow)
         #expect(limiter.admit(.chat, policy: policy, slowModeSeconds: 10, now: start + 10 * Self.second) == .allow)
         // Refused messages spent no chat token and did not restart the interval; off means off.

@@ -11,7 +11,7 @@ import Testing
     func makeHub(batch: Int = 4, historyMessages: Int = 100, historyMs: UInt64 = 60_000) -> Hub {
         Hub(
             configuration: .init(
-                batch: .init(maxMessages: batch, maxDelayMilliseconds: 50, leadingEdge: false), staticRooms: ["show"],
+                batch: .init(maxMessages: batch, maxDelayMs: 50, leadingEdge: false), staticRooms: ["show"],
                 autoCreateRooms: false, roomIdleNanoseconds: 1000 * Self.ms, shardCount: 1,
                 historyMessages: historyMessages, historyNanoseconds: historyMs * Self.ms),
             now: 0)
@@ -24,7 +24,7 @@ import Testing
         for index in 0..<count {
             let (_, action, _) = hub.ingest(
                 room: "show", payload: .chat(text: "salut \(index)"), author: author, clientID: nil,
-                tag: LanguageTag(language: "fr", confidence: 0.99), wallMillis: 1, now: now)
+                tag: LanguageTag(language: "fr", confidence: 0.99), wallMs: 1, now: now)
             if case .deliver(let batch, _) = action { flushed.append(batch.range) }
         }
         return flushed

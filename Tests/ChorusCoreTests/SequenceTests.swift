@@ -10,7 +10,7 @@ import Testing
     /// `block` 0: sequences are not stored (an in-memory daemon).
     func makeHub(block: UInt64 = 0, maxMessages: Int = 64) -> Hub {
         var configuration = Hub.Configuration(
-            batch: .init(maxMessages: maxMessages, maxDelayMilliseconds: 50, leadingEdge: false),
+            batch: .init(maxMessages: maxMessages, maxDelayMs: 50, leadingEdge: false),
             staticRooms: ["lobby"],
             autoCreateRooms: true, roomIdleNanoseconds: 1000 * Self.ms, shardCount: 1)
         configuration.durableCounting = block > 0
@@ -21,7 +21,7 @@ import Testing
     func chat(_ hub: inout Hub, at now: UInt64, room: String = "lobby") -> UInt64? {
         hub.ingest(
             room: room, payload: .chat(text: "oi"), author: author, clientID: nil,
-            tag: LanguageTag(language: "pt", confidence: 0.9), wallMillis: 1, now: now
+            tag: LanguageTag(language: "pt", confidence: 0.9), wallMs: 1, now: now
         ).seq
     }
 

@@ -74,11 +74,11 @@ import Testing
         config.storage.idempotencyWindowSeconds = 9
         config.stats.seriesMinutes = 11
         let hub = Hub.Configuration(config, shardCount: 3)
-        #expect(hub.batch == ServerFrames.BatchSettings(maxMessages: 256, maxDelayMilliseconds: 20, leadingEdge: true))
+        #expect(hub.batch == ServerFrames.BatchSettings(maxMessages: 256, maxDelayMs: 20, leadingEdge: true))
         #expect(hub.shardCount == 3 && hub.staticRooms == ["lobby"] && !hub.autoCreateRooms)
         #expect(hub.roomIdleNanoseconds == 5_000_000_000 && hub.historyNanoseconds == 7_000_000_000)
         #expect(hub.historyMessages == 4096)
-        #expect(hub.idempotencyWindowMillis == 9000 && hub.idempotencyCapacity == 200_000)
+        #expect(hub.idempotencyWindowMs == 9000 && hub.idempotencyCapacity == 200_000)
         #expect(hub.seriesMinutes == 11)
         #expect(hub.durableCounting && hub.sequenceBlock == Hub.Configuration.storedSequenceBlock)
         config.storage.engine = .memory

@@ -9,7 +9,7 @@ import Testing
         let messages = zip(range, languages).map { seq, language in
             RoomMessage(
                 seq: seq, payload: .chat(text: "m\(seq)"), author: author, clientID: nil, language: language,
-                confidence: 0.9, receivedAtMillis: 0)
+                confidence: 0.9, receivedAtMs: 0)
         }
         return RoomBatch(
             room: "r", range: range, messages: messages,

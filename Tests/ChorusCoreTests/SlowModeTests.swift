@@ -6,7 +6,7 @@ import Testing
     func makeHub() -> Hub {
         Hub(
             configuration: .init(
-                batch: .init(maxMessages: 10, maxDelayMilliseconds: 50, leadingEdge: false), staticRooms: ["lobby"],
+                batch: .init(maxMessages: 10, maxDelayMs: 50, leadingEdge: false), staticRooms: ["lobby"],
                 autoCreateRooms: false, roomIdleNanoseconds: 1_000_000_000, shardCount: 3),
             now: 0)
     }
@@ -59,12 +59,12 @@ import Testing
 
     @Test func throttledErrorFramesCarryCodeRetryAfterAndCid() throws {
         let limited = try JSONParser.parse(
-            ServerFrames.error(.throttled(.chat, .rateLimited, retryAfterMilliseconds: 1500), clientID: "m21"))
+            ServerFrames.error(.throttled(.chat, .rateLimited, retryAfterMs: 1500), clientID: "m21"))
         #expect(limited["type"]?.stringValue == "error")
         #expect(limited["code"]?.stringValue == "rate_limited")
         #expect(limited["retryAfterMs"]?.integerValue == 1500)
         #expect(limited["cid"]?.stringValue == "m21")
-        let slow = try JSONParser.parse(ServerFrames.error(.throttled(.chat, .slowMode, retryAfterMilliseconds: 9)))
+        let slow = try JSONParser.parse(ServerFrames.error(.throttled(.chat, .slowMode, retryAfterMs: 9)))
         #expect(slow["code"]?.stringValue == "slow_mode")
         #expect(slow["cid"] == nil)
         let other = try JSONParser.parse(ServerFrames.error(.invalidJSON("x")))

@@ -69,10 +69,10 @@ import Testing
 
         func commit(
             _ deltas: [CounterKey: UInt64], keys: [IdempotencyWindow.Record], sequences: [String: UInt64],
-            nowMillis: Int64
+            nowMs: Int64
         ) throws(StorageError) {
             if failing { throw StorageError(operation: "commit", message: "disk full (test)") }
-            try inner.commit(deltas, keys: keys, sequences: sequences, nowMillis: nowMillis)
+            try inner.commit(deltas, keys: keys, sequences: sequences, nowMs: nowMs)
         }
 
         func loadRoomCounters() throws(StorageError) -> [String: InteractionCounters] {
@@ -81,8 +81,8 @@ import Testing
 
         func loadRoomSequences() throws(StorageError) -> [String: UInt64] { try inner.loadRoomSequences() }
 
-        func loadIdempotencyKeys(nowMillis: Int64, limit: Int) throws(StorageError) -> [IdempotencyWindow.Record] {
-            try inner.loadIdempotencyKeys(nowMillis: nowMillis, limit: limit)
+        func loadIdempotencyKeys(nowMs: Int64, limit: Int) throws(StorageError) -> [IdempotencyWindow.Record] {
+            try inner.loadIdempotencyKeys(nowMs: nowMs, limit: limit)
         }
 
         func loadMinuteSeries(since minute: Int64) throws(StorageError) -> [String: [MinuteCount]] {

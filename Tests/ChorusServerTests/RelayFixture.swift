@@ -43,7 +43,7 @@ final class RelayFixture {
             for _ in 0..<count {
                 _ = hub.ingest(
                     room: room, payload: payload, author: Self.author, clientID: nil, tag: nil,
-                    wallMillis: 1_700_000_000_000, now: MonotonicClock.nanoseconds())
+                    wallMs: 1_700_000_000_000, now: MonotonicClock.nanoseconds())
             }
         }
     }

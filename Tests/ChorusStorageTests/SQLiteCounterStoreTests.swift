@@ -41,10 +41,10 @@ import Testing
         let path = directory + "/sequences.sqlite3"
         do {
             let store = try SQLiteCounterStore(path: path)
-            try store.commit([:], keys: [], sequences: ["show": 100_000, "other": 7], nowMillis: 0)
-            try store.commit([key("show", .chat, "pt"): 1], keys: [], sequences: ["show": 200_000], nowMillis: 0)
+            try store.commit([:], keys: [], sequences: ["show": 100_000, "other": 7], nowMs: 0)
+            try store.commit([key("show", .chat, "pt"): 1], keys: [], sequences: ["show": 200_000], nowMs: 0)
             // A late retry of an older reservation must not lower the stored one.
-            try store.commit([:], keys: [], sequences: ["show": 150_000], nowMillis: 0)
+            try store.commit([:], keys: [], sequences: ["show": 150_000], nowMs: 0)
         }
         let reopened = try SQLiteCounterStore(path: path)
         #expect(try reopened.loadRoomSequences() == ["show": 200_000, "other": 7])
@@ -52,11 +52,11 @@ import Testing
     }
 
     func commit(_ store: SQLiteCounterStore, _ deltas: [CounterKey: UInt64]) throws {
-        try store.commit(deltas, keys: [], nowMillis: 0)
+        try store.commit(deltas, keys: [], nowMs: 0)
     }
 
     func record(_ key: String, seq: UInt64, expires: Int64) -> IdempotencyWindow.Record {
-        IdempotencyWindow.Record(room: "show", key: key, seq: seq, expiresAtMillis: expires)
+        IdempotencyWindow.Record(room: "show", key: key, seq: seq, expiresAtMs: expires)
     }
 
     @Test func idempotencyKeysAreStoredWithTheirCountsAndExpire() throws {
@@ -66,18 +66,18 @@ import Testing
             try store.commit(
                 [key("show", .like, "und"): 2],
                 keys: [record("a", seq: 1, expires: 1_000), record("b", seq: 2, expires: 1_000)],
-                nowMillis: 0)
+                nowMs: 0)
             try store.commit(
-                [key("show", .like, "und"): 1], keys: [record("c", seq: 3, expires: 2_000)], nowMillis: 500)
+                [key("show", .like, "und"): 1], keys: [record("c", seq: 3, expires: 2_000)], nowMs: 500)
             // At 1,500 the first commit's keys have expired; committing forgets them.
             try store.commit(
-                [key("show", .like, "und"): 1], keys: [record("d", seq: 4, expires: 2_500)], nowMillis: 1_500)
+                [key("show", .like, "und"): 1], keys: [record("d", seq: 4, expires: 2_500)], nowMs: 1_500)
         }
         let reopened = try SQLiteCounterStore(path: path)
-        #expect(try reopened.loadIdempotencyKeys(nowMillis: 1_500, limit: 10).map(\.key) == ["c", "d"])
-        #expect(try reopened.loadIdempotencyKeys(nowMillis: 2_200, limit: 10) == [record("d", seq: 4, expires: 2_500)])
+        #expect(try reopened.loadIdempotencyKeys(nowMs: 1_500, limit: 10).map(\.key) == ["c", "d"])
+        #expect(try reopened.loadIdempotencyKeys(nowMs: 2_200, limit: 10) == [record("d", seq: 4, expires: 2_500)])
         // The newest `limit`, oldest first.
-        #expect(try reopened.loadIdempotencyKeys(nowMillis: 0, limit: 1).map(\.key) == ["d"])
+        #expect(try reopened.loadIdempotencyKeys(nowMs: 0, limit: 1).map(\.key) == ["d"])
         #expect(try reopened.loadRoomCounters()["show"]?.total == 4)
     }
 
@@ -86,9 +86,9 @@ import Testing
         let store = try SQLiteCounterStore(path: directory + "/counters.sqlite3", idempotencyKeys: 3)
         for batch in 0..<3 {
             let keys = (0..<2).map { record("k\(batch)-\($0)", seq: UInt64(batch * 2 + $0), expires: 10_000) }
-            try store.commit([:], keys: keys, nowMillis: 0)
+            try store.commit([:], keys: keys, nowMs: 0)
         }
-        #expect(try store.loadIdempotencyKeys(nowMillis: 0, limit: 100).map(\.key) == ["k2-0", "k2-1"])
+        #expect(try store.loadIdempotencyKeys(nowMs: 0, limit: 100).map(\.key) == ["k2-0", "k2-1"])
     }
 
     /// Forgetting keys must not leave a read open: that stops every checkpoint and the WAL
@@ -98,7 +98,7 @@ import Testing
         let store = try SQLiteCounterStore(path: path, idempotencyKeys: 20_000)
         for commit in 0..<1_500 {
             let keys = (0..<100).map { record("k\(commit)-\($0)", seq: UInt64($0), expires: Int64(commit) + 100) }
-            try store.commit([key("show", .like, "und"): 100], keys: keys, nowMillis: Int64(commit))
+            try store.commit([key("show", .like, "und"): 100], keys: keys, nowMs: Int64(commit))
         }
         let walBytes = try #require(try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int)
         // ≈ 40 MB of pages went through (42 MB of WAL with the bug); the WAL is reused after
@@ -118,8 +118,8 @@ import Testing
 @Suite struct IdempotencyKeyBlobTests {
     @Test func recordsRoundTripIncludingMultiByteKeys() {
         let records = [
-            IdempotencyWindow.Record(room: "show-1", key: "pedido-ñ-😀", seq: 42, expiresAtMillis: 1_800_000_000_000),
-            IdempotencyWindow.Record(room: "s", key: "", seq: 0, expiresAtMillis: -1),
+            IdempotencyWindow.Record(room: "show-1", key: "pedido-ñ-😀", seq: 42, expiresAtMs: 1_800_000_000_000),
+            IdempotencyWindow.Record(room: "s", key: "", seq: 0, expiresAtMs: -1),
         ]
         let blob = IdempotencyKeyBlob.encode(records)
         #expect(blob.withUnsafeBytes { IdempotencyKeyBlob.decode($0) } == records)
