@@ -14,7 +14,9 @@ enum StepReportBuilder {
         if let cpu = resources.serverCPUPercent {
             let cpuMicroseconds = cpu / 100 * seconds * 1e6
             if counters.accepted > 0 { microsPerMessage = Format.round(cpuMicroseconds / Double(counters.accepted), 2) }
-            if counters.received > 0 { microsPerDelivery = Format.round(cpuMicroseconds / Double(counters.received), 3) }
+            if counters.received > 0 {
+                microsPerDelivery = Format.round(cpuMicroseconds / Double(counters.received), 3)
+            }
         }
         return StepReport(
             step: number, rate: rate, seconds: Format.round(seconds, 2), sent: counters.sent,
