@@ -38,11 +38,11 @@ echo "accepted messages: $messages (publishers' feed: ${FEED:-none})"
 callgrind_annotate --inclusive=yes "$out" 2>/dev/null | awk -v n="$messages" '
   function show(label) { cost = $1; gsub(",", "", cost); printf "%8.0f  %s\n", cost / n, label }
   /PROGRAM TOTALS/ { gsub(",", "", $1); printf "%8.0f  total instructions per message\n", $1 / n }
-  /ServiceThreadC7receive/ { show("receive (decode + tag + hub ingest)") }
+  /ReceivePathC7receive/ { show("receive (decode + tag + hub ingest)") }
   /ClientFrameDecoderV6decode/ { show("  ClientFrameDecoder.decode") }
   /CLD2TaggerV3tag/ { show("  CLD2Tagger.tag") }
   /ModelTaggerV3tag_5hints/ { show("  ModelTagger.tag") }
   /detect_strict/ { show("    CLD2 ExtDetectLanguageSummary (strict)") }
   /HubV6ingest/ { show("  Hub.ingest") }
   /HubV5flush/ { show("Hub.flush (batch encoding)") }
-  /drainInbox[0-9A-Za-z_]*LLyyF \[/ { show("deliveries (Shard.deliver, writes)") }'
+  /ServiceThreadC10drainInbox[0-9A-Za-z_]*yyF \[/ { show("deliveries (Shard.deliver, writes)") }'
