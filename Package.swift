@@ -31,6 +31,9 @@ let package = Package(
         .target(name: "CChorusICU", linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc")]),
         // OpenSSL's libcrypto: HMAC for console tokens, random bytes, SHA-1 for the bench's handshake.
         .target(name: "CChorusCrypto", linkerSettings: [.linkedLibrary("crypto")]),
+        // OpenSSL's libssl: checking the certificate and key before lws loads them, and the
+        // protocol options for its server context.
+        .target(name: "CChorusTLS", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
         // The language model embedded through `.incbin`, and the tagger's per-thread scratch
         // memory; libc only, kept apart so only binaries that tag carry the model's bytes.
         .target(name: "CChorusLangid"),
@@ -53,7 +56,7 @@ let package = Package(
         .target(
             name: "ChorusTransport",
             dependencies: [
-                "ChorusCore", "CChorusLWS", "CChorusCrypto", "CLibWebSockets",
+                "ChorusCore", "CChorusLWS", "CChorusCrypto", "CChorusTLS", "CLibWebSockets",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -16,6 +16,7 @@ packages=(
   iso-codes                # ISO 3166-1 regions, for scripts/regions/generate.py --verify
   iproute2                 # ss, used by the integration tests
   procps
+  openssl                  # the openssl CLI: the TLS tests make their certificates with it
 )
 # The integration tests run in a venv (Tests/integration/requirements.txt from PyPI).
 if ! command -v python3 >/dev/null 2>&1; then

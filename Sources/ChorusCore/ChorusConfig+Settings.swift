@@ -13,6 +13,20 @@ extension ChorusConfig {
             "listen.port", \.listen.port, .within(0...65535),
             "port; `0` picks a free one (logged in the `listening` line)"),
         .string(
+            "tls.certificateFile", \.tls.certificateFile,
+            .setTogether(with: "tls.privateKeyFile", { $0.tls.privateKeyFile }),
+            """
+            PEM certificate, its chain after it; with `tls.privateKeyFile` the port serves `wss://` and \
+            `https://` only (empty: plain `ws://` and `http://`)
+            """),
+        .string(
+            "tls.privateKeyFile", \.tls.privateKeyFile,
+            .setTogether(with: "tls.certificateFile", { $0.tls.certificateFile }),
+            "PEM private key of `tls.certificateFile`"),
+        .choice(
+            "tls.minimumVersion", \.tls.minimumVersion, [.tls12, .tls13],
+            "oldest TLS version accepted, `1.2` or `1.3` (ciphers: docs/security.md)"),
+        .string(
             "stateDir", \.stateDir, .notEmpty,
             "state directory (console secret, `counters.sqlite3`)"),
         .string(

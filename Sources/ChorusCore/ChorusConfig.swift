@@ -181,7 +181,27 @@ public struct ChorusConfig: Sendable, Equatable {
         public var secret: String?
     }
 
+    public struct TLS: Sendable, Equatable {
+        /// PEM certificate with its chain after it in the same file. Empty (the default): plain
+        /// `ws://` and `http://`, for local use or behind a proxy that terminates TLS.
+        public var certificateFile = ""
+        /// PEM private key of `certificateFile`.
+        public var privateKeyFile = ""
+        /// 1.2 still admits older Android and in-app browsers (Mozilla's "intermediate"
+        /// profile); 1.3 refuses them.
+        public var minimumVersion = Version.tls12
+
+        public enum Version: String, Sendable, CaseIterable {
+            case tls12 = "1.2"
+            case tls13 = "1.3"
+        }
+
+        /// Serving `wss://` and `https://`: both files are set (validation requires both or none).
+        public var isEnabled: Bool { !certificateFile.isEmpty }
+    }
+
     public var listen = Listen()
+    public var tls = TLS()
     /// Where the daemon keeps its state (console secret, the counters database).
     public var stateDir = "chorus-state"
     /// trace, debug, info, notice, warning, error, critical.

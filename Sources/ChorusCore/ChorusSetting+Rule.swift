@@ -54,6 +54,13 @@ extension ChorusSetting.Rule where Value == String {
         return Self(accepts: text) { value, _ in names.contains(value) ? nil : "must be one of \(text)" }
     }
 
+    /// Both of a pair of settings, or neither (a certificate without its key, say).
+    static func setTogether(with key: String, _ other: @escaping @Sendable (ChorusConfig) -> String) -> Self {
+        Self(accepts: "a path, set together with `\(key)`") { value, config in
+            value.isEmpty == other(config).isEmpty ? nil : "must be set together with \(key)"
+        }
+    }
+
     static func atLeastBytes(_ count: Int) -> Self {
         Self(accepts: "≥ \(count) bytes") { value, _ in
             value.utf8.count >= count ? nil : "must be at least \(count) bytes"

@@ -11,6 +11,8 @@ final class LWSContext {
     /// The vhost's name and the protocols' names: lws keeps the pointers, not copies.
     private let names: [UnsafeMutablePointer<CChar>]
     private let vhostName: UnsafeMutablePointer<CChar>
+    /// The TLS settings' C strings (files, ciphers, ALPN), when TLS is on.
+    private let tlsStrings: [UnsafeMutablePointer<CChar>]
     /// The libev loop this thread runs, when `transport.eventLoop` is libev.
     let eventLoop: UnsafeMutableRawPointer?
     private let foreignLoops: UnsafeMutablePointer<UnsafeMutableRawPointer?>?
@@ -20,6 +22,12 @@ final class LWSContext {
         self.config = config
         (protocols, names) = Self.makeProtocols(config)
         vhostName = Self.cString("chorus")
+        tlsStrings =
+            config.tls.isEnabled
+            ? [
+                config.tls.certificateFile, config.tls.privateKeyFile, TLSPolicy.tls12Ciphers, TLSPolicy.tls13Suites,
+                TLSPolicy.alpn,
+            ].map(Self.cString) : []
         retryPolicy = .allocate(capacity: 1)
         // No ping and no hangup: lws's validity timers are off (they are inserted into one sorted
         // list per thread by walking it); `HeartbeatDriver` pings instead.
@@ -43,6 +51,7 @@ final class LWSContext {
         foreignLoops?.deallocate()
         for name in names { name.deallocate() }
         vhostName.deallocate()
+        for string in tlsStrings { string.deallocate() }
         if let eventLoop { chorus_ev_loop_destroy(eventLoop) }
     }
 
@@ -65,6 +74,16 @@ final class LWSContext {
         if let foreignLoops {
             options |= UInt64(LWS_SERVER_OPTION_LIBEV)
             info.foreign_loops = foreignLoops
+        }
+        if tlsStrings.count == 5 {
+            // Accepted sockets are adopted with LWS_ADOPT_ALLOW_SSL, so they all speak TLS.
+            options |= UInt64(LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT)
+            info.ssl_cert_filepath = UnsafePointer(tlsStrings[0])
+            info.ssl_private_key_filepath = UnsafePointer(tlsStrings[1])
+            info.ssl_cipher_list = UnsafePointer(tlsStrings[2])
+            info.tls1_3_plus_cipher_list = UnsafePointer(tlsStrings[3])
+            info.alpn = UnsafePointer(tlsStrings[4])
+            info.ssl_options_set = Int(bitPattern: UInt(TLSPolicy.options(minimum: config.tls.minimumVersion)))
         }
         info.options = options
         guard let context = lws_create_context(&info) else {

@@ -97,6 +97,7 @@ public final class RelayServer: Sendable {
             metadata: [
                 "address": "\(config.listen.host):\(port)", "threads": "\(threads.count)",
                 "eventLoop": "\(config.transport.eventLoop.rawValue)",
+                "tls": "\(config.tls.isEnabled ? "TLS \(config.tls.minimumVersion.rawValue)+" : "off")",
             ])
     }
 

@@ -39,6 +39,16 @@ struct RunCommand: ParsableCommand {
             logger.critical("cannot load the language tagger", metadata: ["error": "\(error)"])
             throw ExitCode(78)  // EX_CONFIG: e.g. a candidate language the model does not know
         }
+        if config.tls.isEnabled {
+            do {
+                let files = try TLSFiles.check(config.tls)
+                Self.warnIfExpiring(files, certificate: config.tls.certificateFile, logger: logger)
+            } catch {
+                logger.critical("cannot serve TLS", metadata: ["error": "\(error)"])
+                FileHandle.standardError.write(Data("chorusd: \(error)\n".utf8))
+                throw ExitCode(78)  // EX_CONFIG: a missing, unreadable or mismatched certificate or key
+            }
+        }
         let metrics = MetricsExporter()
         let relay = RelayServer(
             config: config, tagger: tagger, consoleSecret: secret,

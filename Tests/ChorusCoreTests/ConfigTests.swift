@@ -34,6 +34,25 @@ import Testing
     }
 
     /// Outbound queues keep their sizes in 32 bits: a budget past `maxQueueBytes` is refused.
+    @Test func tlsNeedsBothFilesAndAKnownMinimumVersion() throws {
+        var config = ChorusConfig()
+        #expect(!config.tls.isEnabled)
+        #expect(config.tls.minimumVersion == .tls12)
+        try config.set("tls.certificateFile", text: "/etc/chorus/cert.pem")
+        #expect(throws: ConfigError(key: "tls.certificateFile", reason: "must be set together with tls.privateKeyFile"))
+        {
+            try config.validate()
+        }
+        try config.set("tls.privateKeyFile", text: "/etc/chorus/key.pem")
+        try config.validate()
+        #expect(config.tls.isEnabled)
+        try config.set("tls.minimumVersion", text: "1.3")
+        #expect(config.tls.minimumVersion == .tls13)
+        #expect(throws: ConfigError.self) { try config.set("tls.minimumVersion", text: "1.1") }
+        try config.apply(environment: ["CHORUS_TLS_MINIMUM_VERSION": "1.2"])
+        #expect(config.tls.minimumVersion == .tls12)
+    }
+
     @Test func queueBudgetsHaveAnUpperBound() throws {
         var config = ChorusConfig()
         config.limits.viewerQueueBytes = ChorusConfig.maxQueueBytes

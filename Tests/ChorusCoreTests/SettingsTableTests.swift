@@ -37,18 +37,20 @@ import Testing
             "console.secret": "CHORUS_CONSOLE_SECRET",
             "transport.serviceThreads": "CHORUS_TRANSPORT_SERVICE_THREADS",
             "rooms.static": "CHORUS_ROOMS_STATIC",
+            "tls.certificateFile": "CHORUS_TLS_CERTIFICATE_FILE",
         ]
         for (key, name) in known {
             #expect(ChorusConfig.settingsByKey[key]?.environmentName == name)
         }
-        #expect(ChorusConfig.keys.count == 49)
+        // 49 keys, then tls.certificateFile, tls.privateKeyFile and tls.minimumVersion.
+        #expect(ChorusConfig.keys.count == 52)
     }
 
     /// A copy-pasted entry would write another entry's field: each key, set from text to a
     /// value other than its default, changes what its own entry shows and nothing else.
     @Test func everyEntryWritesItsOwnField() throws {
         let defaults = ChorusConfig()
-        let candidates = ["7", "false", "true", "poll", "cld2", "memory", "de,fr", "some-text"]
+        let candidates = ["7", "false", "true", "poll", "cld2", "memory", "1.3", "de,fr", "some-text"]
         for setting in ChorusConfig.settings {
             var changed: ChorusConfig?
             for text in candidates {
