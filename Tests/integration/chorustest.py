@@ -16,6 +16,7 @@ import os
 import re
 import signal
 import socket
+import ssl
 import struct
 import subprocess
 import time
@@ -117,6 +118,14 @@ class Daemon:
                 self.config["stateDir"] = str(self.state_dir)
             self.config_path.write_text(json.dumps(self.config, indent=2))
             self.args = ["--config", str(self.config_path)]
+        # A daemon serving TLS is reached over https:// and wss://, trusting its own certificate.
+        certificate = ((self.config or {}).get("tls") or {}).get("certificateFile")
+        self.ssl_context: ssl.SSLContext | None = None
+        if certificate:
+            try:
+                self.ssl_context = ssl.create_default_context(cafile=certificate)
+            except (OSError, ssl.SSLError):
+                pass  # a test of bad certificates: this daemon is not meant to serve
 
     # -- process
 
@@ -202,7 +211,11 @@ class Daemon:
 
     def http(self, method: str, path: str, timeout: float = 5.0,
              headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        if self.ssl_context is not None:
+            conn: http.client.HTTPConnection = http.client.HTTPSConnection(
+                "127.0.0.1", self.port, timeout=timeout, context=self.ssl_context)
+        else:
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
             conn.request(method, path, headers=headers or {})
             response = conn.getresponse()
@@ -212,7 +225,8 @@ class Daemon:
             conn.close()
 
     def ws_url(self, path: str) -> str:
-        return f"ws://127.0.0.1:{self.port}{path}"
+        scheme = "wss" if self.ssl_context is not None else "ws"
+        return f"{scheme}://127.0.0.1:{self.port}{path}"
 
     def metrics(self) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
         status, _, body = self.http("GET", "/metrics")
@@ -235,7 +249,7 @@ class Daemon:
             query.append(f"region={region}")
         if user is not None:
             query.append(f"user={user}")
-        return Member.open(self.ws_url("/v1/viewer?" + "&".join(query)), **kw)
+        return Member.open(self.ws_url("/v1/viewer?" + "&".join(query)), ssl_context=self.ssl_context, **kw)
 
     def console(self, rooms: Iterable[str], token: str | None = None, langs: str | None = None,
                 header_token: str | None = None, **kw: Any) -> "Member":
@@ -245,7 +259,8 @@ class Daemon:
         if token is not None:
             query.append(f"token={token}")
         headers = {"Authorization": f"Bearer {header_token}"} if header_token else None
-        return Member.open(self.ws_url("/v1/console?" + "&".join(query)), headers=headers, **kw)
+        return Member.open(self.ws_url("/v1/console?" + "&".join(query)), headers=headers,
+                           ssl_context=self.ssl_context, **kw)
 
 
 def proc_status_kb(pid: int, field: str) -> int:
@@ -299,7 +314,8 @@ def wait_metric(daemon: "Daemon", name: str, expected: float, timeout: float = 5
 
 
 def ws_connect(url: str, headers: dict[str, str] | None = None,
-               subprotocols: list[str] | None = None, source: str | None = None) -> ClientConnection:
+               subprotocols: list[str] | None = None, source: str | None = None,
+               ssl_context: ssl.SSLContext | None = None) -> ClientConnection:
     """`source`: a loopback address to connect from (127.0.0.2, …), to look like another client IP."""
     sock = None
     if source is not None:
@@ -310,7 +326,8 @@ def ws_connect(url: str, headers: dict[str, str] | None = None,
         sock.connect((host, int(port)))
     # max_queue=None: the library's reader thread never stops reading, so a test client never
     # pushes back on the daemon unless the test wants it to (see RawWebSocket).
-    return connect(url, sock=sock, additional_headers=headers, subprotocols=subprotocols, proxy=None,
+    tls = {"ssl": ssl_context} if url.startswith("wss:") else {}
+    return connect(url, sock=sock, additional_headers=headers, subprotocols=subprotocols, proxy=None, **tls,
                    compression=None, max_queue=None, open_timeout=5, ping_interval=None, close_timeout=3,
                    max_size=None, legacy=True)
 
@@ -328,8 +345,9 @@ class Member:
 
     @classmethod
     def open(cls, url: str, headers: dict[str, str] | None = None, timeout: float = 5.0,
-             subprotocols: list[str] | None = None, source: str | None = None) -> "Member":
-        ws = ws_connect(url, headers, subprotocols, source)
+             subprotocols: list[str] | None = None, source: str | None = None,
+             ssl_context: ssl.SSLContext | None = None) -> "Member":
+        ws = ws_connect(url, headers, subprotocols, source, ssl_context)
         try:
             raw = ws.recv(timeout=timeout)
         except ConnectionClosed as closed:

@@ -1,0 +1,118 @@
+"""TLS: with a certificate and key the port serves wss:// and https:// only (Mozilla's
+intermediate profile, ALPN http/1.1); bad files stop the start with exit 78 naming the file."""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import subprocess
+import warnings
+from pathlib import Path
+
+import pytest
+
+from chorustest import Daemon, make_token
+
+ROOM = "lobby"
+
+
+def make_certificate(directory: Path, name: str, days: int = 30, key: str = "ec") -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 and its key, made with the openssl CLI."""
+    certificate, private_key = directory / f"{name}.crt", directory / f"{name}.key"
+    key_options = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"] if key == "ec" else ["-newkey", "rsa:2048"]
+    subprocess.run(
+        ["openssl", "req", "-x509", *key_options, "-nodes", "-keyout", str(private_key), "-out", str(certificate),
+         "-days", str(days), "-subj", f"/CN={name}", "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True)
+    return certificate, private_key
+
+
+def tls_config(certificate: Path, private_key: Path, **extra: str) -> dict:
+    return {"tls": {"certificateFile": str(certificate), "privateKeyFile": str(private_key), **extra},
+            "rooms": {"static": [ROOM]}}
+
+
+@pytest.fixture
+def certificate(tmp_path: Path) -> tuple[Path, Path]:
+    return make_certificate(tmp_path, "chorus-test")
+
+
+def handshake(daemon: Daemon, context: ssl.SSLContext) -> ssl.SSLSocket:
+    raw = socket.create_connection(("127.0.0.1", daemon.port), timeout=5)
+    return context.wrap_socket(raw, server_hostname="127.0.0.1")
+
+
+def test_viewers_and_consoles_relay_over_wss_and_http_answers_over_https(chorusd, certificate) -> None:
+    daemon = chorusd(tls_config(*certificate))
+    status, _, body = daemon.http("GET", "/healthz")
+    assert status == 200, body
+    assert "chorus_build_info" in daemon.http("GET", "/metrics")[2].decode()
+    with daemon.console([ROOM], token=make_token([ROOM])) as console, \
+            daemon.viewer(ROOM, locale="es-MX", region="MX") as viewer:
+        assert daemon.ws_url("/").startswith("wss://")
+        viewer.send({"type": "chat", "text": "¿envían a Brasil este modelo?"})
+        message = viewer.recv_type("batch")["messages"][0]
+        assert message["text"] == "¿envían a Brasil este modelo?" and message["lang"] == "es"
+        assert console.recv_type("batch")["messages"][0]["seq"] == message["seq"]
+    assert "tls=TLS 1.2+" in daemon.stderr_text()
+
+
+def test_the_policy_tls_1_2_at_least_http_1_1_by_alpn_and_no_plain_text(chorusd, certificate) -> None:
+    daemon = chorusd(tls_config(*certificate))
+    context = ssl.create_default_context(cafile=str(certificate[0]))
+    context.set_alpn_protocols(["h2", "http/1.1"])
+    with handshake(daemon, context) as tls:
+        assert tls.selected_alpn_protocol() == "http/1.1"
+        assert tls.version() in ("TLSv1.2", "TLSv1.3")
+    old = ssl.create_default_context(cafile=str(certificate[0]))
+    with warnings.catch_warnings():  # TLS 1.1 is deprecated: that is the point
+        warnings.simplefilter("ignore", DeprecationWarning)
+        old.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED
+        old.maximum_version = ssl.TLSVersion.TLSv1_1
+    old.set_ciphers("ALL:@SECLEVEL=0")
+    # The server's alert, not a client that could not offer TLS 1.1 at all.
+    with pytest.raises(ssl.SSLError, match="ALERT_PROTOCOL_VERSION"):
+        handshake(daemon, old).close()
+    # Plain HTTP on the TLS port gets no answer; the daemon goes on serving.
+    with socket.create_connection(("127.0.0.1", daemon.port), timeout=5) as plain:
+        plain.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        try:
+            answer = plain.recv(1024)
+        except ConnectionResetError:
+            answer = b""
+        assert not answer.startswith(b"HTTP/1.1 200"), answer
+    assert daemon.http("GET", "/healthz")[0] == 200
+
+
+def test_a_tls_1_3_floor_refuses_tls_1_2(chorusd, certificate) -> None:
+    daemon = chorusd(tls_config(*certificate, minimumVersion="1.3"))
+    tls12 = ssl.create_default_context(cafile=str(certificate[0]))
+    tls12.maximum_version = ssl.TLSVersion.TLSv1_2
+    with pytest.raises(ssl.SSLError, match="ALERT_PROTOCOL_VERSION"):
+        handshake(daemon, tls12).close()
+    with handshake(daemon, ssl.create_default_context(cafile=str(certificate[0]))) as tls:
+        assert tls.version() == "TLSv1.3"
+
+
+def test_bad_tls_files_stop_the_start_with_78_and_name_the_file(chorusd, tmp_path, certificate) -> None:
+    other_certificate, other_key = make_certificate(tmp_path, "other", key="rsa")
+    garbage = tmp_path / "garbage.pem"
+    garbage.write_text("not a key\n")
+    cases = [
+        (certificate[0], other_key, str(other_key), "not the private key"),
+        (certificate[0], garbage, str(garbage), "tls.privateKeyFile"),
+        (garbage, certificate[1], str(garbage), "tls.certificateFile"),
+        (tmp_path / "missing.crt", certificate[1], "missing.crt", "No such file"),
+    ]
+    for cert, key, named, words in cases:
+        daemon = chorusd(tls_config(cert, key), start=False)
+        daemon.start(wait=False)
+        assert daemon.wait_exit(timeout=15) == 78, daemon.stderr_text()
+        log = daemon.stderr_text()
+        assert named in log and words in log, log
+
+
+def test_a_certificate_near_its_expiry_is_served_with_a_warning(chorusd, tmp_path) -> None:
+    daemon = chorusd(tls_config(*make_certificate(tmp_path, "short", days=2)))
+    assert daemon.http("GET", "/healthz")[0] == 200
+    daemon.wait_log("the TLS certificate expires soon")
