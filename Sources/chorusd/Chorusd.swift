@@ -7,7 +7,7 @@ struct Chorusd: ParsableCommand {
         commandName: "chorusd",
         abstract: "Chorus: a chat relay for live-commerce shows.",
         version: ChorusVersion.string,
-        subcommands: [RunCommand.self, TokenCommand.self, SettingsCommand.self],
+        subcommands: [RunCommand.self, TokenCommand.self, SettingsCommand.self, CheckConfigCommand.self],
         defaultSubcommand: RunCommand.self)
 }
 

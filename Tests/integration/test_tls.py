@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from chorustest import Daemon, make_token
+from chorustest import Daemon, chorusd_binary, make_token
 
 ROOM = "lobby"
 
@@ -116,3 +116,26 @@ def test_a_certificate_near_its_expiry_is_served_with_a_warning(chorusd, tmp_pat
     daemon = chorusd(tls_config(*make_certificate(tmp_path, "short", days=2)))
     assert daemon.http("GET", "/healthz")[0] == 200
     daemon.wait_log("the TLS certificate expires soon")
+
+
+def test_check_config_answers_0_or_78_without_starting(tmp_path, certificate) -> None:
+    other_certificate, other_key = make_certificate(tmp_path, "other", key="rsa")
+
+    def check(*settings: str) -> subprocess.CompletedProcess[str]:
+        arguments = [str(chorusd_binary()), "check-config", "--state-dir", str(tmp_path / "state")]
+        for setting in settings:
+            arguments += ["--set", setting]
+        return subprocess.run(arguments, capture_output=True, text=True, timeout=30)
+
+    usable = check(f"tls.certificateFile={certificate[0]}", f"tls.privateKeyFile={certificate[1]}")
+    assert usable.returncode == 0, usable.stderr
+    assert "TLS 1.2+" in usable.stdout and "expires in" in usable.stdout
+    mismatched = check(f"tls.certificateFile={certificate[0]}", f"tls.privateKeyFile={other_key}")
+    assert mismatched.returncode == 78 and str(other_key) in mismatched.stderr, mismatched
+    half = check(f"tls.certificateFile={other_certificate}")
+    assert half.returncode == 78 and "tls.privateKeyFile" in half.stderr, half
+    out_of_range = check("batch.maxMessages=0")
+    assert out_of_range.returncode == 78 and "batch.maxMessages" in out_of_range.stderr, out_of_range
+    plain = check()
+    assert plain.returncode == 0 and "plain" in plain.stdout, plain
+    assert not (tmp_path / "state").exists(), "check-config must not create state"
