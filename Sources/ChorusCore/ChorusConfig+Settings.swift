@@ -216,6 +216,15 @@ extension ChorusConfig {
             oldest first past it, shortening the window under extreme load)
             """),
         .integer(
+            "shutdown.drainPerWave", \.shutdown.drainPerWave, .within(1...1_000_000),
+            """
+            on SIGTERM, connections told `server_restarting` and closed with 1001 per wave, across the node \
+            (so clients do not all reconnect in the same second)
+            """),
+        .integer(
+            "shutdown.drainWaveIntervalMs", \.shutdown.drainWaveIntervalMs, .within(0...10_000),
+            "time between drain waves"),
+        .integer(
             "stats.seriesMinutes", \.stats.seriesMinutes, .within(1...1440),
             """
             minutes of per-minute counts kept for the stats API (per room and for the node; restored from the \

@@ -200,8 +200,18 @@ public struct ChorusConfig: Sendable, Equatable {
         public var isEnabled: Bool { !certificateFile.isEmpty }
     }
 
+    public struct Shutdown: Sendable, Equatable {
+        /// Connections closed per wave on SIGTERM, across the node: a restart of a node with
+        /// 20,000 viewers sends them back in 20 waves, not all in the same second.
+        public var drainPerWave = 1000
+        /// Time between waves: 20,000 viewers drain in about 5 s by default, within the unit's
+        /// `TimeoutStopSec`.
+        public var drainWaveIntervalMs = 250
+    }
+
     public var listen = Listen()
     public var tls = TLS()
+    public var shutdown = Shutdown()
     /// Where the daemon keeps its state (console secret, the counters database).
     public var stateDir = "chorus-state"
     /// trace, debug, info, notice, warning, error, critical.

@@ -101,20 +101,17 @@ public final class RelayServer: Sendable {
             ])
     }
 
-    /// Graceful stop: flush every pending batch, let each connection write what it has
-    /// queued, close it with 1001, then stop the threads. Waits at most `timeoutSeconds`
-    /// for slow connections before closing the contexts regardless.
+    /// Graceful stop: flush every pending batch, then in waves (`shutdown.*`) let each
+    /// connection write what it has queued and close it with 1001, then stop the threads.
+    /// Waits at most `timeoutSeconds` past the waves' planned end for slow connections before
+    /// closing the contexts regardless.
     /// `beforeDrain` runs once every batch is flushed and before connections start closing
     /// (the final counts commit, so its acks reach their viewers).
     public func stop(timeoutSeconds: Double, beforeDrain: () -> Void = {}) {
         drainingFlag.store(true, ordering: .releasing)
         withHub { hub in dispatch(hub.flushAll(now: MonotonicClock.nanoseconds())) }
         beforeDrain()
-        for mailbox in mailboxes { mailbox.post(.drain) }
-        let deadline = MonotonicClock.nanoseconds() + UInt64(timeoutSeconds * 1e9)
-        while openConnections.load(ordering: .acquiring) > 0, MonotonicClock.nanoseconds() < deadline {
-            usleep(5_000)
-        }
+        drainInWaves(graceNanoseconds: UInt64(timeoutSeconds * 1e9))
         let left = openConnections.load(ordering: .acquiring)
         if left > 0 { logger.warning("closing connections that did not drain in time", metadata: ["count": "\(left)"]) }
         for mailbox in mailboxes { mailbox.post(.stop) }

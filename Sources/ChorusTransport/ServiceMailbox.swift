@@ -13,8 +13,9 @@ final class ServiceMailbox: @unchecked Sendable {
         case acks([PendingAck])
         /// A batch is due at this moment (monotonic ns): tick by then (thread 0).
         case flushBy(UInt64)
-        /// Close every connection with 1001 once its queue is written.
-        case drain
+        /// A drain wave: stop accepting, and close up to this many more connections with 1001
+        /// once their queues are written (`Int.max`: every one).
+        case drain(upTo: Int)
         case stop
     }
 

@@ -128,9 +128,9 @@ final class ServiceThread: @unchecked Sendable {
                 writePath.sendSlowMode(room: room, seconds: seconds)
             case .acks(let acks):
                 writePath.sendAcks(acks)
-            case .drain:
+            case .drain(let count):
                 acceptor.stopAccepting()
-                writePath.drainAll()
+                writePath.drain(upTo: count)
             case .stop:
                 stopping = true
                 publishStatistics()

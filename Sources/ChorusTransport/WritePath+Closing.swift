@@ -48,11 +48,15 @@ extension WritePath {
             ])
     }
 
-    /// Graceful stop: every member is told the server is restarting, and every connection is
-    /// closed with 1001 once what it has queued is written.
-    func drainAll() {
+    /// One wave of a graceful stop: up to `count` connections not yet draining are told the
+    /// server is restarting and closed with 1001 once what they have queued is written. Walks
+    /// the connections once per wave, at shutdown only.
+    func drain(upTo count: Int) {
         draining = true
+        var left = count
         connections.forEach { id, connection in
+            guard left > 0, !connection.closeWhenFlushed else { return }
+            left -= 1
             if connection.role != nil { sendNotice(Notice(.serverRestarting), to: id) }
             connection.closeWhenFlushed = true
             lws_callback_on_writable(connection.wsi)

@@ -42,8 +42,9 @@ import Testing
         for (key, name) in known {
             #expect(ChorusConfig.settingsByKey[key]?.environmentName == name)
         }
-        // 49 keys, then tls.certificateFile, tls.privateKeyFile and tls.minimumVersion.
-        #expect(ChorusConfig.keys.count == 52)
+        // 49 keys, then tls.certificateFile, tls.privateKeyFile, tls.minimumVersion,
+        // shutdown.drainPerWave and shutdown.drainWaveIntervalMs.
+        #expect(ChorusConfig.keys.count == 54)
     }
 
     /// A copy-pasted entry would write another entry's field: each key, set from text to a
