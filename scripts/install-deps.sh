@@ -17,6 +17,7 @@ packages=(
   iproute2                 # ss, used by the integration tests
   procps
   openssl                  # the openssl CLI: the TLS tests make their certificates with it
+  systemd                  # systemd-analyze (CI checks the units) and systemd-socket-activate
 )
 # The integration tests run in a venv (Tests/integration/requirements.txt from PyPI).
 if ! command -v python3 >/dev/null 2>&1; then
