@@ -6,6 +6,6 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 CHORUSD_BINARY=${1:-$root/.build/debug/chorusd} "$root/scripts/install.sh" --no-build
-systemd-analyze verify /etc/systemd/system/chorusd.service
+systemd-analyze verify /etc/systemd/system/chorusd.service /etc/systemd/system/chorusd.socket
 systemd-analyze security --offline=true --threshold=11 /etc/systemd/system/chorusd.service | tail -1
 echo "units: verify passed, exposure within 1.1"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs chorusd as a systemd service: the release binary, the unit, the locale files, the
-# README the unit's Documentation= names, and an example /etc/chorus/chorusd.json (kept if one
-# exists). Run as root; DESTDIR stages the same tree elsewhere, CHORUSD_BINARY installs another
+# Installs chorusd as a systemd service: the release binary, the units (the service, and the
+# socket for socket activation), the locale files, the README the units' Documentation= names,
+# and an example /etc/chorus/chorusd.json (kept if one exists). Run as root; DESTDIR stages the same tree elsewhere, CHORUSD_BINARY installs another
 # build of the binary (CI checks the units with the debug build, scripts/check-units.sh).
 #
 #   scripts/install.sh                      # build, install under /usr/local and /etc
@@ -21,6 +21,7 @@ mkdir -p "$dest/usr/local/share/chorus"
 cp -r "$root/Locales" "$dest/usr/local/share/chorus/Locales"
 install -D -m 644 "$root/README.md" "$dest/usr/share/doc/chorus/README.md"
 install -D -m 644 "$root/Systemd/chorusd.service" "$dest/etc/systemd/system/chorusd.service"
+install -D -m 644 "$root/Systemd/chorusd.socket" "$dest/etc/systemd/system/chorusd.socket"
 if [ ! -e "$dest/etc/chorus/chorusd.json" ]; then
   install -D -m 644 "$root/Systemd/chorusd.example.json" "$dest/etc/chorus/chorusd.json"
 fi

@@ -2,23 +2,30 @@ import CLibWebSockets
 import ChorusCore
 import Glibc
 
-/// One service thread's listening socket (`SO_REUSEPORT`, `ListenSocket`), watched by its
-/// lws context as a raw descriptor: this thread accepts, and hands each connection to lws as
-/// if lws's own listener had accepted it. Service thread only, after `watch`.
+/// One service thread's listening sockets, watched by its lws context as raw descriptors:
+/// this thread accepts, and hands each connection to lws as if lws's own listener had
+/// accepted it. Its own `SO_REUSEPORT` socket on `listen.*`, or, under socket activation, a
+/// duplicate of every socket systemd passed (each thread then watches them all, and whichever
+/// thread's accept wins takes the connection). Service thread only, after `watch`.
 final class Acceptor {
     unowned(unsafe) let relay: RelayServer
-    private let listener: ListenSocket
-    /// lws's watch of the listening socket; nil once accepting stopped.
-    private var watch: OpaquePointer?
+    private let listeners: [ListenSocket]
+    /// lws's watch of each listening socket; empty once accepting stopped.
+    private var watches: [OpaquePointer] = []
     /// Kept open to be given up when the process runs out of descriptors, so a pending
     /// connection can still be accepted and closed instead of spinning on it.
     private var spareDescriptor: Int32
 
-    var port: Int { listener.port }
+    var port: Int { listeners.first?.port ?? 0 }
 
-    init(relay: RelayServer, port: Int) throws(TransportError) {
+    /// Binds `listen.host:port`, or adopts duplicates of `inherited` (socket activation).
+    init(relay: RelayServer, port: Int, inherited: [Int32]) throws(TransportError) {
         self.relay = relay
-        listener = try ListenSocket(host: relay.config.listen.host, port: port)
+        if inherited.isEmpty {
+            listeners = [try ListenSocket(host: relay.config.listen.host, port: port)]
+        } else {
+            listeners = inherited.map { ListenSocket(adopting: dup($0)) }
+        }
         spareDescriptor = open("/dev/null", O_RDONLY | O_CLOEXEC)
     }
 
@@ -26,17 +33,23 @@ final class Acceptor {
         if spareDescriptor >= 0 { close(spareDescriptor) }
     }
 
-    /// Has `vhost` report the listening socket readable (LWS_CALLBACK_RAW_RX_FILE).
+    /// Has `vhost` report each listening socket readable (LWS_CALLBACK_RAW_RX_FILE).
     func watch(in vhost: OpaquePointer?, index: Int) throws(TransportError) {
-        var descriptor = lws_sock_file_fd_type()
-        descriptor.filefd = listener.descriptor
-        watch = lws_adopt_descriptor_vhost(vhost, LWS_ADOPT_RAW_FILE_DESC, descriptor, Subprotocol.standard, nil)
-        guard watch != nil else { throw .adoptFailed(index: index) }
+        for listener in listeners {
+            var descriptor = lws_sock_file_fd_type()
+            descriptor.filefd = listener.descriptor
+            let watch = lws_adopt_descriptor_vhost(
+                vhost, LWS_ADOPT_RAW_FILE_DESC, descriptor, Subprotocol.standard, nil)
+            guard let watch else { throw .adoptFailed(index: index) }
+            watches.append(watch)
+        }
     }
 
-    /// Accepts what is pending (at most 256 a callback) and has lws adopt each connection into
-    /// `vhost`; closes them at once while the server stops.
-    func acceptPending(into vhost: OpaquePointer?, draining: Bool) {
+    /// Accepts what is pending on the socket `watch` reported (at most 256 a callback) and has
+    /// lws adopt each connection into `vhost`; closes them at once while the server stops.
+    func acceptPending(on watch: OpaquePointer?, into vhost: OpaquePointer?, draining: Bool) {
+        guard let index = watches.firstIndex(where: { $0 == watch }) else { return }
+        let listener = listeners[index]
         for _ in 0..<256 {
             switch listener.accept() {
             case nil:
@@ -62,9 +75,9 @@ final class Acceptor {
         }
     }
 
-    /// Stops accepting: lws closes the listening socket's watch (and the socket) shortly.
+    /// Stops accepting: lws closes the listening sockets' watches (and the sockets) shortly.
     func stopAccepting() {
-        if let watch { lws_set_timeout(watch, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC) }
-        watch = nil
+        for watch in watches { lws_set_timeout(watch, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC) }
+        watches = []
     }
 }

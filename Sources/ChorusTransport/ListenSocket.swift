@@ -42,21 +42,30 @@ struct ListenSocket {
             close(descriptor)
             throw .bindFailed(host: host, port: port, reason: reason)
         }
+        self.descriptor = descriptor
+        self.port = Self.boundPort(descriptor) ?? port
+    }
+
+    /// Takes over a socket that is already listening (socket activation: systemd opened it);
+    /// this socket then owns the descriptor.
+    init(adopting descriptor: Int32) {
+        _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+        self.descriptor = descriptor
+        port = Self.boundPort(descriptor) ?? 0
+    }
+
+    /// The port a socket is bound to (IPv4 and IPv6 keep it at the same offset).
+    private static func boundPort(_ descriptor: Int32) -> Int? {
         var address = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
         }
-        var actualPort = port
-        if bound == 0 {
-            actualPort = withUnsafePointer(to: &address) { pointer in
-                pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
-                    Int(UInt16(bigEndian: $0.pointee.sin_port))
-                }
-            }
+        guard bound == 0 else { return nil }
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
         }
-        self.descriptor = descriptor
-        self.port = actualPort
     }
 
     /// Accepts one pending connection (non-blocking); nil when none is waiting.

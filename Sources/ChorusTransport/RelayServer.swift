@@ -78,24 +78,35 @@ public final class RelayServer: Sendable {
     public var isDraining: Bool { drainingFlag.load(ordering: .acquiring) }
 
     /// Creates every context and starts the service threads; returns once all listen.
-    public func start() throws(TransportError) {
+    /// `inherited`: listening sockets systemd passed (socket activation); `listen.*` is then
+    /// not bound, and every thread serves every inherited socket.
+    public func start(inheriting inherited: [Int32] = []) throws(TransportError) {
         LWSLog.install(logger: logger, verbose: config.logLevel == "trace" || config.logLevel == "debug")
-        var port = config.listen.port
+        if !inherited.isEmpty {
+            logger.notice(
+                "socket activation: serving the sockets systemd passed; listen.host and listen.port are ignored",
+                metadata: ["sockets": "\(inherited.count)"])
+        }
+        var port = inherited.isEmpty ? config.listen.port : 0  // then: the first inherited socket's
         var threads: [ServiceThread] = []
         for mailbox in mailboxes {
-            let thread = try ServiceThread(relay: self, mailbox: mailbox, port: port)
+            let thread = try ServiceThread(relay: self, mailbox: mailbox, port: port, inherited: inherited)
             if port == 0 { port = thread.listeningPort }
             threads.append(thread)
         }
         boundPort.store(port, ordering: .releasing)
         serviceThreads.withLock { $0 = threads }
+        // Every thread holds its own duplicate: the originals would keep accepting into their
+        // backlog after the threads stop accepting.
+        for descriptor in inherited { close(descriptor) }
         for thread in threads {
             try thread.start()
         }
         logger.info(
             "listening",
             metadata: [
-                "address": "\(config.listen.host):\(port)", "threads": "\(threads.count)",
+                "address": "\(inherited.isEmpty ? config.listen.host : "systemd's sockets"):\(port)",
+                "threads": "\(threads.count)",
                 "eventLoop": "\(config.transport.eventLoop.rawValue)",
                 "tls": "\(config.tls.isEnabled ? "TLS \(config.tls.minimumVersion.rawValue)+" : "off")",
             ])

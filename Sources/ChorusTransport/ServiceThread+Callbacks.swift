@@ -39,7 +39,7 @@ extension ServiceThread {
             if let id = connectionID(session) { handshake.closed(id) }
             return 0
         case LWS_CALLBACK_RAW_RX_FILE:
-            acceptor.acceptPending(into: vhost, draining: writePath.draining)
+            acceptor.acceptPending(on: wsi, into: vhost, draining: writePath.draining)
             return 0
         case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
             drainInbox()

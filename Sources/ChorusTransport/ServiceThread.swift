@@ -37,9 +37,10 @@ final class ServiceThread: @unchecked Sendable {
     /// The port this thread's listening socket is bound to.
     var listeningPort: Int { acceptor.port }
 
-    /// Binds the listening socket (`port` 0: any free one) and creates the lws context;
+    /// Binds the listening socket (`port` 0: any free one), or adopts the `inherited` ones
+    /// (socket activation), and creates the lws context;
     /// the thread starts with `start`.
-    init(relay: RelayServer, mailbox: ServiceMailbox, port: Int) throws(TransportError) {
+    init(relay: RelayServer, mailbox: ServiceMailbox, port: Int, inherited: [Int32]) throws(TransportError) {
         let config = relay.config
         index = mailbox.index
         self.relay = relay
@@ -57,7 +58,7 @@ final class ServiceThread: @unchecked Sendable {
             relay: relay, shardIndex: mailbox.index, connections: connections, writePath: writePath, limits: limits,
             handshake: handshake, timer: timer, statistics: statistics)
         http = HTTPRoutes(relay: relay)
-        acceptor = try Acceptor(relay: relay, port: port)
+        acceptor = try Acceptor(relay: relay, port: port, inherited: inherited)
         lws = LWSContext(config: config)
 
         let user = Unmanaged.passUnretained(self).toOpaque()

@@ -72,7 +72,7 @@ struct RunCommand: ParsableCommand {
             }
         }
         do {
-            try relay.start()
+            try relay.start(inheriting: SocketActivation.descriptors(environment: environment))
         } catch {
             logger.critical("cannot start", metadata: ["error": "\(error)"])
             throw ExitCode(69)  // EX_UNAVAILABLE

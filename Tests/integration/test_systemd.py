@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import http.client
 import signal
 import socket
+import subprocess
 import time
 from pathlib import Path
 
-from chorustest import Daemon
+import pytest
+
+from chorustest import Daemon, Member, chorusd_binary, free_port
 
 
 def receive_until(sock: socket.socket, wanted: str, timeout: float) -> list[str]:
@@ -62,3 +66,37 @@ def test_sighup_does_not_stop_the_daemon(tmp_path: Path) -> None:
         assert "SIGHUP" in daemon.stderr_text()
     finally:
         daemon.stop()
+
+
+def test_socket_activation_serves_every_socket_systemd_passes_and_ignores_listen(tmp_path: Path) -> None:
+    """systemd-socket-activate (no PID 1 needed) listens on two ports and execs chorusd on the
+    first connection with LISTEN_FDS=2; the configured listen port must stay closed."""
+    activated, second, configured = free_port(), free_port(), free_port()
+    log = open(tmp_path / "activate.log", "wb")
+    process = subprocess.Popen(
+        ["systemd-socket-activate", "-l", f"127.0.0.1:{activated}", "-l", f"127.0.0.1:{second}",
+         str(chorusd_binary()), "--listen", f"127.0.0.1:{configured}", "--state-dir", str(tmp_path / "state")],
+        stdout=log, stderr=log)
+    try:
+        deadline = time.monotonic() + 15
+        while not (tmp_path / "activate.log").read_text().count("Listening on") == 2:
+            assert time.monotonic() < deadline, (tmp_path / "activate.log").read_text()
+            time.sleep(0.05)
+        for port in (activated, second):  # the first request starts the daemon
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connection.request("GET", "/healthz")
+            assert connection.getresponse().status == 200
+            connection.close()
+        with Member.open(f"ws://127.0.0.1:{second}/v1/viewer?room=lobby") as viewer:
+            viewer.send({"type": "chat", "text": "hello through an inherited socket"})
+            assert viewer.recv_type("batch")["messages"][0]["text"] == "hello through an inherited socket"
+        with pytest.raises(OSError):
+            socket.create_connection(("127.0.0.1", configured), timeout=1).close()
+        text = (tmp_path / "activate.log").read_text()
+        assert "socket activation" in text and "sockets=2" in text, text
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        log.close()
