@@ -1,5 +1,6 @@
 import CLibWebSockets
 import ChorusCore
+import Synchronization
 
 /// What other threads may do with a service thread: post work to its inbox (waking its loop
 /// with `lws_cancel_service`, the one lws call that is safe from another thread) and read the
@@ -17,11 +18,18 @@ final class ServiceMailbox: @unchecked Sendable {
         /// once their queues are written (`Int.max`: every one).
         case drain(upTo: Int)
         case stop
+        #if DEBUG
+            /// Test hook (debug builds only): block the service loop this long, as a stalled
+            /// loop would, so the watchdog's silence can be tested.
+            case stallForTest(seconds: Double)
+        #endif
     }
 
     let index: Int
     private let inbox = Inbox<Message>()
     private let statistics = Locked(TransportStatistics())
+    /// When the service loop last ran its timer (monotonic ns): what the watchdog checks.
+    private let lastTick = Atomic<UInt64>(0)
     /// The service thread's lws context: set before the thread starts, cleared when it has
     /// destroyed the context.
     private var context: OpaquePointer?
@@ -48,6 +56,14 @@ final class ServiceMailbox: @unchecked Sendable {
     func publish(_ snapshot: TransportStatistics) {
         statistics.withLock { $0 = snapshot }
     }
+
+    /// The service thread, on every tick.
+    func noteTick(_ now: UInt64) {
+        lastTick.store(now, ordering: .relaxed)
+    }
+
+    /// Any thread: when the loop last ticked (0 before its first tick).
+    var lastTickNanoseconds: UInt64 { lastTick.load(ordering: .relaxed) }
 
     func publishedStatistics() -> TransportStatistics {
         statistics.withLock { $0 }

@@ -8,6 +8,7 @@ extension ServiceThread {
         owner.assertOnOwner()
         if stopping { return }
         let now = MonotonicClock.nanoseconds()
+        mailbox.noteTick(now)
         var next = now &+ RelayServer.housekeepingNanoseconds
         if index == 0 {
             let earliest = now &+ relay.minimumTickNanoseconds

@@ -135,6 +135,10 @@ final class ServiceThread: @unchecked Sendable {
             case .stop:
                 stopping = true
                 publishStatistics()
+            #if DEBUG
+                case .stallForTest(let seconds):
+                    usleep(UInt32(seconds * 1_000_000))
+            #endif
             }
         }
     }

@@ -22,7 +22,7 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(78)  // EX_CONFIG
         }
         // Block the signals before any thread starts so only the waiter below receives them.
-        let signals = SignalWaiter(signals: [SIGTERM, SIGINT, SIGHUP])
+        let signals = SignalWaiter(signals: [SIGTERM, SIGINT, SIGHUP] + Self.testSignals)
         let logger = Self.makeLogger(level: config.logLevel, environment: environment)
         let secret: [UInt8]
         do {
@@ -97,8 +97,12 @@ struct RunCommand: ParsableCommand {
                 notifier.notify("RELOADING=1")
                 locales.load(into: relay, reason: "SIGHUP")
                 notifier.notify("READY=1")
+            #if DEBUG
+                case SIGUSR2:
+                    relay.stallServiceLoopForTest(seconds: 3)
+            #endif
             default:
-                if watchdog != nil { notifier.notify("WATCHDOG=1") }
+                if let watchdog { Self.feedWatchdog(notifier, relay: relay, interval: watchdog, logger: logger) }
             }
         }
     }

@@ -100,3 +100,34 @@ def test_socket_activation_serves_every_socket_systemd_passes_and_ignores_listen
         if process.poll() is None:
             process.kill()
         log.close()
+
+
+def test_a_stalled_service_loop_stops_the_watchdog_pings(tmp_path: Path) -> None:
+    """SIGUSR2 (a hook of debug builds) blocks service thread 0's loop for 3 s: the main
+    thread is fine, but the pings must stop until the loop runs again."""
+    path = str(tmp_path / "notify.sock")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(path)
+    daemon = Daemon(tmp_path / "d", {}, env={"NOTIFY_SOCKET": path, "WATCHDOG_USEC": "400000"})
+    try:
+        daemon.start(wait=False)
+        receive_until(sock, "READY=1", timeout=10)
+        receive_until(sock, "WATCHDOG=1", timeout=2)
+        daemon.signal(signal.SIGUSR2)
+        pings: list[float] = []
+        stalled_at = time.monotonic()
+        deadline = stalled_at + 6
+        while time.monotonic() < deadline:
+            sock.settimeout(max(0.01, deadline - time.monotonic()))
+            try:
+                if "WATCHDOG=1" in sock.recv(4096).decode().split("\n"):
+                    pings.append(time.monotonic() - stalled_at)
+            except TimeoutError:
+                break
+        gaps = [b - a for a, b in zip([0.0] + pings, pings)]
+        assert pings and pings[-1] > 3, f"the pings did not resume after the stall: {pings}"
+        assert max(gaps) >= 1.5, f"the pings went on through a stalled loop: {pings}"
+        daemon.wait_log("withholding the watchdog ping")
+    finally:
+        daemon.stop()
+        sock.close()
