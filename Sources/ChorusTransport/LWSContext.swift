@@ -6,17 +6,19 @@ import ChorusCore
 /// policy, the C strings lws keeps pointers to, and the libev loop when there is one. Freed
 /// by `deinit`, after the service thread has destroyed the context.
 final class LWSContext {
-    private let protocols: UnsafeMutablePointer<lws_protocols>
-    private let retryPolicy: UnsafeMutablePointer<lws_retry_bo_t>
+    let protocols: UnsafeMutablePointer<lws_protocols>
+    let retryPolicy: UnsafeMutablePointer<lws_retry_bo_t>
     /// The vhost's name and the protocols' names: lws keeps the pointers, not copies.
     private let names: [UnsafeMutablePointer<CChar>]
     private let vhostName: UnsafeMutablePointer<CChar>
     /// The TLS settings' C strings (files, ciphers, ALPN), when TLS is on.
-    private let tlsStrings: [UnsafeMutablePointer<CChar>]
+    let tlsStrings: [UnsafeMutablePointer<CChar>]
+    /// Names of the vhosts made by TLS reloads (lws keeps the pointers).
+    var reloadNames: [UnsafeMutablePointer<CChar>] = []
     /// The libev loop this thread runs, when `transport.eventLoop` is libev.
     let eventLoop: UnsafeMutableRawPointer?
     private let foreignLoops: UnsafeMutablePointer<UnsafeMutableRawPointer?>?
-    private let config: ChorusConfig
+    let config: ChorusConfig
 
     init(config: ChorusConfig) {
         self.config = config
@@ -51,7 +53,7 @@ final class LWSContext {
         foreignLoops?.deallocate()
         for name in names { name.deallocate() }
         vhostName.deallocate()
-        for string in tlsStrings { string.deallocate() }
+        for string in tlsStrings + reloadNames { string.deallocate() }
         if let eventLoop { chorus_ev_loop_destroy(eventLoop) }
     }
 
@@ -78,12 +80,7 @@ final class LWSContext {
         if tlsStrings.count == 5 {
             // Accepted sockets are adopted with LWS_ADOPT_ALLOW_SSL, so they all speak TLS.
             options |= UInt64(LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT)
-            info.ssl_cert_filepath = UnsafePointer(tlsStrings[0])
-            info.ssl_private_key_filepath = UnsafePointer(tlsStrings[1])
-            info.ssl_cipher_list = UnsafePointer(tlsStrings[2])
-            info.tls1_3_plus_cipher_list = UnsafePointer(tlsStrings[3])
-            info.alpn = UnsafePointer(tlsStrings[4])
-            info.ssl_options_set = Int(bitPattern: UInt(TLSPolicy.options(minimum: config.tls.minimumVersion)))
+            setTLS(&info)
         }
         info.options = options
         guard let context = lws_create_context(&info) else {

@@ -46,6 +46,8 @@ public final class RelayServer: Sendable {
     /// Batches posted to service threads and not yet taken from their inboxes: how far behind
     /// delivery is (the ingress gate's measure).
     let pendingDeliveries = Atomic<Int>(0)
+    /// How many TLS reloads were asked for: names each reload's vhosts.
+    let tlsGeneration = Atomic<Int>(0)
     /// The notices catalog and plural rules (`RelayServer+Notices.swift`); nil until installed.
     let notices = Locked<(catalog: NoticeCatalog, rules: any PluralRules)?>(nil)
     private let drainingFlag = Atomic<Bool>(false)

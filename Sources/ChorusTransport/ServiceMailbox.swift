@@ -18,6 +18,8 @@ final class ServiceMailbox: @unchecked Sendable {
         /// once their queues are written (`Int.max`: every one).
         case drain(upTo: Int)
         case stop
+        /// Load the TLS certificate and key again for connections accepted from now on.
+        case reloadTLS(generation: Int)
         #if DEBUG
             /// Test hook (debug builds only): block the service loop this long, as a stalled
             /// loop would, so the watchdog's silence can be tested.

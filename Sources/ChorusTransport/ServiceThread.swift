@@ -25,10 +25,11 @@ final class ServiceThread: @unchecked Sendable {
     let http: HTTPRoutes
     let acceptor: Acceptor
     let timer = TickTimer()
-    private let lws: LWSContext
+    let lws: LWSContext
     /// Created in `init`, destroyed by the thread when its loop ends.
-    private var context: OpaquePointer?
-    private(set) var vhost: OpaquePointer?
+    private(set) var context: OpaquePointer?
+    /// Where accepted connections are adopted; a TLS reload replaces it (`+TLS`).
+    var vhost: OpaquePointer?
     private var pthread: pthread_t?
     var stopping = false
     var lastWriteSweep: UInt64 = 0
@@ -135,6 +136,8 @@ final class ServiceThread: @unchecked Sendable {
             case .stop:
                 stopping = true
                 publishStatistics()
+            case .reloadTLS(let generation):
+                reloadTLS(generation: generation)
             #if DEBUG
                 case .stallForTest(let seconds):
                     usleep(UInt32(seconds * 1_000_000))

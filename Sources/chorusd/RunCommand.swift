@@ -93,9 +93,10 @@ struct RunCommand: ParsableCommand {
                 committer?.commitNow()
                 return
             case SIGHUP:
-                // Locale files only: connections, rooms and counts are untouched.
+                // Locale files and the TLS certificate: connections, rooms and counts are untouched.
                 notifier.notify("RELOADING=1")
                 locales.load(into: relay, reason: "SIGHUP")
+                Self.reloadTLS(relay, certificate: config.tls.certificateFile, logger: logger)
                 notifier.notify("READY=1")
             #if DEBUG
                 case SIGUSR2:

@@ -3,9 +3,12 @@ intermediate profile, ALPN http/1.1); bad files stop the start with exit 78 nami
 
 from __future__ import annotations
 
+import shutil
+import signal
 import socket
 import ssl
 import subprocess
+import time
 import warnings
 from pathlib import Path
 
@@ -139,3 +142,41 @@ def test_check_config_answers_0_or_78_without_starting(tmp_path, certificate) ->
     plain = check()
     assert plain.returncode == 0 and "plain" in plain.stdout, plain
     assert not (tmp_path / "state").exists(), "check-config must not create state"
+
+
+def test_sighup_gives_new_connections_the_new_certificate_and_keeps_the_old_ones(chorusd, tmp_path) -> None:
+    first, second = make_certificate(tmp_path, "first"), make_certificate(tmp_path, "second")
+    served_certificate, served_key = tmp_path / "served.crt", tmp_path / "served.key"
+    shutil.copy(first[0], served_certificate)
+    shutil.copy(first[1], served_key)
+    daemon = chorusd(tls_config(served_certificate, served_key))
+    daemon.ssl_context.load_verify_locations(cafile=str(second[0]))
+
+    def certificate_served() -> bytes:
+        with handshake(daemon, daemon.ssl_context) as tls:
+            return tls.getpeercert(binary_form=True)
+
+    def der(path: Path) -> bytes:
+        return ssl.PEM_cert_to_DER_cert(path.read_text())
+
+    assert certificate_served() == der(first[0])
+    with daemon.viewer(ROOM) as old:
+        shutil.copy(second[0], served_certificate)
+        shutil.copy(second[1], served_key)
+        daemon.signal(signal.SIGHUP)
+        daemon.wait_log("TLS certificate reloaded")
+        deadline = time.monotonic() + 5
+        while certificate_served() != der(second[0]):  # each thread takes it from its inbox
+            assert time.monotonic() < deadline, "new connections still get the old certificate"
+            time.sleep(0.05)
+        with daemon.viewer(ROOM) as new:
+            old.send({"type": "chat", "text": "still here after the reload"})
+            for member in (old, new):
+                assert member.recv_type("batch")["messages"][0]["text"] == "still here after the reload"
+        # Files that cannot be served are refused; the certificate in use stays.
+        served_key.write_text("not a key\n")
+        daemon.signal(signal.SIGHUP)
+        daemon.wait_log("TLS reload refused")
+        assert certificate_served() == der(second[0])
+        old.send({"type": "chat", "text": "and after a refused one"})
+        assert old.recv_type("batch")["messages"][0]["text"] == "and after a refused one"
