@@ -13,13 +13,7 @@ struct CheckConfigCommand: ParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     func run() throws {
-        let config: ChorusConfig
-        do {
-            config = try ConfigLoader.load(options, environment: ProcessInfo.processInfo.environment)
-        } catch {
-            FileHandle.standardError.write(Data("chorusd: \(error)\n".utf8))
-            throw ExitCode(78)  // EX_CONFIG
-        }
+        let config = try ConfigLoader.loadOrExit(options, environment: ProcessInfo.processInfo.environment)
         var summary = "configuration OK: \(config.listen.host):\(config.listen.port)"
         if config.tls.isEnabled {
             do {

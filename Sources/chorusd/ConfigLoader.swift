@@ -1,9 +1,21 @@
+import ArgumentParser
 import ChorusCore
 import Foundation
 
 /// Builds the configuration: defaults, then the config file, then `CHORUS_*` environment
 /// variables, then flags; the last word wins. Only this executable reads these sources.
 enum ConfigLoader {
+    /// `load`, or the reason on standard error and exit code 78 (`EX_CONFIG`): what every
+    /// subcommand does with a configuration it cannot use.
+    static func loadOrExit(_ options: ConfigOptions, environment: [String: String]) throws -> ChorusConfig {
+        do {
+            return try load(options, environment: environment)
+        } catch {
+            FileHandle.standardError.write(Data("chorusd: \(error)\n".utf8))
+            throw ExitCode(78)
+        }
+    }
+
     static func load(_ options: ConfigOptions, environment: [String: String]) throws(ConfigError) -> ChorusConfig {
         var config = ChorusConfig()
         if let path = options.config {

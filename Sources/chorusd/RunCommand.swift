@@ -14,13 +14,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
-        let config: ChorusConfig
-        do {
-            config = try ConfigLoader.load(options, environment: environment)
-        } catch {
-            FileHandle.standardError.write(Data("chorusd: \(error)\n".utf8))
-            throw ExitCode(78)  // EX_CONFIG
-        }
+        let config = try ConfigLoader.loadOrExit(options, environment: environment)
         // Block the signals before any thread starts so only the waiter below receives them.
         let signals = SignalWaiter(signals: [SIGTERM, SIGINT, SIGHUP] + Self.testSignals)
         let logger = Self.makeLogger(level: config.logLevel, environment: environment)

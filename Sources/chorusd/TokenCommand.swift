@@ -18,13 +18,7 @@ struct TokenCommand: ParsableCommand {
     var ttl: Int = 12 * 3600
 
     func run() throws {
-        let config: ChorusConfig
-        do {
-            config = try ConfigLoader.load(options, environment: ProcessInfo.processInfo.environment)
-        } catch {
-            FileHandle.standardError.write(Data("chorusd: \(error)\n".utf8))
-            throw ExitCode(78)
-        }
+        let config = try ConfigLoader.loadOrExit(options, environment: ProcessInfo.processInfo.environment)
         guard rooms.allSatisfy({ RoomName.isValid($0) }) else {
             throw ValidationError("room names are 1-64 characters of A-Z a-z 0-9 _ -")
         }

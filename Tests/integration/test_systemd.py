@@ -28,11 +28,17 @@ def receive_until(sock: socket.socket, wanted: str, timeout: float) -> list[str]
     raise AssertionError(f"no {wanted!r} from chorusd; got {messages!r}")
 
 
-def test_ready_watchdog_and_stopping_notifications(tmp_path: Path) -> None:
+def notified_daemon(tmp_path: Path) -> tuple[socket.socket, Daemon]:
+    """A daemon (not started) whose NOTIFY_SOCKET is a datagram socket the test reads, with
+    WATCHDOG_USEC=0.4 s: a ping at least every 0.2 s."""
     path = str(tmp_path / "notify.sock")
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     sock.bind(path)
-    daemon = Daemon(tmp_path / "d", {}, env={"NOTIFY_SOCKET": path, "WATCHDOG_USEC": "400000"})
+    return sock, Daemon(tmp_path / "d", {}, env={"NOTIFY_SOCKET": path, "WATCHDOG_USEC": "400000"})
+
+
+def test_ready_watchdog_and_stopping_notifications(tmp_path: Path) -> None:
+    sock, daemon = notified_daemon(tmp_path)
     try:
         daemon.start(wait=False)
         ready = receive_until(sock, "READY=1", timeout=10)
@@ -105,10 +111,7 @@ def test_socket_activation_serves_every_socket_systemd_passes_and_ignores_listen
 def test_a_stalled_service_loop_stops_the_watchdog_pings(tmp_path: Path) -> None:
     """SIGUSR2 (a hook of debug builds) blocks service thread 0's loop for 3 s: the main
     thread is fine, but the pings must stop until the loop runs again."""
-    path = str(tmp_path / "notify.sock")
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    sock.bind(path)
-    daemon = Daemon(tmp_path / "d", {}, env={"NOTIFY_SOCKET": path, "WATCHDOG_USEC": "400000"})
+    sock, daemon = notified_daemon(tmp_path)
     try:
         daemon.start(wait=False)
         receive_until(sock, "READY=1", timeout=10)
