@@ -35,9 +35,5 @@ extension HandshakeHandler {
         }
     }
 
-    var batchSettings: ServerFrames.BatchSettings {
-        .init(
-            maxMessages: relay.config.batch.maxMessages, maxDelayMs: relay.config.batch.maxDelayMs,
-            leadingEdge: relay.config.batch.leadingEdge)
-    }
+    var batchSettings: ServerFrames.BatchSettings { ServerFrames.BatchSettings(relay.config.batch) }
 }
