@@ -22,6 +22,12 @@
 #                SERVER_CMD='/work/peers/uws-pubsub/uws-pubsub {port}'. It is ready once the port
 #                accepts TCP; its output goes to the temp dir's server.log. Pass the bench
 #                --server plain for a plain pub/sub relay (see scripts/bench-peer.sh).
+#   TLS=ec|rsa   serve wss:// with a fresh self-signed certificate (ECDSA P-256 or RSA-2048) made
+#                in the temp dir; SERVER_CMD may name it as {cert} and {key}; the bench gets a
+#                wss:// URL
+#   RELOAD_AFTER=S  (with TLS, chorusd only) S seconds into the bench, replace the certificate
+#                and key with new ones and send SIGHUP; after the bench, check that a new
+#                connection is served the new certificate (the run fails if not)
 set -euo pipefail
 
 if [ $# -lt 1 ]; then
@@ -66,6 +72,16 @@ if [ -z "$port" ]; then
   exit 1
 fi
 
+scheme=ws
+tls=${TLS:-}
+make_certificate() { # make_certificate NAME: writes $work/tls/NAME-cert.pem and NAME-key.pem
+  local key_options=(-newkey ec -pkeyopt ec_paramgen_curve:P-256)
+  [ "$tls" = rsa ] && key_options=(-newkey rsa:2048)
+  openssl req -x509 "${key_options[@]}" -nodes -days 2 -subj "/CN=localhost-$1" \
+    -keyout "$work/tls/$1-key.pem" -out "$work/tls/$1-cert.pem" 2>/dev/null
+}
+fingerprint() { openssl x509 -noout -fingerprint -sha256 "$@" | cut -d= -f2; }
+
 daemon_cpu=()
 bench_cpu=()
 if [ "${PIN:-1}" = 1 ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
@@ -99,11 +115,24 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+tls_json=
+if [ -n "$tls" ]; then
+  case $tls in ec | rsa) ;; *) echo "bench-run: TLS must be ec or rsa" >&2; exit 2 ;; esac
+  mkdir -p "$work/tls"
+  make_certificate first
+  cp "$work/tls/first-cert.pem" "$work/tls/cert.pem"
+  cp "$work/tls/first-key.pem" "$work/tls/key.pem"
+  tls_json=',"tls":{"certificateFile":"'$work/tls/cert.pem'","privateKeyFile":"'$work/tls/key.pem'"}'
+  scheme=wss
+  server_cmd=${server_cmd//\{cert\}/$work/tls/cert.pem}
+  server_cmd=${server_cmd//\{key\}/$work/tls/key.pem}
+fi
+
 # The bench publishes far faster per connection than any viewer may (limits.chatPerWindow …) and
 # opens thousands of connections from a few loopback addresses: no rate or per-address limits.
 cat >"$work/chorusd.json" <<JSON
 {"listen":{"host":"127.0.0.1","port":$port},"rooms":{"autoCreate":true},"stateDir":"$work/state",
- "limits":{"chatPerWindow":0,"likesPerSecond":0,"commercePerSecond":0,"giftsPerSecond":0,"maxConnectionsPerIP":0}}
+ "limits":{"chatPerWindow":0,"likesPerSecond":0,"commercePerSecond":0,"giftsPerSecond":0,"maxConnectionsPerIP":0}$tls_json}
 JSON
 
 # One descriptor per connection on both sides: use the whole hard limit.
@@ -129,6 +158,22 @@ start_server_cmd() {
   exit 1
 }
 
+# The first line of GET /healthz's answer, over TLS when the daemon serves it.
+healthz_status_line() {
+  local request='GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n'
+  if [ -n "$tls" ]; then
+    # shellcheck disable=SC2059 # the request's escapes are meant for printf
+    printf "$request" | openssl s_client -quiet -connect "127.0.0.1:$port" 2>/dev/null | head -1
+  elif { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null; then
+    # shellcheck disable=SC2059
+    printf "$request" >&3
+    local line=
+    read -r line <&3 || true
+    exec 3>&-
+    echo "$line"
+  fi
+}
+
 start_daemon() {
   if [ -n "$server_cmd" ]; then
     start_server_cmd
@@ -144,14 +189,9 @@ start_daemon() {
     if ! kill -0 "$daemon_pid" 2>/dev/null; then
       break
     fi
-    if { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null; then
-      printf 'GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
-      read -r status_line <&3 || status_line=
-      exec 3>&-
-      if [[ $status_line == *" 200 "* ]]; then
-        healthy=1
-        break
-      fi
+    if [[ $(healthz_status_line) == *" 200 "* ]]; then
+      healthy=1
+      break
     fi
     sleep 0.1
   done
@@ -165,8 +205,33 @@ start_daemon
 echo "bench-run: $server_name pid $daemon_pid on 127.0.0.1:$port${daemon_cpu:+ (CPU ${DAEMON_CPUS:-0}, bench on CPU ${BENCH_CPUS:-1})}" >&2
 
 status=0
-if [ -n "${KILL_AFTER:-}" ]; then
-  "${bench_cpu[@]}" "$bench" "$scenario" --url "ws://127.0.0.1:$port" --server-pid "$daemon_pid" "$@" &
+url="$scheme://127.0.0.1:$port"
+if [ -n "${RELOAD_AFTER:-}" ]; then
+  if [ -z "$tls" ] || [ -n "$server_cmd" ]; then
+    echo "bench-run: RELOAD_AFTER needs TLS and chorusd" >&2
+    exit 2
+  fi
+  "${bench_cpu[@]}" "$bench" "$scenario" --url "$url" --server-pid "$daemon_pid" "$@" &
+  bench_pid=$!
+  make_certificate second
+  sleep "$RELOAD_AFTER"
+  # Renamed into place so the daemon never reads half a file.
+  cp "$work/tls/second-key.pem" "$work/tls/key.pem.new" && mv "$work/tls/key.pem.new" "$work/tls/key.pem"
+  cp "$work/tls/second-cert.pem" "$work/tls/cert.pem.new" && mv "$work/tls/cert.pem.new" "$work/tls/cert.pem"
+  kill -HUP "$daemon_pid"
+  echo "bench-run: SIGHUP with a new certificate at ${RELOAD_AFTER} s" >&2
+  wait "$bench_pid" || status=$?
+  served=$(openssl s_client -connect "127.0.0.1:$port" </dev/null 2>/dev/null | fingerprint)
+  expected=$(fingerprint -in "$work/tls/second-cert.pem")
+  if [ "$served" = "$expected" ]; then
+    echo "bench-run: a new connection after the reload is served the new certificate ($expected)" >&2
+  else
+    echo "bench-run: a new connection after the reload is served $served, not the new $expected" >&2
+    status=1
+  fi
+  grep -i "reload\|certificate" "$work/chorusd.log" | tail -5 | sed 's/^/bench-run: log: /' >&2 || true
+elif [ -n "${KILL_AFTER:-}" ]; then
+  "${bench_cpu[@]}" "$bench" "$scenario" --url "$url" --server-pid "$daemon_pid" "$@" &
   bench_pid=$!
   sleep "$KILL_AFTER"
   killed_at=$(date +%s.%N)
@@ -179,8 +244,7 @@ if [ -n "${KILL_AFTER:-}" ]; then
   grep "counts recovered" "$work/chorusd.log" | tail -1 >&2 || true
   wait "$bench_pid" || status=$?
 else
-  "${bench_cpu[@]}" "$bench" "$scenario" --url "ws://127.0.0.1:$port" --server-pid "$daemon_pid" "$@" \
-    || status=$?
+  "${bench_cpu[@]}" "$bench" "$scenario" --url "$url" --server-pid "$daemon_pid" "$@" || status=$?
 fi
 if ! kill -0 "$daemon_pid" 2>/dev/null; then
   echo "bench-run: $server_name exited during the run; its log:" >&2
