@@ -19,8 +19,10 @@ struct ChorusBench: ParsableCommand {
 
 /// Options every scenario shares.
 struct CommonOptions: ParsableArguments {
-    @Option(help: "Daemon URL, loopback only: ws://127.0.0.1:PORT")
+    @Option(help: "Daemon URL, loopback only: ws://127.0.0.1:PORT or wss://127.0.0.1:PORT")
     var url: String
+
+    @OptionGroup var tls: TLSOptions
 
     @Option(help: "The server's pid, to report its CPU % and RSS from /proc.")
     var serverPID: Int32?
@@ -55,8 +57,11 @@ struct CommonOptions: ParsableArguments {
         return options
     }
 
+    /// The target, with the TLS client context when the run is over wss://.
     func endpoint() throws(BenchError) -> LoopbackEndpoint {
-        try LoopbackEndpoint(url: url)
+        var endpoint = try LoopbackEndpoint(url: url)
+        endpoint.tls = try tls.context(urlIsSecure: endpoint.urlIsSecure)
+        return endpoint
     }
 }
 

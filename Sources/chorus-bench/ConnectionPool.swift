@@ -36,6 +36,8 @@ final class ConnectionPool: WebSocketEventHandler {
     private(set) var failures: [String: Int] = [:]
     /// Connections that were open and then ended, by reason.
     private(set) var closes: [String: Int] = [:]
+    /// What the first wss:// connection negotiated (nil for ws://).
+    private(set) var tlsInfo: TLSSessionInfo?
 
     init(
         endpoint: LoopbackEndpoint, options: Options, delegate: any WebSocketEventHandler
@@ -134,6 +136,7 @@ final class ConnectionPool: WebSocketEventHandler {
     func connectionDidOpen(_ connection: WebSocketClientConnection, at now: UInt64) {
         inFlight.remove(connection.id)
         openedCount += 1
+        if tlsInfo == nil { tlsInfo = connection.tlsInfo }
         delegate.connectionDidOpen(connection, at: now)
     }
 
