@@ -12,7 +12,8 @@ struct ChorusBench: ParsableCommand {
             --max-seconds. Rooms must exist: run chorusd with "rooms":{"autoCreate":true}.
             """,
         subcommands: [
-            CountCommand.self, FanoutCommand.self, FloorCommand.self, HoldCommand.self, IngestCommand.self,
+            CountCommand.self, FanoutCommand.self, FloorCommand.self, HandshakesCommand.self, HoldCommand.self,
+            IngestCommand.self,
             LangidCommand.self, RoomsCommand.self,
         ])
 }

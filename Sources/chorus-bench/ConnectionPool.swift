@@ -63,6 +63,8 @@ final class ConnectionPool: WebSocketEventHandler {
 
     var failedCount: Int { failures.values.reduce(0, +) }
     var closedCount: Int { closes.values.reduce(0, +) }
+    /// Connections queued or connecting, not yet upgraded or failed.
+    var busyCount: Int { queued.count - queueHead + inFlight.count }
     /// True once every queued connection has opened or failed.
     var isSettled: Bool { queueHead == queued.count && inFlight.isEmpty }
 
