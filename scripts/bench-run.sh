@@ -22,6 +22,10 @@
 #                SERVER_CMD='/work/peers/uws-pubsub/uws-pubsub {port}'. It is ready once the port
 #                accepts TCP; its output goes to the temp dir's server.log. Pass the bench
 #                --server plain for a plain pub/sub relay (see scripts/bench-peer.sh).
+#   TLS=1        serve and bench over wss://: the daemon gets tls.certificateFile/privateKeyFile
+#                (TLS_CERT and TLS_KEY, default a fresh self-signed ECDSA P-256 pair in the temp
+#                dir), SERVER_CMD's {cert} and {key} become their paths, the bench gets
+#                --url wss://127.0.0.1:PORT
 set -euo pipefail
 
 if [ $# -lt 1 ]; then
@@ -99,11 +103,26 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+scheme=ws
+tls_json=
+if [ "${TLS:-0}" = 1 ]; then
+  scheme=wss
+  cert=${TLS_CERT:-$work/cert.pem}
+  key=${TLS_KEY:-$work/key.pem}
+  if [ -z "${TLS_CERT:-}" ]; then
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$key" -out "$cert" \
+      -days 2 -subj /CN=localhost 2>/dev/null
+  fi
+  tls_json=",\"tls\":{\"certificateFile\":\"$cert\",\"privateKeyFile\":\"$key\"}"
+  server_cmd=${server_cmd//\{cert\}/$cert}
+  server_cmd=${server_cmd//\{key\}/$key}
+fi
+
 # The bench publishes far faster per connection than any viewer may (limits.chatPerWindow …) and
 # opens thousands of connections from a few loopback addresses: no rate or per-address limits.
 cat >"$work/chorusd.json" <<JSON
 {"listen":{"host":"127.0.0.1","port":$port},"rooms":{"autoCreate":true},"stateDir":"$work/state",
- "limits":{"chatPerWindow":0,"likesPerSecond":0,"commercePerSecond":0,"giftsPerSecond":0,"maxConnectionsPerIP":0}}
+ "limits":{"chatPerWindow":0,"likesPerSecond":0,"commercePerSecond":0,"giftsPerSecond":0,"maxConnectionsPerIP":0}$tls_json}
 JSON
 
 # One descriptor per connection on both sides: use the whole hard limit.
@@ -144,7 +163,12 @@ start_daemon() {
     if ! kill -0 "$daemon_pid" 2>/dev/null; then
       break
     fi
-    if { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null; then
+    if [ "$scheme" = wss ]; then
+      if curl -sfk -o /dev/null "https://127.0.0.1:$port/healthz" 2>/dev/null; then
+        healthy=1
+        break
+      fi
+    elif { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null; then
       printf 'GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
       read -r status_line <&3 || status_line=
       exec 3>&-
@@ -166,7 +190,7 @@ echo "bench-run: $server_name pid $daemon_pid on 127.0.0.1:$port${daemon_cpu:+ (
 
 status=0
 if [ -n "${KILL_AFTER:-}" ]; then
-  "${bench_cpu[@]}" "$bench" "$scenario" --url "ws://127.0.0.1:$port" --server-pid "$daemon_pid" "$@" &
+  "${bench_cpu[@]}" "$bench" "$scenario" --url "$scheme://127.0.0.1:$port" --server-pid "$daemon_pid" "$@" &
   bench_pid=$!
   sleep "$KILL_AFTER"
   killed_at=$(date +%s.%N)
@@ -179,7 +203,7 @@ if [ -n "${KILL_AFTER:-}" ]; then
   grep "counts recovered" "$work/chorusd.log" | tail -1 >&2 || true
   wait "$bench_pid" || status=$?
 else
-  "${bench_cpu[@]}" "$bench" "$scenario" --url "ws://127.0.0.1:$port" --server-pid "$daemon_pid" "$@" \
+  "${bench_cpu[@]}" "$bench" "$scenario" --url "$scheme://127.0.0.1:$port" --server-pid "$daemon_pid" "$@" \
     || status=$?
 fi
 if ! kill -0 "$daemon_pid" 2>/dev/null; then
