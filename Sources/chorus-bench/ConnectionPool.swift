@@ -64,7 +64,9 @@ final class ConnectionPool: WebSocketEventHandler {
     var failedCount: Int { failures.values.reduce(0, +) }
     var closedCount: Int { closes.values.reduce(0, +) }
     /// Connections queued or connecting, not yet upgraded or failed.
-    var busyCount: Int { queued.count - queueHead + inFlight.count }
+    var busyCount: Int { queuedCount + inFlight.count }
+    /// Connections added but not started (all `concurrency` slots busy).
+    var queuedCount: Int { queued.count - queueHead }
     /// True once every queued connection has opened or failed.
     var isSettled: Bool { queueHead == queued.count && inFlight.isEmpty }
 

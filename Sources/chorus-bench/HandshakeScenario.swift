@@ -69,9 +69,11 @@ final class HandshakeScenario {
     }
 
     /// Why connections did not reach their welcome: the pool's failures, closes before the
-    /// welcome, and those still waiting when the drain ended.
+    /// welcome, those never started (every --connect-concurrency slot busy: the server or the
+    /// bench fell behind the schedule) and those still waiting when the drain ended.
     private func failures() -> [String: Int] {
         var result = pool.failures
+        if pool.queuedCount > 0 { result["not started: every --connect-concurrency slot busy"] = pool.queuedCount }
         for (reason, count) in pool.closes where reason != HandshakeRecorder.closeReason {
             result["closed before welcome: \(reason)", default: 0] += count
         }
