@@ -32,7 +32,7 @@ let package = Package(
         // OpenSSL's libcrypto: HMAC for console tokens, random bytes, SHA-1 for the bench's handshake.
         .target(name: "CChorusCrypto", linkerSettings: [.linkedLibrary("crypto")]),
         // OpenSSL's libssl: checking the certificate and key before lws loads them, and the
-        // protocol options for its server context.
+        // protocol options for its server context; chorus-bench's TLS client (chorus_tls_client.c).
         .target(name: "CChorusTLS", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
         // The language model embedded through `.incbin`, and the tagger's per-thread scratch
         // memory; libc only, kept apart so only binaries that tag carry the model's bytes.
@@ -82,8 +82,9 @@ let package = Package(
         .executableTarget(
             name: "chorus-bench",
             dependencies: [
-                // The crypto shim's SHA-1 checks the server's handshake answer.
-                "ChorusCore", "ChorusLanguage", "CChorusCrypto",
+                // The crypto shim's SHA-1 checks the server's handshake answer; the TLS shim's
+                // client side speaks wss:// (`--tls`).
+                "ChorusCore", "ChorusLanguage", "CChorusCrypto", "CChorusTLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]

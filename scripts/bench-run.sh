@@ -22,9 +22,9 @@
 #                SERVER_CMD='/work/peers/uws-pubsub/uws-pubsub {port}'. It is ready once the port
 #                accepts TCP; its output goes to the temp dir's server.log. Pass the bench
 #                --server plain for a plain pub/sub relay (see scripts/bench-peer.sh).
-#   TLS=ec|rsa   serve wss:// with a fresh self-signed certificate (ECDSA P-256 or RSA-2048) made
-#                in the temp dir; SERVER_CMD may name it as {cert} and {key}; the bench gets a
-#                wss:// URL
+#   TLS=ec|rsa   serve wss:// with a fresh self-signed certificate (ECDSA P-256 or RSA-2048; TLS=1
+#                is ec) made in the temp dir, or TLS_CERT and TLS_KEY; SERVER_CMD may name them
+#                as {cert} and {key}; the bench gets a wss:// URL
 #   RELOAD_AFTER=S  (with TLS, chorusd only) S seconds into the bench, replace the certificate
 #                and key with new ones and send SIGHUP; after the bench, check that a new
 #                connection is served the new certificate (the run fails if not)
@@ -74,6 +74,7 @@ fi
 
 scheme=ws
 tls=${TLS:-}
+[ "$tls" = 0 ] && tls=
 make_certificate() { # make_certificate NAME: writes $work/tls/NAME-cert.pem and NAME-key.pem
   local key_options=(-newkey ec -pkeyopt ec_paramgen_curve:P-256)
   [ "$tls" = rsa ] && key_options=(-newkey rsa:2048)
@@ -117,9 +118,15 @@ trap 'exit 130' INT TERM
 
 tls_json=
 if [ -n "$tls" ]; then
-  case $tls in ec | rsa) ;; *) echo "bench-run: TLS must be ec or rsa" >&2; exit 2 ;; esac
+  [ "$tls" = 1 ] && tls=ec
+  case $tls in ec | rsa) ;; *) echo "bench-run: TLS must be ec, rsa or 1" >&2; exit 2 ;; esac
   mkdir -p "$work/tls"
-  make_certificate first
+  if [ -n "${TLS_CERT:-}" ]; then
+    cp "$TLS_CERT" "$work/tls/first-cert.pem"
+    cp "$TLS_KEY" "$work/tls/first-key.pem"
+  else
+    make_certificate first
+  fi
   cp "$work/tls/first-cert.pem" "$work/tls/cert.pem"
   cp "$work/tls/first-key.pem" "$work/tls/key.pem"
   tls_json=',"tls":{"certificateFile":"'$work/tls/cert.pem'","privateKeyFile":"'$work/tls/key.pem'"}'

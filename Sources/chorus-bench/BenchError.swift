@@ -23,6 +23,8 @@ enum BenchError: Error, CustomStringConvertible {
     case verificationFailed(reason: String)
     /// A plain HTTP request to the daemon (`count` reading room stats) failed or was refused.
     case httpFailed(path: String, reason: String)
+    /// The TLS client could not be set up (`--ca` unreadable, unknown `--tls-groups`).
+    case tlsFailed(reason: String)
 
     var description: String {
         switch self {
@@ -43,6 +45,8 @@ enum BenchError: Error, CustomStringConvertible {
             return "verification failed: \(reason)"
         case .httpFailed(let path, let reason):
             return "GET \(path) failed: \(reason)"
+        case .tlsFailed(let reason):
+            return "TLS: \(reason)"
         }
     }
 }

@@ -12,15 +12,18 @@ struct ChorusBench: ParsableCommand {
             --max-seconds. Rooms must exist: run chorusd with "rooms":{"autoCreate":true}.
             """,
         subcommands: [
-            CountCommand.self, FanoutCommand.self, FloorCommand.self, HoldCommand.self, IngestCommand.self,
+            CountCommand.self, FanoutCommand.self, FloorCommand.self, HandshakesCommand.self, HoldCommand.self,
+            IngestCommand.self,
             LangidCommand.self, RoomsCommand.self,
         ])
 }
 
 /// Options every scenario shares.
 struct CommonOptions: ParsableArguments {
-    @Option(help: "Daemon URL, loopback only: ws://127.0.0.1:PORT")
+    @Option(help: "Daemon URL, loopback only: ws://127.0.0.1:PORT or wss://127.0.0.1:PORT")
     var url: String
+
+    @OptionGroup var tls: TLSOptions
 
     @Option(help: "The server's pid, to report its CPU % and RSS from /proc.")
     var serverPID: Int32?
@@ -55,8 +58,11 @@ struct CommonOptions: ParsableArguments {
         return options
     }
 
+    /// The target, with the TLS client context when the run is over wss://.
     func endpoint() throws(BenchError) -> LoopbackEndpoint {
-        try LoopbackEndpoint(url: url)
+        var endpoint = try LoopbackEndpoint(url: url)
+        endpoint.tls = try tls.context(urlIsSecure: endpoint.urlIsSecure)
+        return endpoint
     }
 }
 

@@ -36,6 +36,8 @@ final class ConnectionPool: WebSocketEventHandler {
     private(set) var failures: [String: Int] = [:]
     /// Connections that were open and then ended, by reason.
     private(set) var closes: [String: Int] = [:]
+    /// What the first wss:// connection negotiated (nil for ws://).
+    private(set) var tlsInfo: TLSSessionInfo?
 
     init(
         endpoint: LoopbackEndpoint, options: Options, delegate: any WebSocketEventHandler
@@ -61,6 +63,10 @@ final class ConnectionPool: WebSocketEventHandler {
 
     var failedCount: Int { failures.values.reduce(0, +) }
     var closedCount: Int { closes.values.reduce(0, +) }
+    /// Connections queued or connecting, not yet upgraded or failed.
+    var busyCount: Int { queuedCount + inFlight.count }
+    /// Connections added but not started (all `concurrency` slots busy).
+    var queuedCount: Int { queued.count - queueHead }
     /// True once every queued connection has opened or failed.
     var isSettled: Bool { queueHead == queued.count && inFlight.isEmpty }
 
@@ -134,6 +140,7 @@ final class ConnectionPool: WebSocketEventHandler {
     func connectionDidOpen(_ connection: WebSocketClientConnection, at now: UInt64) {
         inFlight.remove(connection.id)
         openedCount += 1
+        if tlsInfo == nil { tlsInfo = connection.tlsInfo }
         delegate.connectionDidOpen(connection, at: now)
     }
 

@@ -59,12 +59,13 @@ struct HoldCommand: ParsableCommand {
             ).run()
             return
         }
-        let plan = HoldPlan(
+        var plan = HoldPlan(
             endpoint: endpoint, url: common.url, room: room, probeRoom: probeRoom ?? room, connections: connections,
             holdSeconds: seconds, processes: processes, probes: probes, probeRate: probeRate,
             serverPID: common.serverPID, connectTimeoutSeconds: common.connectTimeout,
             connectConcurrency: max(1, common.connectConcurrency),
             sourceAddresses: options.sourceCount, deadlineSeconds: deadline)
+        plan.tlsArguments = common.tls.childArguments
         let report = try HoldScenario(plan: plan).run()
         report.printTable()
     }

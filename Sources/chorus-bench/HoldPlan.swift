@@ -2,6 +2,8 @@
 struct HoldPlan {
     var endpoint: LoopbackEndpoint
     var url: String
+    /// `--tls …` for the children (empty for ws://).
+    var tlsArguments: [String] = []
     var room: String
     /// Where the probe publisher and viewer are: the held room, or another to keep it idle.
     var probeRoom: String

@@ -115,7 +115,7 @@ final class HoldScenario {
                 "--connect-concurrency", "\(plan.connectConcurrency)",
                 "--connect-timeout", "\(plan.connectTimeoutSeconds)",
                 "--max-seconds", "\(plan.deadlineSeconds)",
-            ]
+            ] + plan.tlsArguments
         }
         let children = try ChildProcessGroup(arguments: arguments)
         let limit = min(deadline, MonotonicClock.now() + UInt64(plan.connectTimeoutSeconds * 1e9) + 5_000_000_000)

@@ -63,7 +63,7 @@ final class LoadScenario {
             runStep(number: $0, roomRate: $1)
         }
         progress.endLine()
-        let report = LoadRunReport(
+        var report = LoadRunReport(
             scenario: plan.scenario, server: plan.server.rawValue, url: plan.endpoint.description,
             rooms: plan.rooms.count, viewersPerRoom: plan.viewersPerRoom,
             publishersPerRoom: plan.publishersPerRoom,
@@ -72,6 +72,7 @@ final class LoadScenario {
             batchCache: plan.useBatchCache, clientSpins: plan.pool.spins, serverPID: plan.serverPID,
             connect: ConnectPhase.report(connect, pool: pool), steps: steps, stopReason: stopReason,
             droppedConnections: recorder.droppedAfterWelcome, closes: pool.closes)
+        report.tls = pool.tlsInfo
         pool.closeAll()
         pool.pump(until: MonotonicClock.now() + 200_000_000)
         return report

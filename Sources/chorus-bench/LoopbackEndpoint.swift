@@ -1,6 +1,7 @@
 import Glibc
 
-/// The daemon's address, parsed from `--url ws://127.0.0.1:PORT` and restricted to loopback.
+/// The daemon's address, parsed from `--url ws://127.0.0.1:PORT` (or `wss://`) and restricted
+/// to loopback.
 ///
 /// The bench generates hundreds of MB/s of traffic and thousands of connections; pointing it at
 /// a remote host by mistake would be a denial-of-service attack, so only `127.0.0.0/8` and
@@ -10,18 +11,26 @@ struct LoopbackEndpoint: CustomStringConvertible {
     let port: UInt16
     /// The text of the URL's authority, sent back as the `Host` header.
     let hostHeader: String
+    /// Whether the URL said `wss://`.
+    let urlIsSecure: Bool
+    /// The TLS client every connection uses (`--tls` or a wss:// URL); nil for plain ws://.
+    var tls: TLSClientContext?
 
-    var description: String { "ws://\(hostHeader)" }
+    var description: String { "\(tls == nil ? "ws" : "wss")://\(hostHeader)" }
+
+    /// The name sent as SNI: the URL's host unless it is an address (RFC 6066 allows names only).
+    var serverName: String? { hostHeader.hasPrefix("127.") ? nil : String(hostHeader.prefix { $0 != ":" }) }
 
     init(url: String) throws(BenchError) {
-        guard url.hasPrefix("ws://") else {
-            throw .invalidTarget(url: url, reason: "only ws:// is supported (no TLS on loopback)")
+        urlIsSecure = url.hasPrefix("wss://")
+        guard url.hasPrefix("ws://") || urlIsSecure else {
+            throw .invalidTarget(url: url, reason: "expected ws:// or wss://")
         }
-        let authority = url.dropFirst(5).prefix { $0 != "/" && $0 != "?" }
+        let authority = url.dropFirst(urlIsSecure ? 6 : 5).prefix { $0 != "/" && $0 != "?" }
         guard let colon = authority.lastIndex(of: ":"),
             let port = UInt16(authority[authority.index(after: colon)...]), port > 0
         else {
-            throw .invalidTarget(url: url, reason: "expected ws://127.0.0.1:PORT")
+            throw .invalidTarget(url: url, reason: "expected ws://127.0.0.1:PORT or wss://…")
         }
         let host = String(authority[..<colon])
         let numeric = host == "localhost" ? "127.0.0.1" : host

@@ -41,6 +41,7 @@ enum ReportPrinter {
     /// Connect summary, stop reason and the `RESULT` line, after a load table.
     static func printFooter(_ report: LoadRunReport) {
         print(connectLine(report.connect, dropped: report.droppedConnections))
+        if let tls = report.tls { print("tls: \(tls)") }
         if let reason = report.stopReason { print("stopped: \(reason)") }
         printResult(report)
     }

@@ -99,4 +99,6 @@ struct LoadRunReport: Codable {
     var stopReason: String?
     var droppedConnections: Int
     var closes: [String: Int]
+    /// Protocol, cipher, key exchange and server key of a wss:// run (nil for ws://).
+    var tls: TLSSessionInfo? = nil
 }

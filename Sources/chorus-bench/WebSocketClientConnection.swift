@@ -21,7 +21,8 @@ struct CloseReason: Hashable, CustomStringConvertible {
     var description: String { text }
 }
 
-/// One client WebSocket over a non-blocking TCP socket, driven by `EventLoop` readiness.
+/// One client WebSocket over a non-blocking TCP socket, driven by `EventLoop` readiness; over
+/// TLS (wss://) when the endpoint has a client context.
 ///
 /// The connection owns its descriptor and its buffers and nothing else. Received bytes are
 /// parsed in place from the loop's shared read buffer; only an incomplete trailing frame is
@@ -30,6 +31,8 @@ struct CloseReason: Hashable, CustomStringConvertible {
 final class WebSocketClientConnection {
     enum State {
         case connecting
+        /// TCP is up; the TLS handshake runs (wss:// only).
+        case securing
         case upgrading
         case open
         case closed
@@ -39,22 +42,29 @@ final class WebSocketClientConnection {
     /// Scenario-defined label (which room, which role); the connection does not interpret it.
     let tag: Int
     let startedAt: UInt64
-    private(set) var state = State.connecting
+    /// Set here and in the `+TLS`/`+Frames` extensions only.
+    var state = State.connecting
+    /// When the TLS handshake finished (0 for ws:// or before).
+    var securedAt: UInt64 = 0
 
     private let fd: Int32
     private unowned let loop: EventLoop
     private let handshake: WebSocketHandshake
+    /// The OpenSSL session for wss://; nil for ws://, whose path stays plain `send`/`read`.
+    var tls: TLSClientSession?
     private var handshakeBuffer: [UInt8] = []
-    private var outbound: [UInt8] = []
-    private var outboundOffset = 0
+    // Internal (not private) for the `+TLS` and `+Frames` extensions; nothing else uses them.
+    var outbound: [UInt8] = []
+    var outboundOffset = 0
     private var pending: [UInt8] = []
-    private var fragments: [UInt8] = []
-    private var fragmentsActive = false
+    var fragments: [UInt8] = []
+    var fragmentsActive = false
     private var writeInterest = true
-    private var maskKeys: MaskKeyGenerator
-    private unowned let handler: any WebSocketEventHandler
+    var maskKeys: MaskKeyGenerator
+    unowned let handler: any WebSocketEventHandler
 
-    /// Starts a non-blocking connect; the handshake is sent once the socket is writable.
+    /// Starts a non-blocking connect; the handshake (TLS first for wss://) starts once the socket
+    /// is writable.
     init(
         id: Int, tag: Int, endpoint: LoopbackEndpoint, source: in_addr?, path: String, subprotocol: String? = nil,
         loop: EventLoop, handler: any WebSocketEventHandler, now: UInt64
@@ -70,6 +80,13 @@ final class WebSocketClientConnection {
         for index in key.indices { key[index] = generator.next() }
         handshake = WebSocketHandshake(host: endpoint.hostHeader, path: path, key: key, subprotocol: subprotocol)
         fd = try SocketFactory.connect(to: endpoint, from: source)
+        if let context = endpoint.tls {
+            guard let session = context.makeSession(fd: fd, serverName: endpoint.serverName) else {
+                Glibc.close(fd)
+                throw ConnectionError(phase: "TLS session", errno: ENOMEM)
+            }
+            tls = session
+        }
         do {
             try loop.register(
                 fd: fd, token: UInt64(id), events: LinuxEpoll.readable | LinuxEpoll.writable)
@@ -85,10 +102,13 @@ final class WebSocketClientConnection {
             // A refused connect may report only EPOLLERR/EPOLLHUP; SO_ERROR tells which.
             let done = LinuxEpoll.writable | LinuxEpoll.error | LinuxEpoll.hangUp
             if events & done != 0 { finishConnect() }
+        } else if state == .securing {
+            continueHandshake()
+            return
         } else if events & LinuxEpoll.writable != 0 {
             flush()
         }
-        guard state != .closed, state != .connecting else { return }
+        guard state != .closed, state != .connecting, state != .securing else { return }
         let readMask = LinuxEpoll.readable | LinuxEpoll.hangUp | LinuxEpoll.error
         if events & readMask != 0 { readOnce(scratch: scratch, now: now) }
     }
@@ -124,9 +144,13 @@ final class WebSocketClientConnection {
                     opcode: .close, payload: payload, maskKey: maskKeys.next(), to: &outbound)
             }
             flush()
+            tls?.shutdown()
         }
         finish(reason)
     }
+
+    /// What TLS negotiated, once the handshake is done (nil for ws://).
+    var tlsInfo: TLSSessionInfo? { securedAt > 0 ? tls?.info : nil }
 
     /// Bytes queued but not yet accepted by the kernel (a publisher falling behind).
     var queuedBytes: Int { outbound.count - outboundOffset }
@@ -139,12 +163,35 @@ final class WebSocketClientConnection {
             finish("connect: \(SystemErrorText.describe(error))")
             return
         }
+        if tls != nil {
+            state = .securing
+            continueHandshake()
+        } else {
+            startUpgrade()
+        }
+    }
+
+    func startUpgrade() {
         state = .upgrading
         outbound.append(contentsOf: handshake.request)
         flush()
     }
 
-    private func flush() {
+    func flush() {
+        if let tls {
+            guard flushTLS(tls) else { return }
+        } else {
+            guard flushPlain() else { return }
+        }
+        if outboundOffset == outbound.count {
+            outbound.removeAll(keepingCapacity: outbound.capacity <= 65_536)
+            outboundOffset = 0
+        }
+        setWriteInterest(outboundOffset < outbound.count)
+    }
+
+    /// Sends what the kernel takes; false if the connection failed.
+    private func flushPlain() -> Bool {
         while outboundOffset < outbound.count {
             let written = outbound.withUnsafeBytes { buffer in
                 send(
@@ -157,22 +204,24 @@ final class WebSocketClientConnection {
                 break
             } else {
                 finish("send: \(SystemErrorText.describe(errno))")
-                return
+                return false
             }
         }
-        if outboundOffset == outbound.count {
-            outbound.removeAll(keepingCapacity: outbound.capacity <= 65_536)
-            outboundOffset = 0
-        }
-        let wantsWrite = outboundOffset < outbound.count
-        if wantsWrite != writeInterest {
-            writeInterest = wantsWrite
-            let mask = LinuxEpoll.readable | (wantsWrite ? LinuxEpoll.writable : 0)
-            try? loop.modify(fd: fd, token: UInt64(id), events: mask)
-        }
+        return true
+    }
+
+    func setWriteInterest(_ wantsWrite: Bool) {
+        guard wantsWrite != writeInterest else { return }
+        writeInterest = wantsWrite
+        let mask = LinuxEpoll.readable | (wantsWrite ? LinuxEpoll.writable : 0)
+        try? loop.modify(fd: fd, token: UInt64(id), events: mask)
     }
 
     private func readOnce(scratch: UnsafeMutableRawBufferPointer, now: UInt64) {
+        if let tls {
+            readTLS(tls, scratch: scratch, now: now)
+            return
+        }
         let count = read(fd, scratch.baseAddress, scratch.count)
         if count > 0 {
             consume(UnsafeRawBufferPointer(rebasing: scratch[0..<count]), now: now)
@@ -183,7 +232,7 @@ final class WebSocketClientConnection {
         }
     }
 
-    private func consume(_ bytes: UnsafeRawBufferPointer, now: UInt64) {
+    func consume(_ bytes: UnsafeRawBufferPointer, now: UInt64) {
         if state == .upgrading {
             handshakeBuffer.append(contentsOf: bytes)
             switch handshake.evaluate(handshakeBuffer) {
@@ -240,54 +289,12 @@ final class WebSocketClientConnection {
         return offset
     }
 
-    private func handleFrame(
-        _ header: WebSocketFrameCodec.Header, payload: UnsafeRawBufferPointer, now: UInt64
-    ) {
-        switch header.opcode {
-        case .text, .binary:
-            guard !fragmentsActive else {
-                finish("protocol error: new message inside a fragmented one")
-                return
-            }
-            if header.isFinal {
-                handler.connection(self, didReceive: payload, at: now)
-            } else {
-                fragmentsActive = true
-                fragments = Array(payload)
-            }
-        case .continuation:
-            guard fragmentsActive else {
-                finish("protocol error: continuation without a first fragment")
-                return
-            }
-            fragments.append(contentsOf: payload)
-            if header.isFinal {
-                let message = fragments
-                fragments = []
-                fragmentsActive = false
-                message.withUnsafeBytes { handler.connection(self, didReceive: $0, at: now) }
-            }
-        case .ping:
-            WebSocketFrameCodec.appendMaskedFrame(
-                opcode: .pong, payload: payload, maskKey: maskKeys.next(), to: &outbound)
-            flush()
-        case .pong:
-            break
-        case .close:
-            let code = payload.count >= 2 ? Int(payload[0]) << 8 | Int(payload[1]) : 1005
-            WebSocketFrameCodec.appendMaskedFrame(
-                opcode: .close, payload: UnsafeRawBufferPointer(rebasing: payload.prefix(2)),
-                maskKey: maskKeys.next(), to: &outbound)
-            flush()
-            finish("server close \(code)")
-        }
-    }
-
-    private func finish(_ reason: String) {
+    func finish(_ reason: String) {
         guard state != .closed else { return }
         let wasOpen = state == .open
         state = .closed
         loop.deregister(fd: fd)
+        tls = nil
         Glibc.close(fd)
         outbound = []
         pending = []
