@@ -48,7 +48,8 @@ final class ServiceThread: @unchecked Sendable {
     /// (socket activation), and creates the lws context;
     /// the thread starts with `start`.
     init(relay: RelayServer, mailbox: ServiceMailbox, port: Int, inherited: [Int32]) throws(TransportError) {
-        let config = relay.startConfig
+        // What is in force when the thread is made (at start, the start's configuration).
+        let config = relay.configInForce
         index = mailbox.index
         self.relay = relay
         self.mailbox = mailbox

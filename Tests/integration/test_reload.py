@@ -112,6 +112,14 @@ def test_an_unchanged_reload_says_so(notified: NotifiedDaemon) -> None:
     notified.daemon.wait_log("no settings changed")
 
 
+def test_rooms_open_on_first_join_once_reloaded_to(notified: NotifiedDaemon) -> None:
+    daemon = notified.daemon
+    expect_close_on_open(daemon.ws_url("/v1/viewer?room=popup"), 4004)
+    notified.reload({"rooms": {"autoCreate": True}})
+    with daemon.viewer("popup") as viewer:
+        chat_arrives(viewer, "a room of its own")
+
+
 def test_restart_only_settings_are_refused_and_kept(notified: NotifiedDaemon) -> None:
     daemon = notified.daemon
     old_port = daemon.port
