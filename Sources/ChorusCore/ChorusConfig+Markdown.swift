@@ -9,10 +9,10 @@ extension ChorusConfig {
 
     /// One row per setting, in table order.
     public static var settingsMarkdown: String {
-        var lines = ["| key | default | accepts | meaning |", "|---|---|---|---|"]
+        var lines = ["| key | default | accepts | on SIGHUP | meaning |", "|---|---|---|---|---|"]
         for setting in settings {
             let value = setting.render(ChorusConfig()).map { "`\($0)`" } ?? "none"
-            let cells = ["`\(setting.key)`", value, setting.accepts, setting.meaning]
+            let cells = ["`\(setting.key)`", value, setting.accepts, reloadText(setting.reload), setting.meaning]
             lines.append("| " + cells.map(escaped).joined(separator: " | ") + " |")
         }
         return lines.joined(separator: "\n") + "\n"
@@ -38,6 +38,14 @@ extension ChorusConfig {
             let end = document[start.upperBound...].firstRange(of: settingsTableEnd)
         else { return nil }
         return start.upperBound..<end.lowerBound
+    }
+
+    /// README's column for `ChorusSetting.reload`.
+    private static func reloadText(_ reload: ChorusSetting.Reload) -> String {
+        switch reload {
+        case .atRunTime: "applied"
+        case .atRestartOnly: "restart"
+        }
     }
 
     /// A `|` inside a cell would end it.

@@ -9,6 +9,10 @@ public struct ChorusSetting: Sendable {
     public let accepts: String
     /// README's explanation (Markdown).
     public let meaning: String
+    /// Whether SIGHUP applies a new value to the running daemon or only a restart does.
+    public let reload: Reload
+    /// Never written to logs (`console.secret`): a reload says that it changed, not to what.
+    public var isSecret = false
     /// Writes a config file's value into the tree, refusing one of the wrong type.
     let decode: @Sendable (inout ChorusConfig, JSONValue) throws(ConfigError) -> Void
     /// Reads an environment variable's or `--set`'s text as the JSON a file would hold.
@@ -17,6 +21,19 @@ public struct ChorusSetting: Sendable {
     let failure: @Sendable (ChorusConfig) -> String?
     /// The tree's value as README shows it, nil when there is none (an unset secret).
     let render: @Sendable (ChorusConfig) -> String?
+    /// Whether two trees hold the same value here (`ConfigReload`).
+    let isSame: @Sendable (ChorusConfig, ChorusConfig) -> Bool
+    /// Copies this setting's value from the second tree into the first (`ConfigReload`).
+    let transfer: @Sendable (inout ChorusConfig, ChorusConfig) -> Void
+
+    /// When a changed value takes effect: the settings the transport and the hub read at run
+    /// time reload on SIGHUP; those that shaped sockets, threads, files or memory laid out at
+    /// start (the listening address, the service threads, the storage engine) need a restart,
+    /// and a reload keeps their old value (and says so).
+    public enum Reload: String, Sendable {
+        case atRunTime
+        case atRestartOnly
+    }
 
     /// The environment variable: `CHORUS_` and the key in upper snake case, an acronym as
     /// one word (`limits.maxConnectionsPerIP` → `CHORUS_LIMITS_MAX_CONNECTIONS_PER_IP`).

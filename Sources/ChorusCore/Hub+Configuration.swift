@@ -41,3 +41,16 @@ extension Hub {
         }
     }
 }
+
+extension Hub {
+    /// SIGHUP: takes what of `new` can change while rooms are open (batching, whether rooms
+    /// open on first join, how long an empty room lives on). The rest stays as the hub was
+    /// made: shards, history, durable counting, idempotency and series shaped the rooms and
+    /// the stored state (`ChorusSetting.Reload.atRestartOnly`). Rooms' pending batches follow
+    /// the new batch settings from their next message or tick.
+    public mutating func reconfigure(_ new: Configuration) {
+        configuration.batch = new.batch
+        configuration.autoCreateRooms = new.autoCreateRooms
+        configuration.roomIdleNanoseconds = new.roomIdleNanoseconds
+    }
+}

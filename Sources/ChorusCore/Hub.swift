@@ -16,7 +16,8 @@ public struct Hub: Sendable {
         case unknownRoom
     }
 
-    public let configuration: Configuration
+    /// Changed only by `reconfigure` (SIGHUP), and only in what can change while rooms are open.
+    public internal(set) var configuration: Configuration
     /// Internal, not private: the `Hub+…` extensions in other files work on it.
     var rooms: [String: Room] = [:]
     public internal(set) var totals = InteractionCounters()

@@ -7,7 +7,8 @@
 /// Sans-I/O: the transport reports the pending count and carries out the answers. One gate
 /// per service thread, touched only by that thread.
 public struct IngressGate: Sendable {
-    public let highWatermark: Int
+    /// Set anew by a reload; connections already paused resume at the new low watermark.
+    public var highWatermark: Int
     public var lowWatermark: Int { highWatermark / 2 }
     /// Connections paused and not yet resumed.
     public private(set) var pausedCount = 0

@@ -51,7 +51,9 @@ public struct Shard<Frame: OutboundFrame> {
         var receivesBatches = true
     }
 
-    public let budgets: Budgets
+    /// Given to each member's queue when it is added: a reload's new budgets apply to members
+    /// added from then on, while open ones keep the queue they were given.
+    public var budgets: Budgets
     /// Internal, not private: `Shard+…` extensions in other files read them.
     private(set) var members: [ConnectionID: Member] = [:]
     private(set) var roomMembers: [String: Set<ConnectionID>] = [:]

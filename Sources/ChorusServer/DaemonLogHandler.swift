@@ -5,11 +5,16 @@ public import Logging
 /// journald they carry no timestamp: journald stamps every line itself, and a second stamp
 /// only widened `journalctl` output (on a terminal or in a file the stamp stays).
 public struct DaemonLogHandler: LogHandler {
-    public var logLevel: Logger.Level = .info
+    /// Shared with every copy of the logger, so that setting it on one (a reload) sets all.
+    public var logLevel: Logger.Level {
+        get { sharedLevel.level }
+        nonmutating set { sharedLevel.level = newValue }
+    }
     public var metadata: Logger.Metadata = [:]
     private let label: String
     private let timestamps: Bool
     private let write: @Sendable (String) -> Void
+    private let sharedLevel = SharedLogLevel(.info)
 
     /// `write` receives whole lines, newline included.
     public init(label: String, timestamps: Bool, write: @escaping @Sendable (String) -> Void) {

@@ -51,7 +51,7 @@ public final class MetricsExporter: Sendable {
                 raise(&state, .interactions, [kind.rawValue], to: hub.totals.count(of: kind))
             }
             for (language, count) in Self.boundedLanguages(
-                hub.totals.byLanguage, known: relay.config.language.candidates)
+                hub.totals.byLanguage, known: relay.startConfig.language.candidates)
             {
                 raise(&state, .interactionsByLanguage, [language], to: count)
             }

@@ -22,7 +22,7 @@ final class Acceptor {
     init(relay: RelayServer, port: Int, inherited: [Int32]) throws(TransportError) {
         self.relay = relay
         if inherited.isEmpty {
-            listeners = [try ListenSocket(host: relay.config.listen.host, port: port)]
+            listeners = [try ListenSocket(host: relay.startConfig.listen.host, port: port)]
         } else {
             listeners = inherited.map { ListenSocket(adopting: dup($0)) }
         }

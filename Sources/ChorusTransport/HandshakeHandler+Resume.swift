@@ -34,6 +34,4 @@ extension HandshakeHandler {
             break
         }
     }
-
-    var batchSettings: ServerFrames.BatchSettings { ServerFrames.BatchSettings(relay.config.batch) }
 }

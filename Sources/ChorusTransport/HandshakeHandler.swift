@@ -14,9 +14,13 @@ final class HandshakeHandler {
     private let limits: LimitEnforcer
     private let heartbeat: HeartbeatDriver
     private let statistics: ThreadStatistics
+    /// Run-time settings, this thread's copy (`adopt`).
+    private var maxConnections: Int
+    /// The batch settings welcomes announce.
+    private var batchSettings: ServerFrames.BatchSettings
 
     init(
-        relay: RelayServer, shardIndex: Int, connections: ConnectionTable, writePath: WritePath,
+        config: ChorusConfig, relay: RelayServer, shardIndex: Int, connections: ConnectionTable, writePath: WritePath,
         limits: LimitEnforcer, heartbeat: HeartbeatDriver, statistics: ThreadStatistics
     ) {
         self.relay = relay
@@ -26,6 +30,14 @@ final class HandshakeHandler {
         self.limits = limits
         self.heartbeat = heartbeat
         self.statistics = statistics
+        maxConnections = config.limits.maxConnections
+        batchSettings = ServerFrames.BatchSettings(config.batch)
+    }
+
+    /// A reload: applies to connections established from now on.
+    func adopt(_ config: ChorusConfig) {
+        maxConnections = config.limits.maxConnections
+        batchSettings = ServerFrames.BatchSettings(config.batch)
     }
 
     /// LWS_CALLBACK_ESTABLISHED: the connection gets its ID (stored as the wsi's user pointer).
@@ -48,7 +60,7 @@ final class HandshakeHandler {
             return writePath.requestClose(
                 id, code: CloseCode.goingAway, reason: "server shutting down", why: .shutdown)
         }
-        guard open <= relay.config.limits.maxConnections else {
+        guard open <= maxConnections else {
             return writePath.requestClose(
                 id, code: CloseCode.tryAgainLater, reason: "connection limit reached", why: .connectionLimit)
         }

@@ -14,13 +14,30 @@ final class LimitEnforcer {
     private(set) var ingress: IngressGate
     /// Connections whose reading `ingress` paused, to resume together.
     private var pausedReaders: [ConnectionID] = []
+    /// Run-time settings, this thread's copy (`adopt`): the rates every connection is held to.
+    private var interactionPolicy: InteractionRateLimiter.Policy
+    private var maxConnectionsPerIP: Int
 
-    init(relay: RelayServer, connections: ConnectionTable, writePath: WritePath, statistics: ThreadStatistics) {
+    init(
+        config: ChorusConfig, relay: RelayServer, connections: ConnectionTable, writePath: WritePath,
+        statistics: ThreadStatistics
+    ) {
         self.relay = relay
         self.connections = connections
         self.writePath = writePath
         self.statistics = statistics
-        ingress = IngressGate(highWatermark: relay.config.transport.ingressHighWatermark)
+        ingress = IngressGate(highWatermark: config.transport.ingressHighWatermark)
+        interactionPolicy = config.interactionPolicy
+        maxConnectionsPerIP = config.limits.maxConnectionsPerIP
+    }
+
+    /// A reload: new rates apply to open connections' next interactions (their buckets keep
+    /// what they used), the address limit to connections opened from now on, the watermark
+    /// from the next message read.
+    func adopt(_ config: ChorusConfig) {
+        ingress.highWatermark = config.transport.ingressHighWatermark
+        interactionPolicy = config.interactionPolicy
+        maxConnectionsPerIP = config.limits.maxConnectionsPerIP
     }
 
     /// Applies the viewer's rate limits and its room's slow mode. False: refused, with an error
@@ -30,7 +47,7 @@ final class LimitEnforcer {
     ) -> Bool {
         let slowMode = kind == .chat ? relay.slowModeSeconds(room: room) : 0
         // Unlimited daemons (benchmarks) keep no per-connection state.
-        if relay.interactionPolicy.isUnlimited, slowMode == 0 { return true }
+        if interactionPolicy.isUnlimited, slowMode == 0 { return true }
         let state: RateLimitState
         if let existing = connection.rateLimits {
             state = existing
@@ -39,7 +56,7 @@ final class LimitEnforcer {
             connection.rateLimits = state
         }
         let now = MonotonicClock.nanoseconds()
-        switch state.limiter.admit(kind, policy: relay.interactionPolicy, slowModeSeconds: slowMode, now: now) {
+        switch state.limiter.admit(kind, policy: interactionPolicy, slowModeSeconds: slowMode, now: now) {
         case .allow:
             return true
         case .throttle(let reason, let wait):
@@ -60,7 +77,7 @@ final class LimitEnforcer {
 
     /// Counts the new connection against its address's limit; false when the address is full.
     func admitPeer(_ connection: Connection) -> Bool {
-        let limit = relay.config.limits.maxConnectionsPerIP
+        let limit = maxConnectionsPerIP
         guard limit > 0, let peer = PeerAddress(socket: lws_get_socket_fd(connection.wsi)) else { return true }
         guard relay.peerConnections.admit(peer, limit: limit) else {
             statistics.current.refusedPerAddress += 1

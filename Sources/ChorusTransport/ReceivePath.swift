@@ -12,10 +12,13 @@ final class ReceivePath {
     let handshake: HandshakeHandler
     let timer: TickTimer
     let statistics: ThreadStatistics
-    private let maxMessageBytes: Int
+    /// Run-time settings, this thread's copy (`adopt`).
+    private var maxMessageBytes: Int
+    private var maxErrorsPerConnection: Int
+    private var decoder: ClientFrameDecoder
 
     init(
-        relay: RelayServer, shardIndex: Int, connections: ConnectionTable, writePath: WritePath,
+        config: ChorusConfig, relay: RelayServer, shardIndex: Int, connections: ConnectionTable, writePath: WritePath,
         limits: LimitEnforcer, handshake: HandshakeHandler, timer: TickTimer, statistics: ThreadStatistics
     ) {
         self.relay = relay
@@ -26,7 +29,16 @@ final class ReceivePath {
         self.handshake = handshake
         self.timer = timer
         self.statistics = statistics
-        maxMessageBytes = relay.config.limits.maxMessageBytes
+        maxMessageBytes = config.limits.maxMessageBytes
+        maxErrorsPerConnection = config.limits.maxErrorsPerConnection
+        decoder = ClientFrameDecoder(maxChatCharacters: config.limits.maxChatChars)
+    }
+
+    /// A reload: the limits apply from the next message on, on open connections too.
+    func adopt(_ config: ChorusConfig) {
+        maxMessageBytes = config.limits.maxMessageBytes
+        maxErrorsPerConnection = config.limits.maxErrorsPerConnection
+        decoder = ClientFrameDecoder(maxChatCharacters: config.limits.maxChatChars)
     }
 
     /// LWS_CALLBACK_RECEIVE: a piece of a client message arrived. lws has already checked
@@ -72,7 +84,7 @@ final class ReceivePath {
         guard let role = connection.role else { return }
         let frame: ClientFrame
         do {
-            frame = try relay.decoder.decode(bytes, role: role)
+            frame = try decoder.decode(bytes, role: role)
         } catch {
             return reject(id, error)
         }
@@ -147,7 +159,7 @@ final class ReceivePath {
         writePath.send(ServerFrames.error(error, notice: writePath.localize(error, for: id)), to: id)
         guard let connection = connections[id] else { return }
         if connection.invalidFrames < .max { connection.invalidFrames += 1 }
-        if Int(connection.invalidFrames) > relay.config.limits.maxErrorsPerConnection {
+        if Int(connection.invalidFrames) > maxErrorsPerConnection {
             writePath.requestClose(
                 id, code: CloseCode.tooManyErrors, reason: "too many invalid frames", why: .tooManyErrors,
                 flushFirst: true)

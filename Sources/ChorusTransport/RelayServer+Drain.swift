@@ -7,9 +7,10 @@ extension RelayServer {
     /// back at once. Each thread takes its share of a wave; waves go on until every connection
     /// has closed or `graceNanoseconds` past the planned last wave, whichever comes first.
     func drainInWaves(graceNanoseconds: UInt64) {
-        let perWave = config.shutdown.drainPerWave
+        let shutdown = configInForce.shutdown
+        let perWave = shutdown.drainPerWave
         let perThread = max(1, (perWave + mailboxes.count - 1) / mailboxes.count)
-        let interval = max(UInt64(config.shutdown.drainWaveIntervalMs) * 1_000_000, 5_000_000)
+        let interval = max(UInt64(shutdown.drainWaveIntervalMs) * 1_000_000, 5_000_000)
         let open = openConnections.load(ordering: .acquiring)
         let waves = UInt64(max(1, (open + perWave - 1) / perWave))
         let deadline = MonotonicClock.nanoseconds() + (waves - 1) * interval + graceNanoseconds

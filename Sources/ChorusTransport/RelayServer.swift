@@ -11,16 +11,19 @@ import Synchronization
 /// as inbox messages to the service threads that own the recipients, posted in flush
 /// order under the lock so every thread sees a room's batches in sequence order.
 public final class RelayServer: Sendable {
-    public let config: ChorusConfig
+    /// The configuration the relay started with (`transport.serviceThreads` resolved): read it
+    /// only for settings that need a restart (`ChorusSetting.Reload.atRestartOnly`), which a
+    /// reload never changes. Run-time settings are each service thread's own copy, handed over
+    /// through its mailbox on reload (`RelayServer+Reload.swift`), or `configInForce`.
+    public let startConfig: ChorusConfig
+    /// The configuration in force, for threads other than the service threads (the drain on
+    /// SIGTERM); replaced whole by `reload`.
+    let inForce: Locked<ChorusConfig>
     let logger: Logger
     let tagger: any LanguageTagger
-    let consoleSecret: [UInt8]
+    /// Replaced by a reload; read once per console handshake.
+    let consoleSecret: Locked<[UInt8]>
     let responder: any HTTPResponder
-    let decoder: ClientFrameDecoder
-    /// Least time between two ticks of a service thread (a tenth of the batch window, 1–10
-    /// ms), so a batch that cannot leave yet (its numbers' reservation is not stored) is not
-    /// polled in a loop.
-    let minimumTickNanoseconds: UInt64
     /// Every service thread ticks at least this often for housekeeping (heartbeats, statistics,
     /// the write-timeout sweep, resuming paused readers); thread 0 also at each batch deadline.
     /// A tick costs ≈ 37 µs with 19,000 idle connections (most of it inside lws), so ticking
@@ -29,8 +32,6 @@ public final class RelayServer: Sendable {
     /// When thread 0's next tick is due (monotonic ns), for `flushDue(by:from:)`. Written under
     /// the hub lock only, so an ingest either sees the new schedule or is seen by it.
     let flushTimerAt = Atomic<UInt64>(.max)
-    /// The interaction rates every viewer is held to (`RelayServer+Limits.swift`).
-    let interactionPolicy: InteractionRateLimiter.Policy
     /// Set once a console first turns slow mode on anywhere: until then a chat message does not
     /// take the hub lock to read its room's slow mode.
     let slowModeInUse = Atomic<Bool>(false)
@@ -46,6 +47,8 @@ public final class RelayServer: Sendable {
     /// Batches posted to service threads and not yet taken from their inboxes: how far behind
     /// delivery is (the ingress gate's measure).
     let pendingDeliveries = Atomic<Int>(0)
+    /// How many configuration reloads were asked for: what threads acknowledge adopting.
+    let configGeneration = Atomic<Int>(0)
     /// How many TLS reloads were asked for: names each reload's vhosts.
     let tlsGeneration = Atomic<Int>(0)
     /// The notices catalog and plural rules (`RelayServer+Notices.swift`); nil until installed.
@@ -61,15 +64,13 @@ public final class RelayServer: Sendable {
         if config.transport.serviceThreads == 0 {
             config.transport.serviceThreads = max(1, min(64, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
         }
-        self.config = config
+        self.startConfig = config
+        self.inForce = Locked(config)
         self.tagger = tagger
-        self.consoleSecret = consoleSecret
+        self.consoleSecret = Locked(consoleSecret)
         self.responder = responder
         self.logger = logger
-        self.decoder = ClientFrameDecoder(maxChatCharacters: config.limits.maxChatChars)
-        self.interactionPolicy = config.interactionPolicy
         let hubConfiguration = Hub.Configuration(config, shardCount: config.transport.serviceThreads)
-        self.minimumTickNanoseconds = hubConfiguration.batch.flushTickNanoseconds
         self.hub = Locked(Hub(configuration: hubConfiguration, now: MonotonicClock.nanoseconds()))
         self.mailboxes = (0..<config.transport.serviceThreads).map { ServiceMailbox(index: $0) }
     }
@@ -83,6 +84,7 @@ public final class RelayServer: Sendable {
     /// `inherited`: listening sockets systemd passed (socket activation); `listen.*` is then
     /// not bound, and every thread serves every inherited socket.
     public func start(inheriting inherited: [Int32] = []) throws(TransportError) {
+        let config = startConfig
         LWSLog.install(logger: logger, verbose: config.logLevel == "trace" || config.logLevel == "debug")
         if !inherited.isEmpty {
             logger.notice(
@@ -186,6 +188,6 @@ public final class RelayServer: Sendable {
 
     func authenticate(token: String) throws(ConsoleToken.ValidationError) -> ConsoleToken {
         try ConsoleToken.validate(
-            token, secret: consoleSecret, nowSeconds: WallClock.seconds(), authenticator: HMAC.sha256)
+            token, secret: consoleSecret.withLock { $0 }, nowSeconds: WallClock.seconds(), authenticator: HMAC.sha256)
     }
 }

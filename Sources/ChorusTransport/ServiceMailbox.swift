@@ -20,6 +20,9 @@ final class ServiceMailbox: @unchecked Sendable {
         case stop
         /// Load the TLS certificate and key again for connections accepted from now on.
         case reloadTLS(generation: Int)
+        /// Adopt this configuration's run-time settings (SIGHUP): the thread's copy is its own.
+        /// The generation is published once adopted (`noteAdopted`), which the reload waits for.
+        case reconfigure(ChorusConfig, generation: Int)
         #if DEBUG
             /// Test hook (debug builds only): block the service loop this long, as a stalled
             /// loop would, so the watchdog's silence can be tested.
@@ -32,6 +35,8 @@ final class ServiceMailbox: @unchecked Sendable {
     private let statistics = Locked(TransportStatistics())
     /// When the service loop last ran its timer (monotonic ns): what the watchdog checks.
     private let lastTick = Atomic<UInt64>(0)
+    /// The last configuration generation the thread adopted (`RelayServer.reload`).
+    private let adopted = Atomic<Int>(0)
     /// The service thread's lws context: set before the thread starts, cleared when it has
     /// destroyed the context.
     private var context: OpaquePointer?
@@ -66,6 +71,14 @@ final class ServiceMailbox: @unchecked Sendable {
 
     /// Any thread: when the loop last ticked (0 before its first tick).
     var lastTickNanoseconds: UInt64 { lastTick.load(ordering: .relaxed) }
+
+    /// The service thread, once it adopted a reloaded configuration.
+    func noteAdopted(generation: Int) {
+        adopted.store(generation, ordering: .releasing)
+    }
+
+    /// Any thread: the last configuration generation the thread adopted (0: the start's).
+    var adoptedGeneration: Int { adopted.load(ordering: .acquiring) }
 
     func publishedStatistics() -> TransportStatistics {
         statistics.withLock { $0 }

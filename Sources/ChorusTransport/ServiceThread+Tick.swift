@@ -11,7 +11,7 @@ extension ServiceThread {
         mailbox.noteTick(now)
         var next = now &+ RelayServer.housekeepingNanoseconds
         if index == 0 {
-            let earliest = now &+ relay.minimumTickNanoseconds
+            let earliest = now &+ minimumTickNanoseconds
             relay.withHub { hub in
                 relay.dispatch(hub.tick(now: now))
                 if let deadline = hub.nextFlushDeadline() { next = max(earliest, min(next, deadline)) }
@@ -24,8 +24,7 @@ extension ServiceThread {
             lastWriteSweep = now
             writePath.closeStalledWriters(now: now)
         }
-        let statsInterval = UInt64(relay.config.stats.consoleIntervalMs) * 1_000_000
-        if statsInterval > 0, now &- lastConsoleStats >= statsInterval {
+        if consoleStatsNanoseconds > 0, now &- lastConsoleStats >= consoleStatsNanoseconds {
             lastConsoleStats = now
             writePath.sendConsoleStats()
         }

@@ -34,6 +34,12 @@ final class ServiceThread: @unchecked Sendable {
     var stopping = false
     var lastWriteSweep: UInt64 = 0
     var lastConsoleStats: UInt64 = 0
+    /// Run-time settings the tick reads, this thread's copy (`ServiceThread+Reload.swift`).
+    var consoleStatsNanoseconds: UInt64
+    /// Least time between two ticks of thread 0 (a tenth of the batch window, 1–10 ms), so a
+    /// batch that cannot leave yet (its numbers' reservation is not stored) is not polled in a
+    /// loop.
+    var minimumTickNanoseconds: UInt64
 
     /// The port this thread's listening socket is bound to.
     var listeningPort: Int { acceptor.port }
@@ -42,22 +48,26 @@ final class ServiceThread: @unchecked Sendable {
     /// (socket activation), and creates the lws context;
     /// the thread starts with `start`.
     init(relay: RelayServer, mailbox: ServiceMailbox, port: Int, inherited: [Int32]) throws(TransportError) {
-        let config = relay.config
+        // What is in force when the thread is made (at start, the start's configuration).
+        let config = relay.configInForce
         index = mailbox.index
         self.relay = relay
         self.mailbox = mailbox
         connections = ConnectionTable(owner: owner)
-        writePath = WritePath(relay: relay, connections: connections, statistics: statistics)
+        consoleStatsNanoseconds = Self.consoleStatsNanoseconds(config)
+        minimumTickNanoseconds = Self.minimumTickNanoseconds(config)
+        writePath = WritePath(config: config, relay: relay, connections: connections, statistics: statistics)
         heartbeat = HeartbeatDriver(
             intervalSeconds: config.transport.pingIntervalSeconds, connections: connections, writePath: writePath,
             statistics: statistics)
-        limits = LimitEnforcer(relay: relay, connections: connections, writePath: writePath, statistics: statistics)
+        limits = LimitEnforcer(
+            config: config, relay: relay, connections: connections, writePath: writePath, statistics: statistics)
         handshake = HandshakeHandler(
-            relay: relay, shardIndex: mailbox.index, connections: connections, writePath: writePath, limits: limits,
-            heartbeat: heartbeat, statistics: statistics)
+            config: config, relay: relay, shardIndex: mailbox.index, connections: connections, writePath: writePath,
+            limits: limits, heartbeat: heartbeat, statistics: statistics)
         receivePath = ReceivePath(
-            relay: relay, shardIndex: mailbox.index, connections: connections, writePath: writePath, limits: limits,
-            handshake: handshake, timer: timer, statistics: statistics)
+            config: config, relay: relay, shardIndex: mailbox.index, connections: connections, writePath: writePath,
+            limits: limits, handshake: handshake, timer: timer, statistics: statistics)
         http = HTTPRoutes(relay: relay)
         acceptor = try Acceptor(relay: relay, port: port, inherited: inherited)
         lws = LWSContext(config: config)
@@ -138,6 +148,9 @@ final class ServiceThread: @unchecked Sendable {
                 publishStatistics()
             case .reloadTLS(let generation):
                 reloadTLS(generation: generation)
+            case .reconfigure(let config, let generation):
+                adopt(config)
+                mailbox.noteAdopted(generation: generation)
             #if DEBUG
                 case .stallForTest(let seconds):
                     usleep(UInt32(seconds * 1_000_000))

@@ -8,7 +8,7 @@ extension WritePath {
     }
 
     func localize(_ error: ProtocolError, for id: ConnectionID) -> LocalizedNotice? {
-        localize(error.notice(maxChatCharacters: relay.config.limits.maxChatChars), for: id)
+        localize(error.notice(maxChatCharacters: maxChatCharacters), for: id)
     }
 
     /// A standalone `notice` frame (before a close that explains itself).

@@ -15,20 +15,39 @@ final class WritePath {
     var shard: Shard<LWSFrame>
     /// Set by `drainAll` (graceful stop): new WebSockets are closed at once. Written only there.
     var draining = false
-    private let directWrites: Bool
-    private let writeTimeoutNanoseconds: UInt64
+    /// Run-time settings, this thread's copy (`adopt`).
+    private var directWrites: Bool
+    private var writeTimeoutNanoseconds: UInt64
+    /// For the text of `too_large`-style notices (`WritePath+Notices.swift`).
+    private(set) var maxChatCharacters: Int
 
-    init(relay: RelayServer, connections: ConnectionTable, statistics: ThreadStatistics) {
+    init(config: ChorusConfig, relay: RelayServer, connections: ConnectionTable, statistics: ThreadStatistics) {
         self.relay = relay
         self.connections = connections
         self.statistics = statistics
-        let limits = relay.config.limits
-        shard = Shard(
-            budgets: .init(
-                viewerBytes: limits.viewerQueueBytes, consoleBytes: limits.consoleQueueBytes,
-                viewerCommerceBytes: limits.viewerCommerceBytes))
-        directWrites = relay.config.transport.directWrites
-        writeTimeoutNanoseconds = UInt64(relay.config.transport.writeTimeoutSeconds) * 1_000_000_000
+        shard = Shard(budgets: Self.budgets(config.limits))
+        directWrites = config.transport.directWrites
+        writeTimeoutNanoseconds = Self.writeTimeoutNanoseconds(config.transport)
+        maxChatCharacters = config.limits.maxChatChars
+    }
+
+    /// A reload: queue budgets apply to connections opened from now on (an open one keeps the
+    /// queue it has), the write timeout and direct writes at once.
+    func adopt(_ config: ChorusConfig) {
+        shard.budgets = Self.budgets(config.limits)
+        directWrites = config.transport.directWrites
+        writeTimeoutNanoseconds = Self.writeTimeoutNanoseconds(config.transport)
+        maxChatCharacters = config.limits.maxChatChars
+    }
+
+    private static func budgets(_ limits: ChorusConfig.Limits) -> Shard<LWSFrame>.Budgets {
+        .init(
+            viewerBytes: limits.viewerQueueBytes, consoleBytes: limits.consoleQueueBytes,
+            viewerCommerceBytes: limits.viewerCommerceBytes)
+    }
+
+    private static func writeTimeoutNanoseconds(_ transport: ChorusConfig.Transport) -> UInt64 {
+        UInt64(transport.writeTimeoutSeconds) * 1_000_000_000
     }
 
     /// A batch from the hub: queued for every local member of its room, written at once where

@@ -17,7 +17,7 @@ struct RunCommand: ParsableCommand {
         let config = try ConfigLoader.loadOrExit(options, environment: environment)
         // Block the signals before any thread starts so only the waiter below receives them.
         let signals = SignalWaiter(signals: [SIGTERM, SIGINT, SIGHUP] + Self.testSignals)
-        let logger = Self.makeLogger(level: config.logLevel, environment: environment)
+        var logger = Self.makeLogger(level: config.logLevel, environment: environment)
         let secret: [UInt8]
         do {
             try StateDirectory.ensure(config.stateDir)
@@ -72,6 +72,7 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(69)  // EX_UNAVAILABLE
         }
         committer?.start()
+        var reloadable = Reloadable(config: config, consoleSecret: secret, locales: locales)
         let notifier = SystemdNotifier(environment: environment)
         notifier.notify("READY=1\nSTATUS=serving on \(config.listen.host):\(relay.port)")
         let watchdog = SystemdNotifier.watchdogInterval(environment: environment)
@@ -87,10 +88,10 @@ struct RunCommand: ParsableCommand {
                 committer?.commitNow()
                 return
             case SIGHUP:
-                // Locale files and the TLS certificate: connections, rooms and counts are untouched.
+                // Settings, console secret, locale files and the TLS certificate: connections,
+                // rooms and counts are untouched.
                 notifier.notify("RELOADING=1")
-                locales.load(into: relay, reason: "SIGHUP")
-                Self.reloadTLS(relay, certificate: config.tls.certificateFile, logger: logger)
+                reload(&reloadable, relay: relay, environment: environment, logger: &logger)
                 notifier.notify("READY=1")
             #if DEBUG
                 case SIGUSR2:

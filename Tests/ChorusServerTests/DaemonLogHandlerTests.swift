@@ -35,6 +35,20 @@ import Testing
         #expect(line.hasSuffix(" warning chorusd: node=a [ChorusServerTests] slow\n"))
     }
 
+    /// A reload sets the level on the executable's copy of the logger; the relay's and the
+    /// committer's copies follow.
+    @Test func everyCopyOfALoggerSharesItsLevel() {
+        let lines = Lines()
+        var main = logger(timestamps: false, into: lines)
+        let relayCopy = main
+        main.logLevel = .warning
+        relayCopy.info("hidden")
+        #expect(relayCopy.logLevel == .warning && lines.all.isEmpty)
+        main.logLevel = .debug
+        relayCopy.debug("shown")
+        #expect(lines.all.count == 1)
+    }
+
     @Test func theJournalIsOnlyTheStreamSystemdNamed() throws {
         var descriptors: [Int32] = [0, 0]
         #expect(pipe(&descriptors) == 0)
