@@ -78,7 +78,7 @@ tls=${TLS:-}
 make_certificate() { # make_certificate NAME: writes $work/tls/NAME-cert.pem and NAME-key.pem
   local key_options=(-newkey ec -pkeyopt ec_paramgen_curve:P-256)
   [ "$tls" = rsa ] && key_options=(-newkey rsa:2048)
-  openssl req -x509 "${key_options[@]}" -nodes -days 2 -subj "/CN=localhost-$1" \
+  openssl req -x509 "${key_options[@]}" -nodes -days 30 -subj "/CN=localhost-$1" \
     -keyout "$work/tls/$1-key.pem" -out "$work/tls/$1-cert.pem" 2>/dev/null
 }
 fingerprint() { openssl x509 -noout -fingerprint -sha256 "$@" | cut -d= -f2; }
