@@ -161,6 +161,31 @@ def test_an_expired_certificate_is_served_as_configured_with_a_warning(chorusd, 
         handshake(daemon, verifying)
 
 
+def test_sessions_resume_by_ticket_on_every_service_thread_without_a_server_cache(chorusd, certificate) -> None:
+    """One ticket key for the process: a ticket from one service thread resumes on the other
+    (connections land on either by SO_REUSEPORT), over TLS 1.3 and 1.2."""
+    daemon = chorusd({**tls_config(*certificate), "transport": {"serviceThreads": 2}})
+
+    def healthz(context: ssl.SSLContext, session: ssl.SSLSession | None) -> tuple[bool, ssl.SSLSession]:
+        raw = socket.create_connection(("127.0.0.1", daemon.port), timeout=5)
+        with context.wrap_socket(raw, server_hostname="127.0.0.1", session=session) as connection:
+            connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            answer = b""
+            while chunk := connection.recv(4096):
+                answer += chunk
+            assert answer.startswith(b"HTTP/1.1 200"), answer[:100]
+            return connection.session_reused, connection.session
+
+    for version in (ssl.TLSVersion.TLSv1_3, ssl.TLSVersion.TLSv1_2):
+        context = ssl.create_default_context(cafile=str(certificate[0]))
+        context.minimum_version = context.maximum_version = version
+        reused, session = healthz(context, None)
+        assert not reused
+        for _ in range(8):
+            reused, session = healthz(context, session)
+            assert reused, version
+
+
 def test_check_config_answers_0_or_78_without_starting(tmp_path, certificate) -> None:
     other_certificate, other_key = make_certificate(tmp_path, "other", key="rsa")
 
