@@ -163,7 +163,8 @@ def test_an_expired_certificate_is_served_as_configured_with_a_warning(chorusd, 
 
 def test_sessions_resume_by_ticket_on_every_service_thread_without_a_server_cache(chorusd, certificate) -> None:
     """One ticket key for the process: a ticket from one service thread resumes on the other
-    (connections land on either by SO_REUSEPORT), over TLS 1.3 and 1.2."""
+    (connections land on either by SO_REUSEPORT), over TLS 1.3 and 1.2, and on the vhosts a
+    reload makes."""
     daemon = chorusd({**tls_config(*certificate), "transport": {"serviceThreads": 2}})
 
     def healthz(context: ssl.SSLContext, session: ssl.SSLSession | None) -> tuple[bool, ssl.SSLSession]:
@@ -176,6 +177,7 @@ def test_sessions_resume_by_ticket_on_every_service_thread_without_a_server_cach
             assert answer.startswith(b"HTTP/1.1 200"), answer[:100]
             return connection.session_reused, connection.session
 
+    sessions = {}
     for version in (ssl.TLSVersion.TLSv1_3, ssl.TLSVersion.TLSv1_2):
         context = ssl.create_default_context(cafile=str(certificate[0]))
         context.minimum_version = context.maximum_version = version
@@ -184,6 +186,14 @@ def test_sessions_resume_by_ticket_on_every_service_thread_without_a_server_cach
         for _ in range(8):
             reused, session = healthz(context, session)
             assert reused, version
+        sessions[version] = (context, session)
+    daemon.signal(signal.SIGHUP)
+    daemon.wait_log("TLS certificate reloaded")
+    time.sleep(0.5)  # each thread takes the reload from its inbox
+    for version, (context, session) in sessions.items():
+        for _ in range(8):
+            reused, session = healthz(context, session)
+            assert reused, f"{version} after the reload"
 
 
 def test_check_config_answers_0_or_78_without_starting(tmp_path, certificate) -> None:
