@@ -2,9 +2,11 @@
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -81,4 +83,24 @@ uint64_t chorus_tls_server_options(int minimum_minor) {
                        SSL_OP_NO_RENEGOTIATION;
     if (minimum_minor >= 3) options |= SSL_OP_NO_TLSv1_2;
     return options;
+}
+
+/* One ticket key for the whole process: every service thread's vhost, and every vhost a reload
+ * makes, decrypts the tickets the others issued. */
+static unsigned char chorus_tls_ticket_keys[80];
+static int chorus_tls_ticket_keys_ready = 0;
+static pthread_once_t chorus_tls_ticket_keys_once = PTHREAD_ONCE_INIT;
+
+static void chorus_tls_make_ticket_keys(void) {
+    chorus_tls_ticket_keys_ready = RAND_bytes(chorus_tls_ticket_keys, (int)sizeof chorus_tls_ticket_keys) == 1;
+}
+
+int chorus_tls_configure_server_context(void *ssl_context) {
+    SSL_CTX *context = ssl_context;
+    if (context == NULL) return 0;
+    SSL_CTX_set_session_cache_mode(context, SSL_SESS_CACHE_OFF);
+    if (SSL_CTX_set_num_tickets(context, 1) != 1) return 0;
+    pthread_once(&chorus_tls_ticket_keys_once, chorus_tls_make_ticket_keys);
+    if (!chorus_tls_ticket_keys_ready) return 0;
+    return SSL_CTX_set_tlsext_ticket_keys(context, chorus_tls_ticket_keys, (long)sizeof chorus_tls_ticket_keys) == 1;
 }

@@ -1,3 +1,4 @@
+import CChorusTLS
 import CLibWebSockets
 import ChorusCore
 
@@ -7,6 +8,11 @@ func chorusServiceCallback(
     _ wsi: OpaquePointer?, _ reason: lws_callback_reasons, _ user: UnsafeMutableRawPointer?,
     _ input: UnsafeMutableRawPointer?, _ length: Int
 ) -> Int32 {
+    if reason == LWS_CALLBACK_OPENSSL_LOAD_EXTRA_SERVER_VERIFY_CERTS {
+        // A TLS vhost's SSL_CTX (`user`), while lws creates the vhost: possibly before the
+        // thread runs, so it is configured here and not in `handle`. Non-zero fails the vhost.
+        return chorus_tls_configure_server_context(user) == 1 ? 0 : -1
+    }
     guard let wsi, let context = lws_get_context(wsi), let owner = lws_context_user(context) else { return 0 }
     let thread = Unmanaged<ServiceThread>.fromOpaque(owner).takeUnretainedValue()
     return thread.handle(wsi, reason, session: user, input: input, length: length)

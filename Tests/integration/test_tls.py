@@ -121,6 +121,81 @@ def test_a_certificate_near_its_expiry_is_served_with_a_warning(chorusd, tmp_pat
     daemon.wait_log("the TLS certificate expires soon")
 
 
+def make_expired_certificate(directory: Path, name: str) -> tuple[Path, Path]:
+    """A self-signed certificate valid only in January 2020: `openssl req` (3.0) cannot backdate,
+    `openssl ca -selfsign` takes -startdate and -enddate (with a minimal CA config)."""
+    ca = directory / f"{name}-ca"
+    ca.mkdir()
+    (ca / "ca.cnf").write_text(
+        "[ca]\ndefault_ca = ca_default\n[ca_default]\ndatabase = index.txt\nnew_certs_dir = .\n"
+        "serial = serial\ndefault_md = sha256\npolicy = policy_any\ncopy_extensions = copy\n"
+        "unique_subject = no\n[policy_any]\ncommonName = supplied\n")
+    (ca / "index.txt").write_text("")
+    (ca / "serial").write_text("01\n")
+    certificate, private_key = directory / f"{name}.crt", directory / f"{name}.key"
+    subprocess.run(
+        ["openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+         "-keyout", str(private_key), "-out", str(ca / "request.csr"), "-subj", f"/CN={name}",
+         "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    subprocess.run(
+        ["openssl", "ca", "-batch", "-config", "ca.cnf", "-selfsign", "-keyfile", str(private_key),
+         "-in", "request.csr", "-startdate", "20200101000000Z", "-enddate", "20200201000000Z",
+         "-out", str(certificate)], check=True, capture_output=True, cwd=ca)
+    return certificate, private_key
+
+
+def test_an_expired_certificate_is_served_as_configured_with_a_warning(chorusd, tmp_path) -> None:
+    certificate, private_key = make_expired_certificate(tmp_path, "expired")
+    daemon = chorusd(tls_config(certificate, private_key), start=False)
+    unverified = ssl.create_default_context()
+    unverified.check_hostname = False
+    unverified.verify_mode = ssl.CERT_NONE
+    daemon.ssl_context = unverified  # clients judge the certificate; this one does not
+    daemon.start()
+    daemon.wait_log("the TLS certificate has expired")
+    with daemon.console([ROOM], token=make_token([ROOM])), daemon.viewer(ROOM) as viewer:
+        viewer.send({"type": "chat", "text": "still served after its expiry"})
+        assert viewer.recv_type("batch")["messages"][0]["text"] == "still served after its expiry"
+    verifying = ssl.create_default_context(cafile=str(certificate))
+    with pytest.raises(ssl.SSLCertVerificationError, match="expired"):
+        handshake(daemon, verifying)
+
+
+def test_sessions_resume_by_ticket_on_every_service_thread_without_a_server_cache(chorusd, certificate) -> None:
+    """One ticket key for the process: a ticket from one service thread resumes on the other
+    (connections land on either by SO_REUSEPORT), over TLS 1.3 and 1.2, and on the vhosts a
+    reload makes."""
+    daemon = chorusd({**tls_config(*certificate), "transport": {"serviceThreads": 2}})
+
+    def healthz(context: ssl.SSLContext, session: ssl.SSLSession | None) -> tuple[bool, ssl.SSLSession]:
+        raw = socket.create_connection(("127.0.0.1", daemon.port), timeout=5)
+        with context.wrap_socket(raw, server_hostname="127.0.0.1", session=session) as connection:
+            connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            answer = b""
+            while chunk := connection.recv(4096):
+                answer += chunk
+            assert answer.startswith(b"HTTP/1.1 200"), answer[:100]
+            return connection.session_reused, connection.session
+
+    sessions = {}
+    for version in (ssl.TLSVersion.TLSv1_3, ssl.TLSVersion.TLSv1_2):
+        context = ssl.create_default_context(cafile=str(certificate[0]))
+        context.minimum_version = context.maximum_version = version
+        reused, session = healthz(context, None)
+        assert not reused
+        for _ in range(8):
+            reused, session = healthz(context, session)
+            assert reused, version
+        sessions[version] = (context, session)
+    daemon.signal(signal.SIGHUP)
+    daemon.wait_log("TLS certificate reloaded")
+    time.sleep(0.5)  # each thread takes the reload from its inbox
+    for version, (context, session) in sessions.items():
+        for _ in range(8):
+            reused, session = healthz(context, session)
+            assert reused, f"{version} after the reload"
+
+
 def test_check_config_answers_0_or_78_without_starting(tmp_path, certificate) -> None:
     other_certificate, other_key = make_certificate(tmp_path, "other", key="rsa")
 

@@ -30,6 +30,13 @@ chorus_tls_problem chorus_tls_check(const char *certificate_file, const char *pr
  *  turn off TLS compression and renegotiation. */
 uint64_t chorus_tls_server_options(int minimum_minor);
 
+/** Session resumption for a server `SSL_CTX` (lws makes one per vhost), kept light for many idle
+ *  connections: no server-side session cache (`SSL_SESS_CACHE_OFF`), resumption by stateless
+ *  tickets only, one ticket per TLS 1.3 handshake instead of two, and one ticket key shared by
+ *  every context of the process (made once, at random; never written anywhere). Returns 1, or
+ *  0 when a call failed. `ssl_context` is an `SSL_CTX *`. */
+int chorus_tls_configure_server_context(void *ssl_context);
+
 #ifdef __cplusplus
 }
 #endif
