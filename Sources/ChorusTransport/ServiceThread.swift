@@ -23,6 +23,7 @@ final class ServiceThread: @unchecked Sendable {
     let handshake: HandshakeHandler
     let receivePath: ReceivePath
     let http: HTTPRoutes
+    let surface = HTTPSurface()
     let acceptor: Acceptor
     let timer = TickTimer()
     let lws: LWSContext
