@@ -23,6 +23,9 @@ public struct HTTPRefusal: Error, Sendable, Equatable {
             && lhs.headers.map(\.value) == rhs.headers.map(\.value)
     }
 
+    /// Every status a refusal has (each is exported, at 0 until it happens).
+    public static let statuses = [400, 404, 405, 426, 431]
+
     public static func badRequest(_ reason: String) -> HTTPRefusal {
         HTTPRefusal(status: 400, phrase: "Bad Request", reason: reason)
     }

@@ -5,6 +5,12 @@ import ChorusCore
 /// (`HTTPRequestHead.checkUpgrade`, `checkPlain`) and a refusal is written here, then the
 /// connection is closed (-1 to lws), so nothing a refused client sent after it is answered.
 final class HTTPSurface {
+    private let statistics: ThreadStatistics
+
+    init(statistics: ThreadStatistics) {
+        self.statistics = statistics
+    }
+
     /// LWS_CALLBACK_HTTP_CONFIRM_UPGRADE: lws asks before it upgrades (to `websocket` or
     /// `h2c`), after the whole head is parsed. 0 lets lws go on; -1 closes.
     func confirmUpgrade(_ wsi: OpaquePointer) -> Int32 {
@@ -37,6 +43,7 @@ final class HTTPSurface {
     }
 
     private func refuse(_ wsi: OpaquePointer, _ refusal: HTTPRefusal) -> Int32 {
+        statistics.current.refusedRequests[refusal.status, default: 0] += 1
         let frame = LWSFrame(refusal.bytes)
         // Small enough for one send(); lws keeps what the socket did not take and flushes it
         // before the close.

@@ -126,13 +126,4 @@ import Testing
         #expect(ResumeRequest.parse("5", rooms: ["a"]) == ["a": 5])
         #expect(ResumeRequest.parse(nil, rooms: ["a"]) == [:])
     }
-
-    @Test func logLinesAreCappedPerSecondAndSummarised() {
-        var limiter = LogLineLimiter(linesPerSecond: 3)
-        let second: UInt64 = 1_000_000_000
-        let first = (0..<10).map { limiter.admit(now: 5 * second + UInt64($0)) }
-        #expect(first.filter { $0 != .suppress }.count == 3)
-        #expect(limiter.admit(now: 6 * second) == .write(suppressedBefore: 7))
-        #expect(limiter.admit(now: 6 * second + 1) == .write(suppressedBefore: 0))
-    }
 }

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import socket
 import time
 from typing import Iterator
 
 import pytest
 
-from chorustest import Daemon, Member, RawWebSocket, expect_close_on_open
+from chorustest import Daemon, Member, expect_close_on_open, metric_sum, wait_metric
 
 ROOM = "lobby"
 GOOD_KEY = base64.b64encode(os.urandom(16)).decode()
@@ -82,7 +83,8 @@ def head_of(response: bytes) -> str:
 
 
 def answers(response: bytes) -> int:
-    return response.count(b"HTTP/1.")
+    """Status lines in the response (a smuggled request answered would add one)."""
+    return len(re.findall(rb"(?:^|\n)HTTP/1\.[01] \d{3} ", response))
 
 
 SHORT_KEY = base64.b64encode(b"x" * 15).decode()
@@ -133,6 +135,17 @@ def test_read_only_endpoints_are_get_only(daemon: Daemon, control: Member, metho
     response = exchange(daemon, plain(method, target, "Content-Length: 0"))
     assert status_line(response) == "HTTP/1.1 405 Method Not Allowed", response
     assert "Allow: GET" in head_of(response)
+
+
+def test_refusals_are_counted_by_status(chorusd) -> None:
+    daemon: Daemon = chorusd()
+    wait_metric(daemon, "chorus_http_refused_total", 0, status="426")
+    for _ in range(3):
+        assert status_line(exchange(daemon, upgrade(Sec_WebSocket_Version="12"))).startswith("HTTP/1.1 426 ")
+    assert status_line(exchange(daemon, plain("POST", "/healthz"))).startswith("HTTP/1.1 405 ")
+    wait_metric(daemon, "chorus_http_refused_total", 3, status="426")
+    wait_metric(daemon, "chorus_http_refused_total", 1, status="405")
+    assert metric_sum(daemon.metrics(), "chorus_http_refused_total", status="404") == 0
 
 
 def test_connect_is_refused_and_closed(daemon: Daemon, control: Member) -> None:
