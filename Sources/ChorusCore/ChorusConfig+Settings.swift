@@ -123,9 +123,9 @@ extension ChorusConfig {
         .integer(
             "limits.maxRequestHeadBytes", .atRestartOnly, \.limits.maxRequestHeadBytes, .within(4096...65535),
             """
-            bytes of an HTTP request's line and headers the library holds (per handshake in progress, \
-            from a small pool per thread); a longer head is closed by libwebsockets without an answer. \
-            Below it, a query argument over 4096 bytes gets 431
+            bytes of an HTTP request's line and headers the library holds, allocated for each connection \
+            whose request is being read and freed once it is; a longer head is closed by libwebsockets \
+            without an answer. Below it, a query argument over 4096 bytes gets 431
             """),
         .integer(
             "limits.libraryLogLinesPerSecond", .atRestartOnly, \.limits.libraryLogLinesPerSecond,

@@ -71,8 +71,8 @@ final class LWSContext {
         // A connection holds a header table from its first byte until its request is complete:
         // this closes it if the request is not complete in time (slowloris, partial requests).
         info.timeout_secs_ah_idle = UInt32(config.limits.handshakeTimeoutSeconds)
-        // Each header table (a few per thread, only while a request is parsed) holds this much;
-        // lws closes a request whose head does not fit without answering it.
+        // Each connection whose request is being read holds a header table of this size (freed
+        // once the request is read); lws closes a request whose head does not fit, unanswered.
         info.max_http_header_data = UInt16(config.limits.maxRequestHeadBytes)
         // The thread's read buffer; lws never reads more than this at once, whatever the protocol.
         info.pt_serv_buf_size = UInt32(max(4096, config.transport.ingestReceiveBufferBytes))

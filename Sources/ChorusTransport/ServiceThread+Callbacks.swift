@@ -29,6 +29,9 @@ extension ServiceThread {
         case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
             return surface.confirmUpgrade(wsi)
         case LWS_CALLBACK_FILTER_HTTP_CONNECTION:
+            // A complete plain request: the socket no longer counts against its address (its
+            // client may already be closing it, before lws notices).
+            limits.forgetAccepted(wsi)
             return surface.filterPlain(wsi)
         case LWS_CALLBACK_RAW_ADOPT:
             return surface.refuseConnect(wsi)
