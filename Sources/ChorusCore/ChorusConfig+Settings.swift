@@ -115,6 +115,26 @@ extension ChorusConfig {
             more are closed with 4029; `0` = no limit
             """),
         .integer(
+            "limits.handshakeTimeoutSeconds", .atRestartOnly, \.limits.handshakeTimeoutSeconds, .within(1...300),
+            """
+            seconds a connection has to send a complete HTTP request (a WebSocket upgrade or a plain \
+            request) before it is closed, whatever the method; counted from the accept
+            """),
+        .integer(
+            "limits.maxRequestHeadBytes", .atRestartOnly, \.limits.maxRequestHeadBytes, .within(4096...65535),
+            """
+            bytes of an HTTP request's line and headers the library holds, allocated for each connection \
+            whose request is being read and freed once it is; a longer head is closed by libwebsockets \
+            without an answer. Below it, a query argument over 4096 bytes gets 431
+            """),
+        .integer(
+            "limits.libraryLogLinesPerSecond", .atRestartOnly, \.limits.libraryLogLinesPerSecond,
+            .within(1...10_000),
+            """
+            libwebsockets error and warning lines written per second; more are dropped and summarised \
+            in one line (`N library log lines suppressed`) so a client cannot flood the log
+            """),
+        .integer(
             "limits.chatPerWindow", .atRunTime, \.limits.chatPerWindow, .within(0...100_000),
             """
             chat messages one connection may send per `limits.chatWindowSeconds` (all at once, then one per \

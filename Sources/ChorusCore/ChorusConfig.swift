@@ -80,6 +80,12 @@ public struct ChorusConfig: Sendable, Equatable {
         /// Open WebSocket connections per client IP address; further ones are closed with 4029.
         /// High because a carrier's NAT puts many phones behind one address; 0: no limit.
         public var maxConnectionsPerIP = 500
+        /// Seconds a connection has to complete its HTTP request (upgrade or plain) before it is closed.
+        public var handshakeTimeoutSeconds = 10
+        /// Bytes of request line and headers the library holds while it parses a request.
+        public var maxRequestHeadBytes = 16384
+        /// Library (lws) log lines written per second; the rest are counted and summarised.
+        public var libraryLogLinesPerSecond = 20
         /// Chat messages one connection may send per `chatWindowSeconds`, all at once if it
         /// likes (Twitch allows 20 per 30 s); then one more every window / count. 0: no limit.
         public var chatPerWindow = 20

@@ -6,16 +6,17 @@
 /// everything the room still holds).
 public enum ResumeRequest {
     /// Room → last sequence number seen; empty without `since`, nil when `since` is malformed
-    /// or names a room not among `rooms`.
+    /// (empty, signed, not decimal digits) or names a room not among `rooms`.
     public static func parse(_ argument: String?, rooms: [String]) -> [String: UInt64]? {
-        guard let argument, !argument.isEmpty else { return [:] }
-        if let seq = UInt64(argument) {
+        guard let argument else { return [:] }
+        if let seq = sequenceNumber(argument[...]) {
             guard rooms.count == 1 else { return nil }
             return [rooms[0]: seq]
         }
         var result: [String: UInt64] = [:]
         for entry in argument.split(separator: ",", omittingEmptySubsequences: false) {
-            guard let colon = entry.lastIndex(of: ":"), let seq = UInt64(entry[entry.index(after: colon)...]) else {
+            guard let colon = entry.lastIndex(of: ":"), let seq = sequenceNumber(entry[entry.index(after: colon)...])
+            else {
                 return nil
             }
             let room = String(entry[..<colon])
@@ -23,5 +24,12 @@ public enum ResumeRequest {
             result[room] = seq
         }
         return result
+    }
+
+    /// Only ASCII digits: Swift's `UInt64("+5")` would accept a sign, and an empty `since=`
+    /// is a client bug, not "join live".
+    static func sequenceNumber(_ text: Substring) -> UInt64? {
+        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return UInt64(text)
     }
 }

@@ -12,7 +12,7 @@ extension MetricDefinition {
         commits, committedInteractions, commitFailures, commitLatency,
         duplicateInteractions, idempotencyKeys, idempotencyKeysEvicted, consoleStatsFrames, unknownRegions,
         ingressPauses, pausedReaders, protocolErrors, serverCloses, serverCloseReasons, pingsSent,
-        throttledInteractions, connectionsRefusedPerIP, slowModeRooms,
+        throttledInteractions, connectionsRefusedPerIP, httpRefusals, slowModeRooms,
     ]
 
     static let buildInfo = MetricDefinition(
@@ -125,5 +125,11 @@ extension MetricDefinition {
     static let connectionsRefusedPerIP = MetricDefinition(
         "chorus_connections_refused_per_ip_total", .counter,
         help: "WebSocket connections closed with 4029: their IP address had limits.maxConnectionsPerIP open.")
+    static let httpRefusals = MetricDefinition(
+        "chorus_http_refused_total", .counter, labels: ["status"],
+        help: """
+            Requests refused before any upgrade or route (bad method, path, WebSocket headers, framing), \
+            by HTTP status; lws's own answers (403, closes without an answer) are not counted.
+            """)
     static let slowModeRooms = MetricDefinition("chorus_slow_mode_rooms", .gauge, help: "Rooms with slow mode on.")
 }

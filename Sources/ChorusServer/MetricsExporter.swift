@@ -90,6 +90,9 @@ public final class MetricsExporter: Sendable {
                 raise(&state, .throttledInteractions, [throttle.kind.rawValue, throttle.reason.rawValue], to: count)
             }
             raise(&state, .connectionsRefusedPerIP, [], to: transport.refusedPerAddress)
+            for status in HTTPRefusal.statuses {
+                raise(&state, .httpRefusals, [String(status)], to: transport.refusedRequests[status] ?? 0)
+            }
             for kind in InteractionKind.allCases {
                 raise(&state, .duplicateInteractions, [kind.rawValue], to: transport.duplicateInteractions[kind.index])
             }

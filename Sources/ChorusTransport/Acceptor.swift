@@ -46,8 +46,11 @@ final class Acceptor {
     }
 
     /// Accepts what is pending on the socket `watch` reported (at most 256 a callback) and has
-    /// lws adopt each connection into `vhost`; closes them at once while the server stops.
-    func acceptPending(on watch: OpaquePointer?, into vhost: OpaquePointer?, draining: Bool) {
+    /// lws adopt each connection into `vhost` (`adopted` sees each); closes them at once while
+    /// the server stops.
+    func acceptPending(
+        on watch: OpaquePointer?, into vhost: OpaquePointer?, draining: Bool, adopted: (OpaquePointer) -> Void
+    ) {
         guard let index = watches.firstIndex(where: { $0 == watch }) else { return }
         let listener = listeners[index]
         for _ in 0..<256 {
@@ -57,7 +60,9 @@ final class Acceptor {
             case .success(let client):
                 if draining || relay.isDraining {
                     close(client)
-                } else if lws_adopt_socket_vhost(vhost, client) == nil {
+                } else if let wsi = lws_adopt_socket_vhost(vhost, client) {
+                    adopted(wsi)
+                } else {
                     relay.logger.warning("lws could not adopt an accepted connection")
                 }
             case .failure(.outOfDescriptors):

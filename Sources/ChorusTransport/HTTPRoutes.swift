@@ -13,14 +13,9 @@ final class HTTPRoutes {
     /// LWS_CALLBACK_HTTP; returns what the callback returns.
     func serve(_ wsi: OpaquePointer) -> Int32 {
         let request = UpgradeRequest(wsi: wsi)
-        let method = lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0 ? "GET" : "OTHER"
-        let response: HTTPResponse
-        if method != "GET" {
-            response = .text(405, "method not allowed\n")
-        } else {
-            response = relay.responder.respond(
-                to: HTTPRequest(method: method, path: request.path, arguments: request.arguments), relay: relay)
-        }
+        // Only GET gets here: `HTTPSurface.filterPlain` answered every other method with 405.
+        let response = relay.responder.respond(
+            to: HTTPRequest(method: "GET", path: request.path, arguments: request.arguments), relay: relay)
         var headers = [UInt8](repeating: 0, count: LWSFrame.headroom + 1024)
         let headerStatus: Int32 = headers.withUnsafeMutableBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return -1 }

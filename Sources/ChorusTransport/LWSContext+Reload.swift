@@ -22,6 +22,9 @@ extension LWSContext {
         info.protocols = UnsafePointer(protocols)
         info.retry_and_idle_policy = UnsafePointer(retryPolicy)
         info.timeout_secs = 10
+        // A connection holds a header table from its first byte until its request is complete:
+        // this closes it if the request is not complete in time (slowloris, partial requests).
+        info.timeout_secs_ah_idle = UInt32(config.limits.handshakeTimeoutSeconds)
         let name = Self.cString("chorus-\(generation)")
         reloadNames.append(name)
         info.vhost_name = UnsafePointer(name)

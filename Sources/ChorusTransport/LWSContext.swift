@@ -68,6 +68,12 @@ final class LWSContext {
         info.user = user
         info.retry_and_idle_policy = UnsafePointer(retryPolicy)
         info.timeout_secs = 10
+        // A connection holds a header table from its first byte until its request is complete:
+        // this closes it if the request is not complete in time (slowloris, partial requests).
+        info.timeout_secs_ah_idle = UInt32(config.limits.handshakeTimeoutSeconds)
+        // Each connection whose request is being read holds a header table of this size (freed
+        // once the request is read); lws closes a request whose head does not fit, unanswered.
+        info.max_http_header_data = UInt16(config.limits.maxRequestHeadBytes)
         // The thread's read buffer; lws never reads more than this at once, whatever the protocol.
         info.pt_serv_buf_size = UInt32(max(4096, config.transport.ingestReceiveBufferBytes))
         info.count_threads = 1

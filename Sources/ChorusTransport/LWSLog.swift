@@ -1,13 +1,27 @@
 import CChorusLWS
 import CLibWebSockets
+import ChorusCore
 import Logging
 
-/// Routes libwebsockets' own log lines into swift-log.
+/// Routes libwebsockets' own log lines into swift-log, at most
+/// `limits.libraryLogLinesPerSecond` a second (`LogLineLimiter`): lws logs some client errors
+/// once per frame, so a client could otherwise have the daemon write thousands of lines. lws
+/// hands its log hook no connection, so the limit is process-wide; lws's error and warning
+/// lines name states and sizes, never message contents (those are at lws's parser and debug
+/// levels, which are not routed).
 enum LWSLog {
-    private static let logger = Locked<Logger?>(nil)
+    private struct State {
+        var logger: Logger?
+        var limiter: LogLineLimiter
+    }
 
-    static func install(logger newLogger: Logger, verbose: Bool) {
-        logger.withLock { $0 = newLogger }
+    private static let state = Locked(State(logger: nil, limiter: LogLineLimiter(linesPerSecond: 20)))
+
+    static func install(logger newLogger: Logger, verbose: Bool, linesPerSecond: Int) {
+        state.withLock {
+            $0.logger = newLogger
+            $0.limiter = LogLineLimiter(linesPerSecond: linesPerSecond)
+        }
         var levels = Int32(LLL_ERR | LLL_WARN)
         if verbose { levels |= Int32(LLL_NOTICE) }
         chorus_lws_set_log(
@@ -15,8 +29,11 @@ enum LWSLog {
             { level, line in
                 guard let line else { return }
                 let text = String(cString: line)
-                LWSLog.logger.withLock { logger in
-                    guard let logger else { return }
+                let now = MonotonicClock.nanoseconds()
+                LWSLog.state.withLock { state in
+                    guard let logger = state.logger else { return }
+                    guard case .write(let suppressed) = state.limiter.admit(now: now) else { return }
+                    if suppressed > 0 { logger.warning("lws: \(suppressed) library log lines suppressed") }
                     if level & Int32(LLL_ERR) != 0 {
                         logger.error("lws: \(text)")
                     } else if level & Int32(LLL_WARN) != 0 {

@@ -16,7 +16,10 @@ final class LimitEnforcer {
     private var pausedReaders: [ConnectionID] = []
     /// Run-time settings, this thread's copy (`adopt`): the rates every connection is held to.
     private var interactionPolicy: InteractionRateLimiter.Policy
-    private var maxConnectionsPerIP: Int
+    private(set) var currentMaxConnectionsPerIP: Int
+    /// Accepted sockets counted against their address from the accept (`+Accepted`), by wsi:
+    /// whether the address had room then. Removed when lws destroys the wsi.
+    var acceptedPeers: [UInt: (peer: PeerAddress, admitted: Bool)] = [:]
 
     init(
         config: ChorusConfig, relay: RelayServer, connections: ConnectionTable, writePath: WritePath,
@@ -28,7 +31,7 @@ final class LimitEnforcer {
         self.statistics = statistics
         ingress = IngressGate(highWatermark: config.transport.ingressHighWatermark)
         interactionPolicy = config.interactionPolicy
-        maxConnectionsPerIP = config.limits.maxConnectionsPerIP
+        currentMaxConnectionsPerIP = config.limits.maxConnectionsPerIP
     }
 
     /// A reload: new rates apply to open connections' next interactions (their buckets keep
@@ -37,7 +40,7 @@ final class LimitEnforcer {
     func adopt(_ config: ChorusConfig) {
         ingress.highWatermark = config.transport.ingressHighWatermark
         interactionPolicy = config.interactionPolicy
-        maxConnectionsPerIP = config.limits.maxConnectionsPerIP
+        currentMaxConnectionsPerIP = config.limits.maxConnectionsPerIP
     }
 
     /// Applies the viewer's rate limits and its room's slow mode. False: refused, with an error
@@ -76,8 +79,13 @@ final class LimitEnforcer {
     }
 
     /// Counts the new connection against its address's limit; false when the address is full.
+    /// A socket counted at its accept (`countAccepted`) is not counted again.
     func admitPeer(_ connection: Connection) -> Bool {
-        let limit = maxConnectionsPerIP
+        if let accepted = acceptedPeers[Self.key(connection.wsi)] {
+            if !accepted.admitted { statistics.current.refusedPerAddress += 1 }
+            return accepted.admitted
+        }
+        let limit = currentMaxConnectionsPerIP
         guard limit > 0, let peer = PeerAddress(socket: lws_get_socket_fd(connection.wsi)) else { return true }
         guard relay.peerConnections.admit(peer, limit: limit) else {
             statistics.current.refusedPerAddress += 1

@@ -85,7 +85,9 @@ public final class RelayServer: Sendable {
     /// not bound, and every thread serves every inherited socket.
     public func start(inheriting inherited: [Int32] = []) throws(TransportError) {
         let config = startConfig
-        LWSLog.install(logger: logger, verbose: config.logLevel == "trace" || config.logLevel == "debug")
+        LWSLog.install(
+            logger: logger, verbose: config.logLevel == "trace" || config.logLevel == "debug",
+            linesPerSecond: config.limits.libraryLogLinesPerSecond)
         if !inherited.isEmpty {
             logger.notice(
                 "socket activation: serving the sockets systemd passed; listen.host and listen.port are ignored",

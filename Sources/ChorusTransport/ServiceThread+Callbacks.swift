@@ -26,6 +26,18 @@ extension ServiceThread {
     ) -> Int32 {
         owner.assertOnOwner()
         switch reason {
+        case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+            return surface.confirmUpgrade(wsi)
+        case LWS_CALLBACK_FILTER_HTTP_CONNECTION:
+            // A complete plain request: the socket no longer counts against its address (its
+            // client may already be closing it, before lws notices).
+            limits.forgetAccepted(wsi)
+            return surface.filterPlain(wsi)
+        case LWS_CALLBACK_RAW_ADOPT:
+            return surface.refuseConnect(wsi)
+        case LWS_CALLBACK_WSI_DESTROY:
+            limits.forgetAccepted(wsi)
+            return 0
         case LWS_CALLBACK_HTTP:
             return http.serve(wsi)
         case LWS_CALLBACK_ESTABLISHED:
@@ -45,7 +57,7 @@ extension ServiceThread {
             if let id = connectionID(session) { handshake.closed(id) }
             return 0
         case LWS_CALLBACK_RAW_RX_FILE:
-            acceptor.acceptPending(on: wsi, into: vhost, draining: writePath.draining)
+            acceptor.acceptPending(on: wsi, into: vhost, draining: writePath.draining, adopted: limits.countAccepted)
             return 0
         case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
             drainInbox()

@@ -23,6 +23,7 @@ final class ServiceThread: @unchecked Sendable {
     let handshake: HandshakeHandler
     let receivePath: ReceivePath
     let http: HTTPRoutes
+    let surface: HTTPSurface
     let acceptor: Acceptor
     let timer = TickTimer()
     let lws: LWSContext
@@ -69,6 +70,7 @@ final class ServiceThread: @unchecked Sendable {
             config: config, relay: relay, shardIndex: mailbox.index, connections: connections, writePath: writePath,
             limits: limits, handshake: handshake, timer: timer, statistics: statistics)
         http = HTTPRoutes(relay: relay)
+        surface = HTTPSurface(statistics: statistics)
         acceptor = try Acceptor(relay: relay, port: port, inherited: inherited)
         lws = LWSContext(config: config)
 

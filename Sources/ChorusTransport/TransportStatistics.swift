@@ -26,6 +26,8 @@ public struct TransportStatistics: Sendable, Equatable {
     public var throttled: [Throttle: UInt64] = [:]
     /// Connections closed with 4029: their address already had `limits.maxConnectionsPerIP`.
     public var refusedPerAddress: UInt64 = 0
+    /// Requests refused before any upgrade or route (`HTTPSurface`), by HTTP status.
+    public var refusedRequests: [Int: UInt64] = [:]
     /// Retries recognised by their idempotency key (acked, not counted again), by
     /// `InteractionKind.index`.
     public var duplicateInteractions: [UInt64] = Array(repeating: 0, count: InteractionKind.allCases.count)
@@ -68,6 +70,7 @@ public struct TransportStatistics: Sendable, Equatable {
         pausedReaders += other.pausedReaders
         throttled.merge(other.throttled, uniquingKeysWith: +)
         refusedPerAddress += other.refusedPerAddress
+        refusedRequests.merge(other.refusedRequests, uniquingKeysWith: +)
         for index in duplicateInteractions.indices {
             duplicateInteractions[index] += other.duplicateInteractions[index]
         }

@@ -123,13 +123,17 @@ import Testing
 
     @Test(
         arguments: [
-            ("", ["a"], [:]), ("12", ["a"], ["a": 12]), ("a:3,b:0", ["a", "b"], ["a": 3, "b": 0]),
+            ("12", ["a"], ["a": 12]), ("a:3,b:0", ["a", "b"], ["a": 3, "b": 0]),
         ] as [(String, [String], [String: UInt64])])
     func parsesSince(text: String, rooms: [String], expected: [String: UInt64]) {
         #expect(ResumeRequest.parse(text, rooms: rooms) == expected)
     }
 
-    @Test(arguments: [("12", ["a", "b"]), ("-1", ["a"]), ("c:1", ["a"]), ("a:1,a:2", ["a"]), ("a:x", ["a"])])
+    // Issue 20: an empty `since=` and a signed `+5` are client bugs, not "join live".
+    @Test(arguments: [
+        ("12", ["a", "b"]), ("-1", ["a"]), ("c:1", ["a"]), ("a:1,a:2", ["a"]), ("a:x", ["a"]), ("", ["a"]),
+        ("+5", ["a"]), ("a:+5", ["a"]),
+    ])
     func refusesMalformedSince(text: String, rooms: [String]) {
         #expect(ResumeRequest.parse(text, rooms: rooms) == nil)
     }

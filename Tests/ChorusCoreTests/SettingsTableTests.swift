@@ -44,7 +44,7 @@ import Testing
         }
         // 49 keys, then tls.certificateFile, tls.privateKeyFile, tls.minimumVersion,
         // shutdown.drainPerWave and shutdown.drainWaveIntervalMs.
-        #expect(ChorusConfig.keys.count == 54)
+        #expect(ChorusConfig.keys.count == 57)
     }
 
     /// A copy-pasted entry would write another entry's field: each key, set from text to a
