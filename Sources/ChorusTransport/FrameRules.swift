@@ -13,8 +13,19 @@ public enum FrameRules {
     /// the upgrade and in each writable callback (lws sends a pending pong first).
     /// A close the relay decides itself (`lws_close_reason` again) replaces it.
     public static func armProtocolErrorClose(_ wsi: OpaquePointer) {
-        close(wsi, code: CloseCode.protocolError, reason: "protocol error")
+        // Runs on every writable callback: no allocation, lws copies the bytes.
+        lws_close_reason(
+            wsi, lws_close_status(rawValue: UInt32(CloseCode.protocolError)), protocolErrorReason.baseAddress,
+            protocolErrorReason.count)
     }
+
+    /// "protocol error", allocated once and never written (lws_close_reason only reads it).
+    nonisolated(unsafe) private static let protocolErrorReason: UnsafeMutableBufferPointer<UInt8> = {
+        let text = Array("protocol error".utf8)
+        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: text.count)
+        _ = buffer.initialize(from: text)
+        return buffer
+    }()
 
     /// LWS_CALLBACK_WS_PEER_INITIATED_CLOSE, with the client's close payload in lws's buffer:
     /// lws echoes that buffer when the callback returns 0. It has already replaced codes
