@@ -25,6 +25,7 @@ fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 work=.build/autobahn/run
 rm -rf "$work" && mkdir -p "$work"
+: >"$work/echo.log"
 "$echo_binary" "$port" >"$work/echo.log" 2>&1 &
 echo_pid=$!
 trap 'kill "$echo_pid" 2>/dev/null || true' EXIT
