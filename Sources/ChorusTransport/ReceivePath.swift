@@ -44,12 +44,14 @@ final class ReceivePath {
     /// LWS_CALLBACK_RECEIVE: a piece of a client message arrived; fragments are reassembled
     /// up to the size limit. Text is checked for UTF-8 here, piece by piece (lws's own check,
     /// LWS_SERVER_OPTION_VALIDATE_UTF8, is off: see `LWSContext.create`). Returns -1, with the
-    /// close frame set, to close at once: invalid UTF-8 (1007) or a frame too big to read (1009).
+    /// close frame set, to close at once on invalid UTF-8 (1007); a frame too big to read is
+    /// answered with `too_large` and closed once that is written (1009).
     func receive(_ id: ConnectionID, _ bytes: UnsafeRawBufferPointer?) -> Int32 {
         guard let connection = connections[id] else { return 0 }
         // Any frame from the peer answers the heartbeat's ping.
         connection.heartbeat = .heard
-        guard !connection.peerSentClose else { return 0 }
+        // Nothing more is processed once either side has decided to close.
+        guard !connection.peerSentClose, connection.closeRequest == nil else { return 0 }
         let wsi = connection.wsi
         let isFinal = lws_is_final_fragment(wsi) != 0
         let isBinary = lws_frame_is_binary(wsi) != 0
@@ -63,7 +65,7 @@ final class ReceivePath {
                 return closeAtOnce(id, wsi, code: CloseCode.invalidPayload, reason: "invalid UTF-8", why: .invalidUTF8)
             }
         }
-        guard connection.role != nil, connection.closeRequest == nil else { return 0 }
+        guard connection.role != nil else { return 0 }
         // This message is handled either way; a pause holds back the next ones.
         limits.pauseIfBehind(id, connection)
         let limit = maxMessageBytes
