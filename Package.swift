@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "chorusd", targets: ["chorusd"]),
         .executable(name: "chorus-bench", targets: ["chorus-bench"]),
+        .executable(name: "chorus-echo", targets: ["chorus-echo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -79,6 +80,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // RFC 6455 conformance profile only (scripts/autobahn.sh): an echo endpoint on the
+        // relay's frame checks. Never deployed.
+        .executableTarget(
+            name: "chorus-echo", dependencies: ["ChorusCore", "ChorusTransport", "CChorusLWS", "CLibWebSockets"]),
         .executableTarget(
             name: "chorus-bench",
             dependencies: [

@@ -36,3 +36,6 @@ echo "ThreadSanitizer: no reports"
 # Then the plain build twice: one service thread, then two (connections and rooms spread over two lws contexts).
 CHORUS_TRANSPORT_SERVICE_THREADS=2 CHORUSD="$PWD/.build/debug/chorusd" "$venv/bin/python" -m pytest -q Tests/integration
 CHORUS_TRANSPORT_SERVICE_THREADS=1 CHORUSD="$PWD/.build/debug/chorusd" "$venv/bin/python" -m pytest -q Tests/integration
+
+# RFC 6455 conformance: Autobahn|Testsuite cases 1-10 against chorus-echo (about a minute).
+scripts/autobahn.sh .build/debug/chorus-echo

@@ -82,7 +82,8 @@ extension ChorusConfig {
             waits until that window ends (busy rooms still send one batch per window)
             """),
         .integer(
-            "limits.maxMessageBytes", .atRunTime, \.limits.maxMessageBytes, .within(64...1_048_576),
+            "limits.maxMessageBytes", .atRunTime, \.limits.maxMessageBytes,
+            .within(64...MessageSizeRule.largestFrameBytes),
             "largest client frame; larger ones get `too_large`"),
         .integer(
             "limits.maxChatChars", .atRunTime, \.limits.maxChatChars, .within(1...10_000),

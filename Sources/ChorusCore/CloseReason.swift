@@ -26,4 +26,10 @@ public enum CloseReason: String, Sendable, CaseIterable {
     case tooSlow = "too_slow"
     /// Graceful stop (1001).
     case shutdown
+    /// A frame that breaks RFC 6455 and reaches a callback: a malformed close frame (1002).
+    case protocolError = "protocol_error"
+    /// A text frame or a close reason that is not UTF-8 (1007).
+    case invalidUTF8 = "invalid_utf8"
+    /// A frame announcing more than `MessageSizeRule.largestFrameBytes` (1009).
+    case messageTooBig = "message_too_big"
 }

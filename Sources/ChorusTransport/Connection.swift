@@ -44,6 +44,10 @@ final class Connection {
     var heartbeat = HeartbeatStanding.heard
     /// Invalid frames so far (the connection closes past `limits.maxErrorsPerConnection`).
     var invalidFrames: UInt32 = 0
+    /// The text message being received, checked as it arrives (1007 at its first bad byte).
+    var utf8 = UTF8Validator()
+    /// The client sent its close frame: nothing it sends after it is processed (RFC 6455 5.5.1).
+    var peerSentClose = false
 
     init(wsi: OpaquePointer) {
         self.wsi = wsi

@@ -29,7 +29,7 @@ extension LWSContext {
         reloadNames.append(name)
         info.vhost_name = UnsafePointer(name)
         // Without the TLS bit lws makes a plain-text vhost (lws_context_init_server_ssl).
-        info.options = UInt64(LWS_SERVER_OPTION_VALIDATE_UTF8) | UInt64(LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT)
+        info.options = UInt64(LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT)
         setTLS(&info)
         return lws_create_vhost(context, &info)
     }

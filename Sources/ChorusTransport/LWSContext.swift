@@ -78,7 +78,10 @@ final class LWSContext {
         info.pt_serv_buf_size = UInt32(max(4096, config.transport.ingestReceiveBufferBytes))
         info.count_threads = 1
         info.vhost_name = UnsafePointer(vhostName)
-        var options = UInt64(LWS_SERVER_OPTION_VALIDATE_UTF8)
+        // No LWS_SERVER_OPTION_VALIDATE_UTF8: with it lws also checks close reasons and drops
+        // TCP without a close frame when one is not UTF-8; ReceivePath and FrameRules check
+        // text frames (1007) and close frames themselves.
+        var options: UInt64 = 0
         if let foreignLoops {
             options |= UInt64(LWS_SERVER_OPTION_LIBEV)
             info.foreign_loops = foreignLoops

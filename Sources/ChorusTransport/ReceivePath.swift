@@ -41,43 +41,97 @@ final class ReceivePath {
         decoder = ClientFrameDecoder(maxChatCharacters: config.limits.maxChatChars)
     }
 
-    /// LWS_CALLBACK_RECEIVE: a piece of a client message arrived. lws has already checked
-    /// UTF-8 (closing with 1007 otherwise); here fragments are reassembled up to the size limit.
-    func receive(_ id: ConnectionID, _ bytes: UnsafeRawBufferPointer?) {
-        guard let connection = connections[id] else { return }
+    /// LWS_CALLBACK_RECEIVE: a piece of a client message arrived; fragments are reassembled
+    /// up to the size limit. Text is checked for UTF-8 here, piece by piece (lws's own check,
+    /// LWS_SERVER_OPTION_VALIDATE_UTF8, is off: see `LWSContext.create`). Returns -1, with the
+    /// close frame set, to close at once on invalid UTF-8 (1007); a frame too big to read is
+    /// answered with `too_large` and closed once that is written (1009).
+    func receive(_ id: ConnectionID, _ bytes: UnsafeRawBufferPointer?) -> Int32 {
+        guard let connection = connections[id] else { return 0 }
         // Any frame from the peer answers the heartbeat's ping.
         connection.heartbeat = .heard
-        guard connection.role != nil, connection.closeRequest == nil else { return }
+        // Nothing more is processed once either side has decided to close.
+        guard !connection.peerSentClose, connection.closeRequest == nil else { return 0 }
         let wsi = connection.wsi
-        // This message is handled either way; a pause holds back the next ones.
-        limits.pauseIfBehind(id, connection)
         let isFinal = lws_is_final_fragment(wsi) != 0
         let isBinary = lws_frame_is_binary(wsi) != 0
-        let limit = maxMessageBytes
         let chunk = bytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        let restOfFrame = FrameRules.restOfFrame(wsi)
+        // A message that ends at a character boundary leaves the validator as new: no reset.
+        if !isBinary {
+            // The message ends with this piece only when it is the last of a final frame.
+            let endsMessage = isFinal && restOfFrame == 0
+            guard connection.utf8.feed(chunk), !endsMessage || connection.utf8.isAtCharacterBoundary else {
+                return closeAtOnce(id, wsi, code: CloseCode.invalidPayload, reason: "invalid UTF-8", why: .invalidUTF8)
+            }
+        }
+        guard connection.role != nil else { return 0 }
+        // This message is handled either way; a pause holds back the next ones.
+        limits.pauseIfBehind(id, connection)
+        let limit = maxMessageBytes
+        let size = MessageSizeRule.judge(
+            buffered: connection.receiveBuffer.count, piece: chunk.count, restOfFrame: restOfFrame, limit: limit)
+        if size == .close {
+            connection.receiveBuffer = []
+            connection.discardingOversize = false
+            statistics.current.protocolErrors[ProtocolError.tooLarge(limit: limit).code, default: 0] += 1
+            let error = ProtocolError.tooLarge(limit: limit)
+            writePath.send(ServerFrames.error(error, notice: writePath.localize(error, for: id)), to: id)
+            writePath.requestClose(
+                id, code: CloseCode.messageTooBig, reason: "frame too big", why: .messageTooBig, flushFirst: true)
+            return 0
+        }
 
         // Common case: a whole small message in one piece, parsed straight from lws's buffer.
         if isFinal, connection.receiveBuffer.isEmpty, !connection.discardingOversize {
-            guard chunk.count <= limit else { return reject(id, .tooLarge(limit: limit)) }
-            guard !isBinary else { return reject(id, .invalidJSON("binary frames are not supported")) }
-            return process(id, connection, chunk.assumingMemoryBound(to: UInt8.self))
+            guard size == .keep else { reject(id, .tooLarge(limit: limit)); return 0 }
+            guard !isBinary else { reject(id, .invalidJSON("binary frames are not supported")); return 0 }
+            process(id, connection, chunk.assumingMemoryBound(to: UInt8.self))
+            return 0
         }
         if !connection.discardingOversize {
-            if connection.receiveBuffer.count + chunk.count > limit {
+            if size == .discard {
                 connection.receiveBuffer = []
                 connection.discardingOversize = true
             } else {
                 connection.receiveBuffer.append(contentsOf: chunk)
             }
         }
-        guard isFinal else { return }
+        guard isFinal else { return 0 }
         let message = connection.receiveBuffer
         let wasOversize = connection.discardingOversize
         connection.receiveBuffer = []
         connection.discardingOversize = false
-        if wasOversize { return reject(id, .tooLarge(limit: limit)) }
-        guard !isBinary else { return reject(id, .invalidJSON("binary frames are not supported")) }
+        if wasOversize { reject(id, .tooLarge(limit: limit)); return 0 }
+        guard !isBinary else { reject(id, .invalidJSON("binary frames are not supported")); return 0 }
         message.withUnsafeBufferPointer { process(id, connection, $0) }
+        return 0
+    }
+
+    /// Sets the close frame, counts the close and makes the callback return -1: lws sends
+    /// the frame at once, whatever is queued.
+    private func closeAtOnce(
+        _ id: ConnectionID, _ wsi: OpaquePointer, code: UInt16, reason: String, why: CloseReason
+    ) -> Int32 {
+        writePath.noteClose(id, why: why, code: code, detail: reason)
+        writePath.shard.stopDeliveries(to: id)
+        FrameRules.close(wsi, code: code, reason: reason)
+        return -1
+    }
+
+    /// LWS_CALLBACK_WS_PEER_INITIATED_CLOSE: nothing after the client's close frame is
+    /// processed; a malformed close frame is answered with 1002 or 1007 instead of its echo.
+    func peerInitiatedClose(_ id: ConnectionID, _ input: UnsafeMutableRawPointer?, _ length: Int) -> Int32 {
+        guard let connection = connections[id] else { return 0 }
+        connection.peerSentClose = true
+        connection.receiveBuffer = []
+        let (result, check) = FrameRules.answerPeerClose(connection.wsi, input, length)
+        if case .fail(let code, let reason) = check {
+            let why: CloseReason = code == CloseCode.invalidPayload ? .invalidUTF8 : .protocolError
+            writePath.noteClose(id, why: why, code: code, detail: reason)
+            writePath.shard.stopDeliveries(to: id)
+        }
+        return result
     }
 
     private func process(_ id: ConnectionID, _ connection: Connection, _ bytes: UnsafeBufferPointer<UInt8>) {

@@ -41,17 +41,22 @@ extension ServiceThread {
         case LWS_CALLBACK_HTTP:
             return http.serve(wsi)
         case LWS_CALLBACK_ESTABLISHED:
+            FrameRules.armProtocolErrorClose(wsi)
             handshake.established(wsi)
             return 0
         case LWS_CALLBACK_RECEIVE:
             guard let id = connectionID(session) else { return -1 }
-            receivePath.receive(id, input.map { UnsafeRawBufferPointer(start: $0, count: length) })
-            return 0
+            return receivePath.receive(id, input.map { UnsafeRawBufferPointer(start: $0, count: length) })
+        case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+            guard let id = connectionID(session) else { return 0 }
+            return receivePath.peerInitiatedClose(id, input, length)
         case LWS_CALLBACK_RECEIVE_PONG:
             if let id = connectionID(session) { connections[id]?.heartbeat = .heard }
             return 0
         case LWS_CALLBACK_SERVER_WRITEABLE:
             guard let id = connectionID(session) else { return -1 }
+            // No pong is pending here (lws sends it before this callback): safe to re-arm.
+            FrameRules.armProtocolErrorClose(wsi)
             return writePath.writeNext(id)
         case LWS_CALLBACK_CLOSED:
             if let id = connectionID(session) { handshake.closed(id) }

@@ -22,10 +22,7 @@ extension WritePath {
 
     /// Sets the close frame lws sends when the callback returns -1.
     func closeNow(_ wsi: OpaquePointer, code: UInt16, reason: String) {
-        var bytes = Array(reason.utf8.prefix(120))
-        bytes.withUnsafeMutableBufferPointer { buffer in
-            lws_close_reason(wsi, lws_close_status(rawValue: UInt32(code)), buffer.baseAddress, buffer.count)
-        }
+        FrameRules.close(wsi, code: code, reason: reason)
     }
 
     /// Kills the connection without a close frame, for peers that cannot take one: they answer
