@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "chorusd", targets: ["chorusd"]),
         .executable(name: "chorus-bench", targets: ["chorus-bench"]),
+        // For the libFuzzer package in Fuzz/, which depends on this one by path.
+        .library(name: "ChorusCore", targets: ["ChorusCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
