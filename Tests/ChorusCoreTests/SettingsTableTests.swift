@@ -43,8 +43,9 @@ import Testing
             #expect(ChorusConfig.settingsByKey[key]?.environmentName == name)
         }
         // 49 keys, then tls.certificateFile, tls.privateKeyFile, tls.minimumVersion,
-        // shutdown.drainPerWave and shutdown.drainWaveIntervalMs.
-        #expect(ChorusConfig.keys.count == 54)
+        // shutdown.drainPerWave, shutdown.drainWaveIntervalMs, limits.maxChatBytes and
+        // limits.maxMarksPerCharacter.
+        #expect(ChorusConfig.keys.count == 56)
     }
 
     /// A copy-pasted entry would write another entry's field: each key, set from text to a
