@@ -3,8 +3,9 @@ import FuzzSupport
 
 // The JSON parser and the client frame decoder, both roles. Invariants beyond "no crash":
 // whatever parses survives parse → serialize → parse unchanged; whatever decodes decodes the
-// same from its re-serialized JSON; chat text never exceeds the decoder's limits.
-let decoder = ClientFrameDecoder(maxChatCharacters: 500)
+// same from its re-serialized JSON; a relayed chat text is within the chat limits (small
+// here so that inputs reach them), not blank, and has its bidi controls balanced.
+let decoder = ClientFrameDecoder(chatRules: ChatTextRules(maxCharacters: 40, maxBytes: 120, maxMarksPerCharacter: 3))
 
 /// libFuzzer calls this with each input (its own `main` drives the run).
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -20,7 +21,15 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
         guard let frame = try? decoder.decode(input, role: role) else { continue }
         precondition((try? decoder.decode(again, role: role)) == frame, "frame round trip changed the frame")
         if case .interaction(.chat(let text), _, _, _) = frame {
-            precondition(text.count <= decoder.maxChatCharacters, "chat text over the character limit")
+            let rules = decoder.chatRules
+            precondition(text.count <= rules.maxCharacters, "chat text over the character limit")
+            precondition(
+                text.allSatisfy {
+                    $0.unicodeScalars.count(where: InvisibleCharacters.isMark) <= rules.maxMarksPerCharacter
+                },
+                "chat text with a combining-mark flood")
+            precondition(!text.unicodeScalars.allSatisfy(InvisibleCharacters.isBlank), "blank chat text")
+            precondition(BidiBalancer.balanced(text) == text, "chat text with open bidi controls")
         }
     }
     return 0
