@@ -85,11 +85,12 @@ def test_ordinary_names_are_accepted(shared: Daemon, observer: Member, user: str
     ("Z" + MARK * 60 + "algo", "has more than 8 combining marks on one character"),
     # The case: one character, but 3,001 bytes.
     ("a" + MARK * 1500, "is longer than 2000 bytes"),
-    ("€" * 667, "is longer than 2000 bytes"),
+    # 100 characters, 2,500 bytes.
+    ("👨\u200d👩\u200d👧\u200d👦" * 100, "is longer than 2000 bytes"),
     ("x" * 501, "is longer than 500 characters"),
     ("\u200b\u200c\u200d\u2060\ufeff", "is blank"),
     ("\u202e\u2066", "is blank"),
-], ids=["9-marks", "zalgo", "a-and-1500-marks", "667-euro-signs", "501-chars", "zero-width-only", "bidi-only"])
+], ids=["9-marks", "zalgo", "a-and-1500-marks", "100-family-emoji", "501-chars", "zero-width-only", "bidi-only"])
 def test_bad_chat_text_gets_invalid_field(shared: Daemon, observer: Member, text: str, reason: str) -> None:
     raw = _viewer(shared)
     try:
