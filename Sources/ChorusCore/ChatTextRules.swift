@@ -20,9 +20,16 @@ public struct ChatTextRules: Sendable, Equatable {
     }
 
     /// The text as relayed (its bidi controls balanced, `BidiBalancer`), or the
-    /// `invalid_field` error that refuses it.
-    public func check(_ text: String) throws(ProtocolError) -> String {
-        // Bytes first: they bound the cost of counting characters and marks.
+    /// `invalid_field` error that refuses it. The limits hold for the text as relayed: the
+    /// closers balancing appends count (found by FuzzFrameDecoder: 40 characters with an open
+    /// RLO were relayed as 41).
+    public func check(_ sent: String) throws(ProtocolError) -> String {
+        // Bytes first: they bound the cost of balancing and of counting characters and marks.
+        if sent.utf8.count > maxBytes {
+            throw .invalidField(name: "text", reason: "is longer than \(maxBytes) bytes")
+        }
+        let isASCII = !sent.utf8.contains(where: { $0 >= 0x80 })
+        let text = isASCII ? sent : BidiBalancer.balanced(sent)
         if text.utf8.count > maxBytes {
             throw .invalidField(name: "text", reason: "is longer than \(maxBytes) bytes")
         }
@@ -35,14 +42,13 @@ public struct ChatTextRules: Sendable, Equatable {
         }
         // Most texts have fewer marks in all than one character may carry: only then look
         // at each character.
-        if text.utf8.contains(where: { $0 >= 0x80 }),
+        if !isASCII,
             text.unicodeScalars.count(where: InvisibleCharacters.isMark) > maxMarksPerCharacter,
             text.contains(where: { $0.unicodeScalars.count(where: InvisibleCharacters.isMark) > maxMarksPerCharacter })
         {
             throw .invalidField(
                 name: "text", reason: "has more than \(maxMarksPerCharacter) combining marks on one character")
         }
-        if text.utf8.contains(where: { $0 >= 0x80 }) { return BidiBalancer.balanced(text) }
         return text
     }
 }

@@ -87,6 +87,20 @@ import Testing
         }
     }
 
+    /// Found by FuzzFrameDecoder: the closers balancing appends count towards the limits, so a
+    /// relayed text never exceeds them.
+    @Test func theLimitsHoldForTheTextAsRelayed() throws {
+        let open = "\u{202E}" + String(repeating: "a", count: 498)
+        #expect(try rules.check(open).count == 500)
+        #expect(
+            refusal(open + "a") == .invalidField(name: "text", reason: "is longer than 500 characters"))
+        let bytes = ChatTextRules(maxCharacters: 5000, maxBytes: 2000, maxMarksPerCharacter: 8)
+        let openers = String(repeating: "\u{202E}x", count: 500)  // 2,000 bytes, 500 closers to add
+        #expect(throws: ProtocolError.invalidField(name: "text", reason: "is longer than 2000 bytes")) {
+            try bytes.check(openers)
+        }
+    }
+
     @Test func theDecoderAppliesTheChatRules() throws {
         let decoder = ClientFrameDecoder(chatRules: rules)
         let frame = try decoder.decode(Array(#"{"type":"chat","text":"\u202Eevil"}"#.utf8), role: .viewer)
