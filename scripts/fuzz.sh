@@ -16,13 +16,17 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 
 # swiftc's `-sanitize=fuzzer` links libFuzzer but (Swift 6.3) adds no coverage instrumentation
-# by itself: without `-sanitize-coverage` libFuzzer finds no new input, ever.
-swift build --package-path Fuzz --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp 2>&1 | grep -v "Cannot export local symbol"
-# grep above hides ld.gold's noise about ASan's local symbols; the build's own status decides.
-if [ "${PIPESTATUS[0]}" -ne 0 ]; then
+# by itself: without `-sanitize-coverage` libFuzzer finds no new input, ever. ld.gold's notes
+# about ASan's local symbols ("Cannot export local symbol") are noise and filtered out.
+mkdir -p Fuzz/.build
+build_log=Fuzz/.build/build.log
+if ! swift build --package-path Fuzz --sanitize=fuzzer --sanitize=address \
+  -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp >"$build_log" 2>&1; then
+  grep -v "Cannot export local symbol" "$build_log" >&2 || true
   echo "fuzz: build failed" >&2
   exit 1
 fi
+grep -v "Cannot export local symbol" "$build_log" | tail -n 1 || true
 
 status=0
 for target in "${targets[@]}"; do
