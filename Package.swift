@@ -8,6 +8,8 @@ let package = Package(
         .executable(name: "chorusd", targets: ["chorusd"]),
         .executable(name: "chorus-bench", targets: ["chorus-bench"]),
         .executable(name: "chorus-echo", targets: ["chorus-echo"]),
+        // For the libFuzzer package in Fuzz/, which depends on this one by path.
+        .library(name: "ChorusCore", targets: ["ChorusCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),

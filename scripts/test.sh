@@ -9,11 +9,21 @@ scripts/regions/generate.py --verify
 python3 scripts/locales/check.py
 
 # Formatting is checked like code: any finding fails the run.
-swift format lint --strict -r Sources Tests Package.swift
+swift format lint --strict -r Sources Tests Package.swift Fuzz/Sources Fuzz/Package.swift
 
 # One build for the unit tests and the daemon the integration tests start; a warning fails it.
 swift build --build-tests -Xswiftc -warnings-as-errors
 swift test --skip-build
+
+# ChorusCore's parsers under libFuzzer and AddressSanitizer, 60 s per target (Fuzz/,
+# docs/security.md "Bad content and fuzzing"): a crash or a failed invariant fails the run.
+scripts/fuzz.sh 60
+
+# The unit tests again under AddressSanitizer (and LeakSanitizer), in their own scratch path:
+# any report fails the run. Only XCTest's own runner leak is suppressed (the file says which).
+swift build --build-tests --scratch-path .build/asan --sanitize=address
+LSAN_OPTIONS="suppressions=$PWD/Tests/asan/lsan-suppressions.txt" \
+  swift test --scratch-path .build/asan --sanitize=address --skip-build
 
 venv=.build/integration-venv
 if [ ! -x "$venv/bin/python" ]; then

@@ -87,7 +87,13 @@ extension ChorusConfig {
             "largest client frame; larger ones get `too_large`"),
         .integer(
             "limits.maxChatChars", .atRunTime, \.limits.maxChatChars, .within(1...10_000),
-            "longest chat text"),
+            "longest chat text, in characters (grapheme clusters)"),
+        .integer(
+            "limits.maxChatBytes", .atRunTime, \.limits.maxChatBytes, .within(16...1_048_576),
+            "longest chat text in UTF-8 bytes; longer ones get `invalid_field`"),
+        .integer(
+            "limits.maxMarksPerCharacter", .atRunTime, \.limits.maxMarksPerCharacter, .within(1...255),
+            "most combining marks on one character of a chat text; a flood gets `invalid_field`"),
         .integer(
             "limits.viewerQueueBytes", .atRunTime, \.limits.viewerQueueBytes, .within(4096...maxQueueBytes),
             """

@@ -61,8 +61,14 @@ public struct ChorusConfig: Sendable, Equatable {
     public struct Limits: Sendable, Equatable {
         /// Largest client frame; a larger one is discarded with a `too_large` error.
         public var maxMessageBytes = 4096
-        /// Longest chat text in characters.
+        /// Longest chat text in characters (grapheme clusters, as a person counts them).
         public var maxChatChars = 500
+        /// Longest chat text in UTF-8 bytes: four per character of the default, so only text
+        /// whose characters are each built of many scalars meets it before `maxChatChars`.
+        public var maxChatBytes = 2000
+        /// Most combining marks one character of a chat text may carry: Vietnamese needs two,
+        /// Tibetan stacks and Hebrew with cantillation a few more; a "Zalgo" flood has dozens.
+        public var maxMarksPerCharacter = 8
         /// Outbound bytes a viewer may have waiting before its oldest batches are dropped:
         /// about 25 full batches, a second of a busy room.
         public var viewerQueueBytes = 256 * 1024

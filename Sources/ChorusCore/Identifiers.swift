@@ -56,11 +56,16 @@ public enum RegionCode {
     public static func name(of code: String) -> String? { ISORegions.names[code] }
 }
 
-/// Viewer display ids: 1–64 characters with no control characters.
+/// Viewer display ids: 1–64 characters with no control characters, no bidi controls and no
+/// zero-width characters (`InvisibleCharacters`): a name is shown next to other people's text,
+/// where a U+202E would reverse it, and a name of U+200B looks like no name at all.
 public enum UserName {
     public static func isValid(_ name: String) -> Bool {
         guard !name.isEmpty, name.utf8.count <= 256, name.count <= 64 else { return false }
-        return !name.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        return !name.unicodeScalars.contains {
+            $0.properties.generalCategory == .control || InvisibleCharacters.isBidiControl($0)
+                || InvisibleCharacters.isZeroWidth($0)
+        }
     }
 }
 

@@ -40,6 +40,9 @@ public struct ViewerRequest: Sendable, Equatable {
             region = .missing
         }
         let user = arguments["user"] ?? "v\(connection.raw)"
+        if InvisibleCharacters.first(in: user) != nil {
+            throw .badRequest("invalid user: bidi control or zero-width character")
+        }
         guard UserName.isValid(user) else { throw .badRequest("invalid user") }
         let author = Author(user: user, locale: locale, region: regionCode)
         guard let languages = ViewerLanguages.parse(arguments["langs"], author: author) else {

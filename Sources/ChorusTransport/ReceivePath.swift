@@ -31,14 +31,14 @@ final class ReceivePath {
         self.statistics = statistics
         maxMessageBytes = config.limits.maxMessageBytes
         maxErrorsPerConnection = config.limits.maxErrorsPerConnection
-        decoder = ClientFrameDecoder(maxChatCharacters: config.limits.maxChatChars)
+        decoder = ClientFrameDecoder(chatRules: ChatTextRules(config.limits))
     }
 
     /// A reload: the limits apply from the next message on, on open connections too.
     func adopt(_ config: ChorusConfig) {
         maxMessageBytes = config.limits.maxMessageBytes
         maxErrorsPerConnection = config.limits.maxErrorsPerConnection
-        decoder = ClientFrameDecoder(maxChatCharacters: config.limits.maxChatChars)
+        decoder = ClientFrameDecoder(chatRules: ChatTextRules(config.limits))
     }
 
     /// LWS_CALLBACK_RECEIVE: a piece of a client message arrived; fragments are reassembled

@@ -43,8 +43,10 @@ import Testing
             #expect(ChorusConfig.settingsByKey[key]?.environmentName == name)
         }
         // 49 keys, then tls.certificateFile, tls.privateKeyFile, tls.minimumVersion,
-        // shutdown.drainPerWave and shutdown.drainWaveIntervalMs.
-        #expect(ChorusConfig.keys.count == 57)
+        // shutdown.drainPerWave, shutdown.drainWaveIntervalMs, limits.maxChatBytes,
+        // limits.maxMarksPerCharacter, limits.handshakeTimeoutSeconds, limits.maxRequestHeadBytes
+        // and limits.libraryLogLinesPerSecond.
+        #expect(ChorusConfig.keys.count == 59)
     }
 
     /// A copy-pasted entry would write another entry's field: each key, set from text to a
