@@ -4,6 +4,7 @@
 # the run; libFuzzer leaves the input as Fuzz/.build/artifacts/<target>/crash-… to reproduce
 # with `Fuzz/.build/debug/<target> <file>`.
 #   scripts/fuzz.sh [SECONDS] [TARGET...]
+# Targets run FUZZ_JOBS at a time (default: one per CPU).
 # The committed seeds are Fuzz/Corpus/<target>/; what a run finds grows in
 # Fuzz/.build/corpus/<target>/ (not committed), so later runs start from it.
 set -euo pipefail
@@ -28,23 +29,37 @@ if ! swift build --package-path Fuzz --sanitize=fuzzer --sanitize=address \
 fi
 grep -v "Cannot export local symbol" "$build_log" | tail -n 1 || true
 
-status=0
-for target in "${targets[@]}"; do
-  corpus="Fuzz/.build/corpus/$target"
-  artifacts="Fuzz/.build/artifacts/$target"
+# Each target alone on a core: FUZZ_JOBS (default: the number of CPUs) run at once.
+jobs=${FUZZ_JOBS:-$(nproc)}
+run_target() {
+  local target=$1
+  local corpus="Fuzz/.build/corpus/$target"
+  local artifacts="Fuzz/.build/artifacts/$target"
   mkdir -p "$corpus" "$artifacts"
-  log="Fuzz/.build/artifacts/$target.log"
-  echo "fuzz: $target for ${seconds}s"
+  local log="Fuzz/.build/artifacts/$target.log"
   # SWIFT_BACKTRACE: the runtime's backtracer trips ASan itself after a failed precondition.
   if ! SWIFT_BACKTRACE=enable=no ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" "Fuzz/.build/debug/$target" \
     -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$artifacts/" "$corpus" "Fuzz/Corpus/$target" >"$log" 2>&1; then
     tail -n 60 "$log" >&2
     echo "fuzz: $target FAILED (log: $log)" >&2
-    status=1
-    continue
+    return 1
   fi
+  local runs
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
   echo "fuzz: $target ok: $runs executions in ${seconds}s, corpus $(find "$corpus" -type f | wc -l) files"
+}
+
+status=0
+pids=()
+for target in "${targets[@]}"; do
+  echo "fuzz: $target for ${seconds}s"
+  run_target "$target" &
+  pids+=($!)
+  if [ ${#pids[@]} -ge "$jobs" ]; then
+    for pid in "${pids[@]}"; do wait "$pid" || status=1; done
+    pids=()
+  fi
 done
+for pid in "${pids[@]}"; do wait "$pid" || status=1; done
 exit $status
