@@ -90,7 +90,10 @@ def test_ordinary_names_are_accepted(shared: Daemon, observer: Member, user: str
     ("x" * 501, "is longer than 500 characters"),
     ("\u200b\u200c\u200d\u2060\ufeff", "is blank"),
     ("\u202e\u2066", "is blank"),
-], ids=["9-marks", "zalgo", "a-and-1500-marks", "100-family-emoji", "501-chars", "zero-width-only", "bidi-only"])
+    # 500 characters with an RLO left open: the PDF the daemon would append makes it 501.
+    ("\u202e" + "x" * 499, "is longer than 500 characters"),
+], ids=["9-marks", "zalgo", "a-and-1500-marks", "100-family-emoji", "501-chars", "zero-width-only", "bidi-only",
+        "open-rlo-at-the-limit"])
 def test_bad_chat_text_gets_invalid_field(shared: Daemon, observer: Member, text: str, reason: str) -> None:
     raw = _viewer(shared)
     try:
@@ -115,7 +118,9 @@ def test_bad_chat_text_gets_invalid_field(shared: Daemon, observer: Member, text
     ("\u200fשלום\u200f", "\u200fשלום\u200f"),
     ("می\u200cخواهم 👨\u200d👩\u200d👧", "می\u200cخواهم 👨\u200d👩\u200d👧"),
     ("Tiê\u0302\u0323ng " + "a" + MARK * 8, "Tiê\u0302\u0323ng " + "a" + MARK * 8),
-], ids=["rlo", "rli-rle", "closed-rlo", "rlm", "zwnj-zwj", "8-marks"])
+    # 499 characters with an RLO left open: relayed as 500 with its PDF.
+    ("\u202e" + "x" * 498, "\u202e" + "x" * 498 + "\u202c"),
+], ids=["rlo", "rli-rle", "closed-rlo", "rlm", "zwnj-zwj", "8-marks", "open-rlo-under-the-limit"])
 def test_chat_is_relayed_with_its_bidi_controls_closed(shared: Daemon, observer: Member, sent: str,
                                                         relayed: str) -> None:
     raw = _viewer(shared)
