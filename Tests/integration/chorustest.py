@@ -499,6 +499,21 @@ def check_batch(batch: dict[str, Any]) -> None:
         assert seqs == span, f"batch {batch['from']}..{batch['to']} holds seqs {seqs}"
 
 
+def assert_room_unaffected(daemon: "Daemon", member: "Member", room: str, forbidden_cid: str | None = None) -> None:
+    """The control viewer `member` of `room` received everything accepted there since its welcome,
+    in order, then a closing like, and no error meant for someone else (nor any chat whose `cid`
+    is `forbidden_cid`): what the bad-input tests check after each case."""
+    with daemon.viewer(room) as closer:
+        closer.send({"type": "like", "cid": "end-of-test"})
+        last = closer.welcome["seq"] + 1
+        member.read_through(room, last)
+        assert_coverage(member.frames, room, member.welcome["seq"] + 1, last)
+        assert not member.errors(), f"errors leaked to another viewer: {member.errors()}"
+        if forbidden_cid is not None:
+            assert all(m.get("cid") != forbidden_cid for m in member.messages()), "a bad connection's chat was relayed"
+        assert member.messages()[-1]["cid"] == "end-of-test"
+
+
 def assert_coverage(frames: list[dict[str, Any]], room: str, first: int, last: int | None = None,
                     allow_missed: bool = False) -> None:
     """Batches (and missed frames) of `room` cover first..last consecutively, once each, in order."""
