@@ -43,7 +43,7 @@ public struct ChatTextRules: Sendable, Equatable {
         // Most texts have fewer marks in all than one character may carry: only then look
         // at each character.
         if !isASCII,
-            text.unicodeScalars.count(where: InvisibleCharacters.isMark) > maxMarksPerCharacter,
+            InvisibleCharacters.hasMoreMarks(than: maxMarksPerCharacter, in: text),
             text.contains(where: { $0.unicodeScalars.count(where: InvisibleCharacters.isMark) > maxMarksPerCharacter })
         {
             throw .invalidField(

@@ -163,4 +163,20 @@ import Testing
             #expect(UserName.isValid(name))
         }
     }
+
+    @Test func theBlocksAnsweredWithoutATableHoldNoMarks() {
+        // isMark answers these blocks without the category table: the table must agree.
+        for range in [0..<0x300, 0x0400..<0x0483, 0x4E00..<0xA000, 0xAC00..<0xD7A4] as [Range<UInt32>] {
+            for value in range {
+                guard let scalar = Unicode.Scalar(value) else { continue }
+                let category = scalar.properties.generalCategory
+                #expect(category != .nonspacingMark && category != .spacingMark && category != .enclosingMark)
+                #expect(!InvisibleCharacters.isMark(scalar))
+            }
+        }
+        #expect(InvisibleCharacters.isMark("\u{0301}"))
+        #expect(InvisibleCharacters.isMark("\u{0483}"))
+        #expect(InvisibleCharacters.hasMoreMarks(than: 2, in: "a\u{0301}\u{0302}\u{0303}"))
+        #expect(!InvisibleCharacters.hasMoreMarks(than: 3, in: "a\u{0301}\u{0302}\u{0303}"))
+    }
 }
