@@ -37,9 +37,9 @@ final class ServiceMailbox: @unchecked Sendable {
     private let lastTick = Atomic<UInt64>(0)
     /// The last configuration generation the thread adopted (`RelayServer.reload`).
     private let adopted = Atomic<Int>(0)
-    /// The service thread's lws context: set before the thread starts, cleared when it has
-    /// destroyed the context.
-    private var context: OpaquePointer?
+    /// The service thread's lws context: set before the thread starts, cleared (under the
+    /// lock) before the thread destroys it, so a wake-up never reaches a destroyed context.
+    private let context = Locked<OpaquePointer?>(nil)
 
     init(index: Int) {
         self.index = index
@@ -47,7 +47,10 @@ final class ServiceMailbox: @unchecked Sendable {
 
     /// Any thread: queue work and wake the service loop if it may be sleeping.
     func post(_ message: Message) {
-        if inbox.post(message), let context { lws_cancel_service(context) }
+        guard inbox.post(message) else { return }
+        context.withLock { context in
+            if let context { lws_cancel_service(context) }
+        }
     }
 
     /// The service thread only.
@@ -57,7 +60,7 @@ final class ServiceMailbox: @unchecked Sendable {
 
     /// The service thread (and, before it starts, its creator).
     func attach(_ context: OpaquePointer?) {
-        self.context = context
+        self.context.withLock { $0 = context }
     }
 
     func publish(_ snapshot: TransportStatistics) {
