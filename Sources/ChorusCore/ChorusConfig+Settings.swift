@@ -118,8 +118,8 @@ extension ChorusConfig {
         .integer(
             "limits.maxConnectionsPerIP", .atRunTime, \.limits.maxConnectionsPerIP, .within(0...1_000_000),
             """
-            WebSocket connections per client IP address (high: a carrier's NAT puts many phones behind one); \
-            more are closed with 4029; `0` = no limit
+            Open sockets per client IP address, WebSocket or not yet upgraded (high: a carrier's NAT puts \
+            many phones behind one); an upgrade past it is closed with 4029; `0` = no limit
             """),
         .integer(
             "limits.handshakeTimeoutSeconds", .atRestartOnly, \.limits.handshakeTimeoutSeconds, .within(1...300),

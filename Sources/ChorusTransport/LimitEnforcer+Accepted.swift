@@ -10,17 +10,19 @@ import ChorusCore
 extension LimitEnforcer {
     static func key(_ wsi: OpaquePointer) -> UInt { UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(wsi))) }
 
-    /// An accepted socket lws adopted: counted against its address while the limit is on.
+    /// An accepted socket lws adopted: counted against its address while the limit is on,
+    /// until it closes, whether or not the address was full then (its upgrade is what the
+    /// limit refuses).
     func countAccepted(_ wsi: OpaquePointer) {
-        let limit = currentMaxConnectionsPerIP
-        guard limit > 0, let peer = PeerAddress(socket: lws_get_socket_fd(wsi)) else { return }
-        acceptedPeers[Self.key(wsi)] = (peer, relay.peerConnections.admit(peer, limit: limit))
+        guard currentMaxConnectionsPerIP > 0, let peer = PeerAddress(socket: lws_get_socket_fd(wsi)) else { return }
+        relay.peerConnections.open(peer)
+        acceptedPeers[Self.key(wsi)] = peer
     }
 
     /// LWS_CALLBACK_WSI_DESTROY (the last callback of every wsi) or a complete plain request:
     /// gives back its count.
     func forgetAccepted(_ wsi: OpaquePointer) {
-        guard let accepted = acceptedPeers.removeValue(forKey: Self.key(wsi)) else { return }
-        if accepted.admitted { relay.peerConnections.release(accepted.peer) }
+        guard let peer = acceptedPeers.removeValue(forKey: Self.key(wsi)) else { return }
+        relay.peerConnections.release(peer)
     }
 }

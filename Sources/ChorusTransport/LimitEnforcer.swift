@@ -17,9 +17,9 @@ final class LimitEnforcer {
     /// Run-time settings, this thread's copy (`adopt`): the rates every connection is held to.
     private var interactionPolicy: InteractionRateLimiter.Policy
     private(set) var currentMaxConnectionsPerIP: Int
-    /// Accepted sockets counted against their address from the accept (`+Accepted`), by wsi:
-    /// whether the address had room then. Removed when lws destroys the wsi.
-    var acceptedPeers: [UInt: (peer: PeerAddress, admitted: Bool)] = [:]
+    /// Accepted sockets counted against their address from the accept (`+Accepted`), by wsi.
+    /// Removed when lws destroys the wsi.
+    var acceptedPeers: [UInt: PeerAddress] = [:]
 
     init(
         config: ChorusConfig, relay: RelayServer, connections: ConnectionTable, writePath: WritePath,
@@ -78,14 +78,18 @@ final class LimitEnforcer {
         }
     }
 
-    /// Counts the new connection against its address's limit; false when the address is full.
-    /// A socket counted at its accept (`countAccepted`) is not counted again.
+    /// Whether the new connection's address is within its limit; false when the address has
+    /// more sockets open than `limits.maxConnectionsPerIP`, this one included. A socket counted
+    /// at its accept (`countAccepted`) is checked against that exact count, not counted again.
     func admitPeer(_ connection: Connection) -> Bool {
-        if let accepted = acceptedPeers[Self.key(connection.wsi)] {
-            if !accepted.admitted { statistics.current.refusedPerAddress += 1 }
-            return accepted.admitted
-        }
         let limit = currentMaxConnectionsPerIP
+        if let peer = acceptedPeers[Self.key(connection.wsi)] {
+            guard limit == 0 || relay.peerConnections.count(peer) <= limit else {
+                statistics.current.refusedPerAddress += 1
+                return false
+            }
+            return true
+        }
         guard limit > 0, let peer = PeerAddress(socket: lws_get_socket_fd(connection.wsi)) else { return true }
         guard relay.peerConnections.admit(peer, limit: limit) else {
             statistics.current.refusedPerAddress += 1
