@@ -42,9 +42,15 @@ let package = Package(
         .target(name: "CChorusLangid"),
         .systemLibrary(name: "CLibWebSockets", pkgConfig: "libwebsockets"),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3"),
+        // hiredis: the Redis client (RESP, replies, pipelining) of the cluster module.
+        .systemLibrary(name: "CHiredis"),
 
         // Durable counts: SQLite behind ChorusCore's `CounterStore`.
         .target(name: "ChorusStorage", dependencies: ["ChorusCore", "CSQLite"]),
+
+        // Many nodes through Redis: hiredis connections, the room scripts that number, store
+        // and publish batches in one step, behind ChorusCore's protocols.
+        .target(name: "ChorusCluster", dependencies: ["ChorusCore", "CHiredis", "CChorusCrypto"]),
 
         // Notices in the viewer's language: ICU plural rules behind ChorusCore's `PluralRules`,
         // locale files read from `Locales/`.
@@ -107,6 +113,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ChorusStorageTests", dependencies: ["ChorusStorage", "ChorusCore"]),
+        .testTarget(name: "ChorusClusterTests", dependencies: ["ChorusCluster", "ChorusCore"]),
         .testTarget(name: "ChorusLocalizationTests", dependencies: ["ChorusLocalization", "ChorusCore"]),
         .testTarget(name: "ChorusBenchTests", dependencies: ["chorus-bench"]),
     ],

@@ -12,6 +12,8 @@ packages=(
   libev-dev                # each service thread runs its own libev loop (lws "foreign loop")
   libcld2-dev
   libsqlite3-dev           # durable interaction counts
+  libhiredis-dev           # the Redis client of the cluster module (ChorusCluster)
+  redis-server             # the tests start their own Redis servers (cluster.redis)
   libicu-dev               # CLDR plural rules and likely languages of regions (ICU)
   iso-codes                # ISO 3166-1 regions, for scripts/regions/generate.py --verify
   iproute2                 # ss, used by the integration tests
