@@ -6,11 +6,35 @@
 /// so on Redis Cluster they live in one slot and the script runs on one shard.
 public enum RoomLog {
     /// KEYS: counter, stream, channel (declared as a key so Redis Cluster routes the shard
-    /// channel with the slot). ARGV: message count, batch bytes, messages of history to keep,
-    /// the highest number the calling node has seen in the room (the counter never restarts
-    /// below it, even if Redis lost its data).
+    /// channel with the slot), counts, idempotency keys (hash: key → number), their expiry
+    /// (sorted set: key → expiry ms). ARGV: message count, batch bytes, messages of history to
+    /// keep, the highest number the calling node has seen in the room (the counter never
+    /// restarts below it, even if Redis lost its data), now (ms), idempotency window (ms), the
+    /// number of count increments, then (field, delta) pairs, then (message index, key) pairs.
+    /// A key already recorded refuses the whole batch: the reply is `{0, index, number, ...}`
+    /// for every such message, and nothing is written.
     static let source = """
         local count = tonumber(ARGV[1])
+        local now = tonumber(ARGV[5])
+        local increments = tonumber(ARGV[7])
+        local keysAt = 8 + 2 * increments
+        local expired = redis.call('ZRANGEBYSCORE', KEYS[6], '-inf', now, 'LIMIT', 0, 256)
+        if #expired > 0 then
+          redis.call('HDEL', KEYS[5], unpack(expired))
+          redis.call('ZREM', KEYS[6], unpack(expired))
+        end
+        local duplicates = {}
+        for i = keysAt, #ARGV, 2 do
+          local seen = redis.call('HGET', KEYS[5], ARGV[i + 1])
+          if seen then
+            duplicates[#duplicates + 1] = tonumber(ARGV[i])
+            duplicates[#duplicates + 1] = tonumber(seen)
+          end
+        end
+        if #duplicates > 0 then
+          table.insert(duplicates, 1, 0)
+          return duplicates
+        end
         local floor = tonumber(ARGV[4])
         local current = tonumber(redis.call('GET', KEYS[1]) or '0')
         if current < floor then
@@ -18,8 +42,15 @@ public enum RoomLog {
         end
         local last = redis.call('INCRBY', KEYS[1], count)
         local first = last - count + 1
-        local keep = tonumber(ARGV[3])
-        local minimum = last - keep + 1
+        for i = 8, keysAt - 1, 2 do
+          redis.call('HINCRBY', KEYS[4], ARGV[i], ARGV[i + 1])
+        end
+        local expires = now + tonumber(ARGV[6])
+        for i = keysAt, #ARGV, 2 do
+          redis.call('HSET', KEYS[5], ARGV[i + 1], first + tonumber(ARGV[i]))
+          redis.call('ZADD', KEYS[6], expires, ARGV[i + 1])
+        end
+        local minimum = last - tonumber(ARGV[3]) + 1
         if minimum < 1 then minimum = 1 end
         redis.call('XADD', KEYS[2], 'MINID', '~', minimum, last .. '-0', 'b', ARGV[2])
         redis.call('SPUBLISH', KEYS[3], first .. ' ' .. ARGV[2])
@@ -29,6 +60,9 @@ public enum RoomLog {
     public static func counterKey(_ room: String) -> String { "chorus:{\(room)}:seq" }
     public static func streamKey(_ room: String) -> String { "chorus:{\(room)}:log" }
     public static func channel(_ room: String) -> String { "chorus:{\(room)}:live" }
+    public static func countsKey(_ room: String) -> String { "chorus:{\(room)}:counts" }
+    static func idempotencyKey(_ room: String) -> String { "chorus:{\(room)}:idem" }
+    static func idempotencyExpiryKey(_ room: String) -> String { "chorus:{\(room)}:idem-expiry" }
 
     /// The room a channel belongs to (what `channel` made), or nil.
     public static func room(ofChannel channel: String) -> String? {
@@ -36,24 +70,69 @@ public enum RoomLog {
         return String(channel.dropFirst("chorus:{".count).dropLast("}:live".count))
     }
 
-    /// Numbers `batch` (encoded by `ClusterBatchCodec`, `count` messages), appends it to the
-    /// room's history (keeping at least `keepMessages`) and publishes it. Returns its numbers.
+    /// What appending a batch did: numbered it, or refused it because some of its messages
+    /// carry idempotency keys already recorded (message index → the first attempt's number).
+    public enum Outcome: Sendable, Equatable {
+        case appended(ClosedRange<UInt64>)
+        case duplicates([Int: UInt64])
+    }
+
+    /// Numbers `batch` (encoded by `ClusterBatchCodec`, `count` messages), adds its counts,
+    /// records its idempotency keys, appends it to the room's history (keeping at least
+    /// `keepMessages`) and publishes it — or, if any key was seen before, does none of that.
     public static func append(
-        _ batch: [UInt8], count: Int, room: String, keepMessages: Int, floor: UInt64,
+        _ batch: [UInt8], count: Int, room: String, keepMessages: Int, floor: UInt64, commit: RoomCommit = RoomCommit(),
         on connection: RedisConnection
-    ) throws(RedisError) -> ClosedRange<UInt64> {
+    ) throws(RedisError) -> Outcome {
         precondition(count > 0, "an empty batch has no numbers")
-        let arguments: [[UInt8]] = [
-            Array("3".utf8), Array(counterKey(room).utf8), Array(streamKey(room).utf8), Array(channel(room).utf8),
+        var arguments: [[UInt8]] = [
+            Array("6".utf8), Array(counterKey(room).utf8), Array(streamKey(room).utf8), Array(channel(room).utf8),
+            Array(countsKey(room).utf8), Array(idempotencyKey(room).utf8), Array(idempotencyExpiryKey(room).utf8),
             Array(String(count).utf8), batch, Array(String(keepMessages).utf8), Array(String(floor).utf8),
+            Array(String(commit.nowMs).utf8), Array(String(commit.idempotencyWindowMs).utf8),
+            Array(String(commit.increments.count).utf8),
         ]
+        for (field, delta) in commit.increments {
+            arguments.append(Array(field.utf8))
+            arguments.append(Array(String(delta).utf8))
+        }
+        for (index, key) in commit.idempotencyKeys {
+            arguments.append(Array(String(index).utf8))
+            arguments.append(Array(key.utf8))
+        }
         let reply = try RedisScript.run(source, digest: digest, arguments: arguments, on: connection)
-        guard let numbers = reply.elements, numbers.count == 2, let first = numbers[0].integer,
-            let last = numbers[1].integer, first >= 1, last >= first
+        guard let numbers = reply.elements?.compactMap(\.integer), numbers.count == reply.elements?.count,
+            numbers.count >= 2
         else {
             throw .unexpectedReply(connection.endpoint, command: "room log append", reply: "\(reply)")
         }
-        return UInt64(first)...UInt64(last)
+        if numbers[0] == 0 {
+            var duplicates: [Int: UInt64] = [:]
+            for pair in stride(from: 1, to: numbers.count - 1, by: 2) {
+                duplicates[Int(numbers[pair])] = UInt64(numbers[pair + 1])
+            }
+            return .duplicates(duplicates)
+        }
+        guard numbers.count == 2, numbers[0] >= 1, numbers[1] - numbers[0] + 1 == Int64(count) else {
+            throw .unexpectedReply(connection.endpoint, command: "room log append", reply: "\(reply)")
+        }
+        return .appended(UInt64(numbers[0])...UInt64(numbers[1]))
+    }
+
+    /// The room's counts as the scripts added them: field → total.
+    public static func counts(room: String, on connection: RedisConnection) throws(RedisError) -> [String: UInt64] {
+        let reply = try connection.command(["HGETALL", countsKey(room)])
+        guard let flat = reply.elements, flat.count.isMultiple(of: 2) else {
+            throw .unexpectedReply(connection.endpoint, command: "HGETALL", reply: "\(reply)")
+        }
+        var counts: [String: UInt64] = [:]
+        for pair in stride(from: 0, to: flat.count, by: 2) {
+            guard let field = flat[pair].text, let value = flat[pair + 1].text.flatMap(UInt64.init) else {
+                throw .unexpectedReply(connection.endpoint, command: "HGETALL", reply: "\(reply)")
+            }
+            counts[field] = value
+        }
+        return counts
     }
 
     /// The room's batches whose last number is after `since`, oldest first, at most `limit`:

@@ -21,7 +21,8 @@ import Testing
             for room in rooms {
                 let range = try router.run(key: RoomLog.counterKey(room)) { redis throws(RedisError) in
                     try RoomLog.append(
-                        RoomLogTests.batch(2, node: "a"), count: 2, room: room, keepMessages: 100, floor: 0, on: redis)
+                        RoomLogTests.batch(2, node: "a"), count: 2, room: room, keepMessages: 100, floor: 0, on: redis
+                    ).range()
                 }
                 #expect(range == UInt64(round * 2 + 1)...UInt64(round * 2 + 2))
             }
@@ -49,7 +50,8 @@ import Testing
         let target = try #require(router.masters.first { $0 != from })
         _ = try router.run(key: RoomLog.counterKey(room)) { redis throws(RedisError) in
             try RoomLog.append(
-                RoomLogTests.batch(1, node: "a"), count: 1, room: room, keepMessages: 10, floor: 0, on: redis)
+                RoomLogTests.batch(1, node: "a"), count: 1, room: room, keepMessages: 10, floor: 0, on: redis
+            ).range()
         }
         // Move the slot (and its keys) to another master behind the router's back.
         let source = try RedisConnection(from)
@@ -69,7 +71,8 @@ import Testing
         }
         let range = try router.run(key: RoomLog.counterKey(room)) { redis throws(RedisError) in
             try RoomLog.append(
-                RoomLogTests.batch(1, node: "a"), count: 1, room: room, keepMessages: 10, floor: 0, on: redis)
+                RoomLogTests.batch(1, node: "a"), count: 1, room: room, keepMessages: 10, floor: 0, on: redis
+            ).range()
         }
         #expect(range == 2...2, "numbering went on where the keys moved")
         #expect(router.owner(of: RoomLog.counterKey(room)) == target)

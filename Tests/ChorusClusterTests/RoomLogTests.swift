@@ -29,7 +29,8 @@ import Testing
                     let count = 1 + (index + node) % 5
                     let range = try RoomLog.append(
                         Self.batch(count, node: "node-\(node)"), count: count, room: "show", keepMessages: 10_000,
-                        floor: 0, on: redis)
+                        floor: 0, on: redis
+                    ).range()
                     #expect(range.count == count)
                     ranges.withLock { $0.append(range) }
                 }
@@ -67,7 +68,8 @@ import Testing
         let redis = try server.connect()
         for _ in 0..<1_000 {
             _ = try RoomLog.append(
-                Self.batch(1, node: "a"), count: 1, room: "r", keepMessages: 100, floor: 0, on: redis)
+                Self.batch(1, node: "a"), count: 1, room: "r", keepMessages: 100, floor: 0, on: redis
+            ).range()
         }
         let kept = try RoomLog.read(room: "r", after: 0, limit: 10_000, on: redis)
         #expect(kept.count >= 100, "at least the last 100 messages stay")
@@ -82,14 +84,17 @@ import Testing
         let server = try RedisServer()
         let redis = try server.connect()
         _ = try RoomLog.append(Self.batch(2, node: "a"), count: 2, room: "r", keepMessages: 10, floor: 0, on: redis)
+            .range()
         // Redis lost its data (restarted without persistence): a node that saw up to 5,000 keeps numbering above it.
         try redis.command(["FLUSHALL"])
         let range = try RoomLog.append(
-            Self.batch(3, node: "a"), count: 3, room: "r", keepMessages: 10, floor: 5_000, on: redis)
+            Self.batch(3, node: "a"), count: 3, room: "r", keepMessages: 10, floor: 5_000, on: redis
+        ).range()
         #expect(range == 5_001...5_003)
         // A node that saw less does not move the counter back.
         let next = try RoomLog.append(
-            Self.batch(1, node: "b"), count: 1, room: "r", keepMessages: 10, floor: 7, on: redis)
+            Self.batch(1, node: "b"), count: 1, room: "r", keepMessages: 10, floor: 7, on: redis
+        ).range()
         #expect(next == 5_004...5_004)
     }
 
@@ -97,9 +102,11 @@ import Testing
         let server = try RedisServer()
         let redis = try server.connect()
         _ = try RoomLog.append(Self.batch(1, node: "a"), count: 1, room: "r", keepMessages: 10, floor: 0, on: redis)
+            .range()
         try redis.command(["SCRIPT", "FLUSH"])
         let range = try RoomLog.append(
-            Self.batch(1, node: "a"), count: 1, room: "r", keepMessages: 10, floor: 0, on: redis)
+            Self.batch(1, node: "a"), count: 1, room: "r", keepMessages: 10, floor: 0, on: redis
+        ).range()
         #expect(range == 2...2)
     }
 
@@ -121,5 +128,15 @@ final class Locked<Value>: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return try body(&value)
+    }
+}
+
+extension RoomLog.Outcome {
+    /// The numbers of an appended batch; a refusal fails the test.
+    func range() throws(RedisError) -> ClosedRange<UInt64> {
+        guard case .appended(let range) = self else {
+            throw .unexpectedReply(RedisEndpoint(host: "test"), command: "append", reply: "not appended: \(self)")
+        }
+        return range
     }
 }
