@@ -21,6 +21,9 @@ let package = Package(
         // Pure Swift: rooms, sequence numbers, batching, outbound queues, counters, codec.
         // No C import and no I/O; every state machine returns actions.
         .target(name: "ChorusCore"),
+        // A pthread mutex around a value, which ThreadSanitizer sees (Synchronization.Mutex's
+        // futex calls it does not): for every module whose threads share state.
+        .target(name: "ChorusSync"),
 
         // The only C in the project: one tiny shim per C library, each linking only its own
         // library, so a module that imports one shim links nothing else. Every symbol is
@@ -50,7 +53,7 @@ let package = Package(
 
         // Many nodes through Redis: hiredis connections, the room scripts that number, store
         // and publish batches in one step, behind ChorusCore's protocols.
-        .target(name: "ChorusCluster", dependencies: ["ChorusCore", "CHiredis", "CChorusCrypto"]),
+        .target(name: "ChorusCluster", dependencies: ["ChorusCore", "ChorusSync", "CHiredis", "CChorusCrypto"]),
 
         // Notices in the viewer's language: ICU plural rules behind ChorusCore's `PluralRules`,
         // locale files read from `Locales/`.
@@ -65,7 +68,7 @@ let package = Package(
         .target(
             name: "ChorusTransport",
             dependencies: [
-                "ChorusCore", "CChorusLWS", "CChorusCrypto", "CChorusTLS", "CLibWebSockets",
+                "ChorusCore", "ChorusSync", "CChorusLWS", "CChorusCrypto", "CChorusTLS", "CLibWebSockets",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -74,7 +77,7 @@ let package = Package(
         .target(
             name: "ChorusServer",
             dependencies: [
-                "ChorusCore", "ChorusTransport", "ChorusLanguage", "ChorusStorage", "ChorusLocalization",
+                "ChorusCore", "ChorusSync", "ChorusTransport", "ChorusLanguage", "ChorusStorage", "ChorusLocalization",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
@@ -113,7 +116,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ChorusStorageTests", dependencies: ["ChorusStorage", "ChorusCore"]),
-        .testTarget(name: "ChorusClusterTests", dependencies: ["ChorusCluster", "ChorusCore"]),
+        .testTarget(name: "ChorusClusterTests", dependencies: ["ChorusCluster", "ChorusCore", "ChorusSync"]),
         .testTarget(name: "ChorusLocalizationTests", dependencies: ["ChorusLocalization", "ChorusCore"]),
         .testTarget(name: "ChorusBenchTests", dependencies: ["chorus-bench"]),
     ],

@@ -64,6 +64,41 @@ public final class RedisConnection {
         try nextReply(for: "subscription")
     }
 
+    // Driven by a poll loop (`RedisSubscriber`): write without waiting for replies, read only
+    // what the socket has, take the replies read so far.
+
+    /// The socket, for `poll`.
+    var fileDescriptor: Int32 { context.pointee.fd }
+
+    /// Writes a command now; its reply is read later (`readAvailable`, `bufferedReply`).
+    func send(_ arguments: [[UInt8]], name: String) throws(RedisError) {
+        try append(arguments, name: name)
+        var done: Int32 = 0
+        while done == 0 {
+            guard redisBufferWrite(context, &done) == REDIS_OK else {
+                throw .io(endpoint, command: name, reason: Self.errorText(context))
+            }
+        }
+    }
+
+    /// Reads what the socket has (one `read`; call when `poll` says it is readable).
+    func readAvailable() throws(RedisError) {
+        guard redisBufferRead(context) == REDIS_OK else {
+            throw .io(endpoint, command: "read", reason: Self.errorText(context))
+        }
+    }
+
+    /// The next complete reply already read, if any.
+    func bufferedReply() throws(RedisError) -> RedisReply? {
+        var raw: UnsafeMutableRawPointer?
+        guard redisGetReplyFromReader(context, &raw) == REDIS_OK else {
+            throw .io(endpoint, command: "read", reason: Self.errorText(context))
+        }
+        guard let raw else { return nil }
+        defer { freeReplyObject(raw) }
+        return Self.copy(raw.assumingMemoryBound(to: redisReply.self))
+    }
+
     private func append(_ arguments: [[UInt8]], name: String) throws(RedisError) {
         var lengths = arguments.map(\.count)
         let pointers = arguments.map { argument -> UnsafeMutablePointer<CChar> in

@@ -1,4 +1,5 @@
 public import ChorusCore
+import ChorusSync
 public import ChorusTransport
 import Foundation
 public import Logging

@@ -1,4 +1,5 @@
 import ChorusCore
+import ChorusSync
 public import ChorusTransport
 import Prometheus
 

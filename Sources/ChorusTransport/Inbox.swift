@@ -1,3 +1,5 @@
+import ChorusSync
+
 /// Work handed to a service thread by other threads. Any thread may `post`; only the owning
 /// service thread may `takeAll`. Posting returns whether the inbox was empty, so the poster
 /// knows whether the service thread still needs a wake-up (`lws_cancel_service`).

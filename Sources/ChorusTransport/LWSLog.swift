@@ -1,6 +1,7 @@
 import CChorusLWS
 import CLibWebSockets
 import ChorusCore
+import ChorusSync
 import Logging
 
 /// Routes libwebsockets' own log lines into swift-log, at most

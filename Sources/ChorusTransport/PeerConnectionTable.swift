@@ -1,3 +1,5 @@
+import ChorusSync
+
 /// Open sockets per remote IP address, across every service thread.
 ///
 /// Threads: any service thread, briefly, when a socket is accepted, upgraded and closed; its

@@ -1,4 +1,5 @@
 public import ChorusCore
+import ChorusSync
 import Glibc
 public import Logging
 import Synchronization

@@ -1,5 +1,6 @@
 import CLibWebSockets
 import ChorusCore
+import ChorusSync
 import Synchronization
 
 /// What other threads may do with a service thread: post work to its inbox (waking its loop

@@ -1,6 +1,7 @@
 import CChorusLWS
 import CLibWebSockets
 import ChorusCore
+import ChorusSync
 import Glibc
 
 /// One libwebsockets context and the thread that services it: the glue between lws's
@@ -31,7 +32,7 @@ final class ServiceThread: @unchecked Sendable {
     private(set) var context: OpaquePointer?
     /// Where accepted connections are adopted; a TLS reload replaces it (`+TLS`).
     var vhost: OpaquePointer?
-    private var pthread: pthread_t?
+    private var thread: JoinableThread?
     var stopping = false
     var lastWriteSweep: UInt64 = 0
     var lastConsoleStats: UInt64 = 0
@@ -90,26 +91,14 @@ final class ServiceThread: @unchecked Sendable {
     }
 
     func start() throws(TransportError) {
-        let box = Unmanaged.passRetained(self).toOpaque()
-        var thread = pthread_t()
-        let status = pthread_create(
-            &thread, nil,
-            { raw in
-                guard let raw else { return nil }
-                let service = Unmanaged<ServiceThread>.fromOpaque(raw).takeRetainedValue()
-                service.run()
-                return nil
-            }, box)
-        guard status == 0 else {
-            Unmanaged<ServiceThread>.fromOpaque(box).release()
-            throw .threadStartFailed(index: index)
-        }
-        pthread = thread
+        // The thread holds the service thread until `run` returns.
+        guard let thread = JoinableThread.start({ self.run() }) else { throw .threadStartFailed(index: index) }
+        self.thread = thread
     }
 
     func join() {
-        if let pthread { pthread_join(pthread, nil) }
-        pthread = nil
+        thread?.join()
+        thread = nil
     }
 
     private func run() {

@@ -9,7 +9,10 @@ final class RedisServer {
     let directory: URL
     private var pid: pid_t = 0
 
+    private let arguments: [String]
+
     init(arguments: [String] = []) throws {
+        self.arguments = arguments
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("chorus-redis-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         // A port taken between the check and redis-server's bind (another test's client) makes
@@ -42,9 +45,20 @@ final class RedisServer {
         try? FileManager.default.removeItem(at: directory)
     }
 
+    /// Kills the server (SIGKILL: nothing flushed) and starts it again on the same port.
+    func restart(downSeconds: Double = 0) throws {
+        stop()
+        usleep(UInt32(downSeconds * 1e6))
+        try spawn(arguments)
+        guard try waitUntilServing() else { throw RedisServerError(reason: "redis-server did not restart") }
+    }
+
+    /// Kills the server (SIGKILL).
+    func kill() { stop() }
+
     private func stop() {
         guard pid > 0 else { return }
-        kill(pid, SIGKILL)
+        Glibc.kill(pid, SIGKILL)
         var status: Int32 = 0
         waitpid(pid, &status, 0)
         pid = 0
