@@ -78,6 +78,7 @@ let package = Package(
             name: "ChorusServer",
             dependencies: [
                 "ChorusCore", "ChorusSync", "ChorusTransport", "ChorusLanguage", "ChorusStorage", "ChorusLocalization",
+                "ChorusCluster",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]

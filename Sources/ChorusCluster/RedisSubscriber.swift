@@ -17,16 +17,21 @@ public final class RedisSubscriber: @unchecked Sendable {
     public struct Handler: Sendable {
         /// A batch published in `room`, numbered from `first`.
         public var batch: @Sendable (_ room: String, _ first: UInt64, _ bytes: [UInt8]) -> Void
-        /// Subscribed (again) to every channel asked for: read what was missed from history.
+        /// Redis confirmed the subscription to `room` (also after a reconnect): everything
+        /// published from now on is heard; anything before is in the room's history.
+        public var subscribed: @Sendable (_ room: String) -> Void
+        /// Connected (again); the subscriptions follow, each confirmed through `subscribed`.
         public var connected: @Sendable () -> Void
         /// The connection is down (or could not be made): nothing is heard until `connected`.
         public var disconnected: @Sendable (RedisError) -> Void
 
         public init(
-            batch: @escaping @Sendable (String, UInt64, [UInt8]) -> Void, connected: @escaping @Sendable () -> Void,
-            disconnected: @escaping @Sendable (RedisError) -> Void
+            batch: @escaping @Sendable (String, UInt64, [UInt8]) -> Void,
+            subscribed: @escaping @Sendable (String) -> Void = { _ in },
+            connected: @escaping @Sendable () -> Void, disconnected: @escaping @Sendable (RedisError) -> Void
         ) {
             self.batch = batch
+            self.subscribed = subscribed
             self.connected = connected
             self.disconnected = disconnected
         }
@@ -41,8 +46,7 @@ public final class RedisSubscriber: @unchecked Sendable {
     private let handler: Handler
     private let requests = Locked<[Request]>([])
     private let stopping = Atomic<Bool>(false)
-    /// A pipe: other threads write a byte to wake the thread, which polls the read end.
-    private let wakePipe: (read: Int32, write: Int32)
+    private let wakeup = WakeupPipe()
     private var thread: JoinableThread?
     /// The subscriber thread's own: the rooms it is (or will be, once connected) subscribed to.
     private var rooms: Set<String> = []
@@ -50,19 +54,6 @@ public final class RedisSubscriber: @unchecked Sendable {
     public init(endpoint: RedisEndpoint, handler: Handler) {
         self.endpoint = endpoint
         self.handler = handler
-        var descriptors: [Int32] = [-1, -1]
-        let status = pipe(&descriptors)
-        precondition(status == 0, "cannot create the Redis subscriber's wake-up pipe")
-        for descriptor in descriptors {
-            _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
-            _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
-        }
-        wakePipe = (descriptors[0], descriptors[1])
-    }
-
-    deinit {
-        close(wakePipe.read)
-        close(wakePipe.write)
     }
 
     public func start() {
@@ -92,8 +83,7 @@ public final class RedisSubscriber: @unchecked Sendable {
     }
 
     private func wake() {
-        var one: UInt8 = 1
-        _ = write(wakePipe.write, &one, 1)  // a full pipe already wakes it
+        wakeup.wake()
     }
 
     private func run() {
@@ -108,8 +98,7 @@ public final class RedisSubscriber: @unchecked Sendable {
                 try serve(connection)
             } catch {
                 handler.disconnected(error)
-                var waitFor = pollfd(fd: wakePipe.read, events: Int16(POLLIN), revents: 0)
-                _ = poll(&waitFor, 1, backoffMs)
+                wakeup.wait(timeoutMs: backoffMs)
                 backoffMs = min(backoffMs * 2, 1_000)
             }
         }
@@ -119,7 +108,7 @@ public final class RedisSubscriber: @unchecked Sendable {
     private func serve(_ connection: RedisConnection) throws(RedisError) {
         var descriptors = [
             pollfd(fd: connection.fileDescriptor, events: Int16(POLLIN), revents: 0),
-            pollfd(fd: wakePipe.read, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: wakeup.readDescriptor, events: Int16(POLLIN), revents: 0),
         ]
         while !stopping.load(ordering: .acquiring) {
             descriptors[0].revents = 0
@@ -128,8 +117,7 @@ public final class RedisSubscriber: @unchecked Sendable {
                 throw .io(endpoint, command: "poll", reason: "errno \(errno)")
             }
             if descriptors[1].revents != 0 {
-                var drained = [UInt8](repeating: 0, count: 64)
-                while read(wakePipe.read, &drained, drained.count) > 0 {}
+                wakeup.drain()
                 for (verb, room) in applyRequests() {
                     try connection.send(Self.command(verb, room), name: verb)
                 }
@@ -139,6 +127,8 @@ public final class RedisSubscriber: @unchecked Sendable {
                 while let reply = try connection.bufferedReply() {
                     if let published = RoomLog.published(reply) {
                         handler.batch(published.room, published.first, published.bytes)
+                    } else if let room = RoomLog.subscribed(reply) {
+                        handler.subscribed(room)
                     }
                 }
             }

@@ -170,5 +170,12 @@ public enum RoomLog {
         return (room, first, Array(payload[(space + 1)...]))
     }
 
+    /// The room whose subscription a reply confirms: `ssubscribe <channel> <count>`.
+    public static func subscribed(_ reply: RedisReply) -> String? {
+        guard let parts = reply.elements, parts.count == 3, parts[0].text == "ssubscribe", let channel = parts[1].text
+        else { return nil }
+        return room(ofChannel: channel)
+    }
+
     static let digest = RedisScript.sha1Hex(source)
 }

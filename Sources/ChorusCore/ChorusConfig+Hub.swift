@@ -16,7 +16,9 @@ extension Hub.Configuration {
             autoCreateRooms: config.rooms.autoCreate, roomIdleNanoseconds: Self.nanoseconds(config.rooms.idleSeconds),
             shardCount: shardCount, historyMessages: config.rooms.historyMessages,
             historyNanoseconds: Self.nanoseconds(config.rooms.historySeconds))
-        durableCounting = config.storage.engine == .sqlite
+        // In a cluster Redis numbers, stores and counts (`Hub+Cluster.swift`): no local commits.
+        clusterMode = config.cluster.isEnabled
+        durableCounting = !clusterMode && config.storage.engine == .sqlite
         sequenceBlock = durableCounting ? Self.storedSequenceBlock : 0
         // Wall-clock milliseconds: keys are stored with their expiry and outlive the process.
         idempotencyWindowMs = Int64(config.storage.idempotencyWindowSeconds) * 1000

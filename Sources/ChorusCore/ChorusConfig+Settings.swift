@@ -2,7 +2,10 @@ extension ChorusConfig {
     /// Every setting, in README's order: the one table parsing (`apply`, `set`), environment
     /// names, validation and README's configuration table come from. Keys and environment
     /// names are public API: users' files name them, so a key is never renamed.
-    public static let settings: [ChorusSetting] = [
+    public static let settings: [ChorusSetting] = nodeSettings + clusterSettings
+
+    /// Everything but `cluster.*` (`ChorusConfig+Cluster.swift`).
+    static let nodeSettings: [ChorusSetting] = [
         .string(
             "listen.host", .atRestartOnly, \.listen.host, .notEmpty,
             """

@@ -235,6 +235,7 @@ public struct ChorusConfig: Sendable, Equatable {
     public var language = Language()
     public var console = Console()
     public var storage = Storage()
+    public var cluster = Cluster()
     public var stats = Stats()
     public var locales = Locales()
 

@@ -63,9 +63,11 @@ extension ChorusSetting {
             isSame: same(field), transfer: copy(field))
     }
 
-    /// An array of strings in files; comma-separated in text.
+    /// An array of strings in files; comma-separated in text. `shown` is how an item appears in
+    /// logs and listings (a URL's password is hidden).
     static func strings(
-        _ key: String, _ reload: Reload, _ field: any Field<[String]>, _ rule: Rule<[String]>, _ meaning: String
+        _ key: String, _ reload: Reload, _ field: any Field<[String]>, _ rule: Rule<[String]>, _ meaning: String,
+        shown: @escaping @Sendable (String) -> String = { $0 }
     ) -> Self {
         Self(
             key: key, accepts: rule.accepts, meaning: meaning, reload: reload,
@@ -80,7 +82,7 @@ extension ChorusSetting {
             },
             fromText: { text in .array(text.split(separator: ",").map { .string(String($0)) }) },
             failure: { config in rule.failure(config[keyPath: field], config) },
-            render: { config in "[" + config[keyPath: field].map { "\"\($0)\"" }.joined(separator: ", ") + "]" },
+            render: { config in "[" + config[keyPath: field].map { "\"\(shown($0))\"" }.joined(separator: ", ") + "]" },
             isSame: same(field), transfer: copy(field))
     }
 

@@ -10,6 +10,8 @@ public enum CloseReason: String, Sendable, CaseIterable {
     case writeTimeout = "write_timeout"
     /// `limits.maxConnections` reached (1013).
     case connectionLimit = "connection_limit"
+    /// Cluster mode: Redis did not answer when the room's first member joined on this node (1013).
+    case clusterUnavailable = "cluster_unavailable"
     /// `limits.maxConnectionsPerIP` reached (4029).
     case addressLimit = "address_limit"
     /// An invalid handshake argument or endpoint (4000).

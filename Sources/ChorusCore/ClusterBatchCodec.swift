@@ -41,6 +41,15 @@ public enum ClusterBatchCodec {
         return ClusterBatch(node: node, sentAtMs: sentAtMs, messages: messages)
     }
 
+    /// How many messages a batch holds, read from its header only.
+    public static func messageCount(_ bytes: [UInt8]) throws(ClusterBatchError) -> Int {
+        var reader = ByteReader(bytes)
+        guard try reader.byte() == version else { throw .unknownVersion }
+        _ = try reader.string()
+        _ = try reader.varint()
+        return try reader.int()
+    }
+
     private static func append(_ message: RoomMessage, to out: inout [UInt8]) {
         out.append(UInt8(message.payload.kind.index))
         appendString(message.author.user, to: &out)

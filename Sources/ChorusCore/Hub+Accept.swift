@@ -23,6 +23,17 @@ extension Hub {
         acknowledge: Bool, idempotencyKey: String?, shard: Int, connection: ConnectionID, wallMs: Int64,
         now: UInt64
     ) -> AcceptOutcome {
+        if configuration.clusterMode {
+            // Redis recognises retries (from any node) and numbers; the ack waits for it.
+            let ack =
+                acknowledge
+                ? PendingAck(shard: shard, connection: connection, room: room, seq: 0, clientID: clientID) : nil
+            let (seq, action, newDeadline) = ingest(
+                room: room, payload: payload, author: author, clientID: clientID, tag: tag,
+                idempotencyKey: idempotencyKey, clusterAck: ack, wallMs: wallMs, now: now)
+            return AcceptOutcome(
+                seq: seq, isDuplicate: false, acknowledgeNow: false, action: action, newDeadline: newDeadline)
+        }
         if let idempotencyKey, let earlier = acceptedEarlier(room: room, key: idempotencyKey, wallMs: wallMs) {
             let owed =
                 acknowledge

@@ -13,6 +13,9 @@ extension Hub {
         /// Collect counter deltas and owed acks for a committer (`takeCommit`); off in tests
         /// and for an in-memory daemon.
         public var durableCounting = false
+        /// Rooms span nodes through Redis (`Hub+Cluster.swift`): batches leave as `.publish`,
+        /// unnumbered, and members get what Redis numbered (`deliverFromCluster`).
+        public var clusterMode = false
         /// How long, and how many, idempotency keys are remembered (`IdempotencyWindow`).
         public var idempotencyWindowMs: Int64 = 300_000
         public var idempotencyCapacity = 200_000

@@ -8,6 +8,8 @@ public struct Hub: Sendable {
     public enum Action: Sendable {
         /// Hand this batch to the listed shards, in order with every earlier batch.
         case deliver(RoomBatch, shards: [Int])
+        /// Cluster mode: have Redis number, store and publish this batch (`Hub+Cluster.swift`).
+        case publish(ClusterOutgoing)
     }
 
     public enum JoinOutcome: Sendable, Equatable {
@@ -40,7 +42,7 @@ public struct Hub: Sendable {
     var idempotency: IdempotencyWindow
     /// Rooms with slow mode on (`Hub+SlowMode.swift`), for metrics.
     public internal(set) var slowModeRoomCount = 0
-    public private(set) var batchesFlushed: UInt64 = 0
+    public internal(set) var batchesFlushed: UInt64 = 0
     /// Batches copied out of a pending buffer much larger than they are (each message retained
     /// and released); a steady room's buffer is handed over instead.
     private(set) var batchesCopied: UInt64 = 0
@@ -60,7 +62,7 @@ public struct Hub: Sendable {
             name: name, isStatic: isStatic, shardCount: configuration.shardCount, now: now,
             history: RoomHistory(
                 maxMessages: configuration.historyMessages, maxAgeNanoseconds: configuration.historyNanoseconds),
-            series: MinuteSeries(capacity: configuration.seriesMinutes))
+            series: MinuteSeries(capacity: configuration.seriesMinutes), publishesToCluster: configuration.clusterMode)
         if let counters = archivedCounters.removeValue(forKey: name) { room.counters = counters }
         if let series = archivedSeries.removeValue(forKey: name) { room.series = series }
         if let mark = archivedSequences.removeValue(forKey: name) {
@@ -105,7 +107,7 @@ public struct Hub: Sendable {
     /// Check `acceptedEarlier` first when the interaction has an idempotency key.
     public mutating func ingest(
         room name: String, payload: InteractionPayload, author: Author, clientID: String?, tag: LanguageTag?,
-        idempotencyKey: String? = nil, wallMs: Int64, now: UInt64
+        idempotencyKey: String? = nil, clusterAck: PendingAck? = nil, wallMs: Int64, now: UInt64
     ) -> (seq: UInt64?, action: Action?, newDeadline: UInt64?) {
         // One lookup, then everything through one inout access: reading `rooms.values[index]`
         // field by field copied the whole Room (and retained its storage) on every read.
@@ -121,12 +123,19 @@ public struct Hub: Sendable {
             pendingCommit.deltas[key, default: 0] += 1
             pendingCommit.interactions += 1
         }
-        rooms.values[index].series.record(payload.kind, minute: minute)
+        // A cluster room counts what Redis numbered, as it is delivered (`deliverFromCluster`).
+        if !rooms.values[index].publishesToCluster { rooms.values[index].series.record(payload.kind, minute: minute) }
         let (seq, pendingCount, wasQuiet) = Self.append(
             to: &rooms.values[index], batch: configuration.batch, now: now,
             payload: payload, author: author, clientID: clientID, language: language, confidence: tag?.confidence,
             wallMs: wallMs)
-        if let idempotencyKey { remember(idempotencyKey, room: name, seq: seq, wallMs: wallMs) }
+        if rooms.values[index].publishesToCluster {
+            // Numbered by Redis at the flush: the ack and key go with the message's place.
+            if let clusterAck { rooms.values[index].pendingAcks.append((pendingCount - 1, clusterAck)) }
+            if let idempotencyKey { rooms.values[index].pendingKeys.append((pendingCount - 1, idempotencyKey)) }
+        } else if let idempotencyKey {
+            remember(idempotencyKey, room: name, seq: seq, wallMs: wallMs)
+        }
         Self.reserveSequences(for: &rooms.values[index], block: configuration.sequenceBlock, into: &pendingCommit)
         // A full batch leaves at once, and so does a quiet room's first message (leading edge).
         // Past a full batch only after waiting for a reservation: `tick` splits those.
@@ -155,7 +164,8 @@ public struct Hub: Sendable {
         let wasQuiet =
             batch.leadingEdge && room.pending.isEmpty
             && (room.lastFlushAt == 0 || now &- room.lastFlushAt >= batch.maxDelayNanoseconds)
-        room.lastAssigned += 1
+        // A cluster room's messages get their numbers from Redis; counted when delivered.
+        if !room.publishesToCluster { room.lastAssigned += 1 }
         if room.pending.isEmpty {
             room.pendingSince = now
             // Only a room's first window starts from nothing; `flush` sizes every later one
@@ -167,7 +177,9 @@ public struct Hub: Sendable {
             RoomMessage(
                 seq: room.lastAssigned, payload: payload, author: author, clientID: clientID, language: language,
                 confidence: confidence, receivedAtMs: wallMs))
-        room.counters.record(kind: payload.kind, language: language, region: author.region)
+        if !room.publishesToCluster {
+            room.counters.record(kind: payload.kind, language: language, region: author.region)
+        }
         return (room.lastAssigned, room.pending.count, wasQuiet)
     }
 
@@ -261,6 +273,7 @@ public struct Hub: Sendable {
     }
 
     private static func flush(_ room: inout Room, now: UInt64, copies: inout UInt64) -> Action? {
+        if room.publishesToCluster { return publish(&room, now: now) }
         guard let first = room.pending.first, let last = room.pending.last else { return nil }
         let range = first.seq...last.seq
         // The batch is held by the history for up to `rooms.historyMessages`, so it must not

@@ -2,6 +2,13 @@
 struct Room {
     let name: String
     let isStatic: Bool
+    /// The room spans nodes (`Hub+Cluster.swift`): its pending messages are not numbered here.
+    let publishesToCluster: Bool
+    /// Cluster rooms: whether this node read the room's number from Redis (members may join).
+    var isSynced = false
+    /// Cluster rooms: acks and idempotency keys of the pending messages, by index in `pending`.
+    var pendingAcks: [(index: Int, ack: PendingAck)] = []
+    var pendingKeys: [(index: Int, key: String)] = []
     /// Last sequence number given to an accepted interaction.
     var lastAssigned: UInt64 = 0
     /// Last sequence number already handed out in a batch.
@@ -31,7 +38,11 @@ struct Room {
     /// Recent per-minute counts for the stats API.
     var series: MinuteSeries
 
-    init(name: String, isStatic: Bool, shardCount: Int, now: UInt64, history: RoomHistory, series: MinuteSeries) {
+    init(
+        name: String, isStatic: Bool, shardCount: Int, now: UInt64, history: RoomHistory, series: MinuteSeries,
+        publishesToCluster: Bool = false
+    ) {
+        self.publishesToCluster = publishesToCluster
         self.history = history
         self.series = series
         self.name = name

@@ -53,6 +53,11 @@ public struct RoomFeed<Batch> {
         return startFetch(through: nil)
     }
 
+    /// A fetch could not be made (Redis did not answer): the next batch heard asks again.
+    public mutating func fetchFailed() {
+        isFetching = false
+    }
+
     /// History's answer to `fetch`: the room's batches after the asked number, oldest first,
     /// `complete` when the read reached the end of what was asked (not cut by its limit).
     /// A number history no longer holds becomes a gap.

@@ -28,7 +28,10 @@ public final class HTTPRouter: HTTPResponder {
         }
         switch path {
         case "/healthz":
-            return relay.isDraining ? .text(503, "draining\n") : .text(200, "ok\n")
+            if relay.isDraining { return .text(503, "draining\n") }
+            // Still 200: a node whose Redis is down keeps its members; every node would fail alike.
+            if let problem = metrics.clusterDegradation() { return .text(200, "degraded: \(problem)\n") }
+            return .text(200, "ok\n")
         case "/v1/stats":
             return .json(200, relay.withHub { $0.nodeStats() }.json(sinceMinute: sinceMinute))
         case "/metrics":

@@ -20,6 +20,8 @@ public final class MetricsExporter: Sendable {
     private let registry = PrometheusCollectorRegistry()
     private let state = Locked(State())
     private let committer = Locked<CounterCommitter?>(nil)
+    /// Cluster mode: why Redis counts as unreachable now (nil while it answers).
+    private let clusterProblem = Locked<(@Sendable () -> String?)?>(nil)
 
     public init() {
         registry.makeGauge(
@@ -30,6 +32,15 @@ public final class MetricsExporter: Sendable {
 
     /// Commit figures come from here once durable counting runs; its latencies go straight
     /// into a histogram: one record per commit, on the committer's thread, off the message path.
+    public func attach(clusterHealth: @escaping @Sendable () -> String?) {
+        clusterProblem.withLock { $0 = clusterHealth }
+    }
+
+    /// Cluster mode: what is wrong with Redis now, for `/healthz` (nil: nothing, or no cluster).
+    public func clusterDegradation() -> String? {
+        clusterProblem.withLock { $0 }?()
+    }
+
     public func attach(_ committer: CounterCommitter) {
         let definition = MetricDefinition.commitLatency
         committer.recordLatencies(

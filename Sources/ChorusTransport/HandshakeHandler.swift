@@ -90,6 +90,10 @@ final class HandshakeHandler {
         case .missing: statistics.current.unknownRegions[.missing, default: 0] += 1
         }
         let room = request.room
+        guard relay.syncClusterRoom(room, mayOpen: false) else {
+            return writePath.requestClose(
+                id, code: CloseCode.tryAgainLater, reason: "cluster unavailable", why: .clusterUnavailable)
+        }
         let now = MonotonicClock.nanoseconds()
         let (outcome, resume) = relay.withHub { hub in
             let outcome = hub.join(room: room, role: .viewer, shard: shardIndex, mayOpen: false, now: now)
@@ -151,6 +155,8 @@ final class HandshakeHandler {
     /// With `since`, the join and the resume plan happen in one hub access, so the plan ends
     /// exactly where the live batches start.
     func joinConsole(_ id: ConnectionID, room: String, since: UInt64? = nil) -> (Hub.JoinOutcome, Hub.ResumeOutcome?) {
+        // A room this node cannot sync (Redis down) is left out of the console's welcome.
+        guard relay.syncClusterRoom(room, mayOpen: true) else { return (.unknownRoom, nil) }
         let now = MonotonicClock.nanoseconds()
         let (outcome, resume) = relay.withHub { hub in
             let outcome = hub.join(room: room, role: .console, shard: shardIndex, mayOpen: true, now: now)

@@ -37,6 +37,8 @@ public final class RelayServer: Sendable {
     /// take the hub lock to read its room's slow mode.
     let slowModeInUse = Atomic<Bool>(false)
     let peerConnections = PeerConnectionTable()
+    /// Cluster mode's link to Redis (`RelayServer+Cluster.swift`); nil on a node of its own.
+    let clusterBroker = Locked<(any ClusterBroker)?>(nil)
 
     private let hub: Locked<Hub>
     /// How other threads reach each service thread (by index, the hub's shard number).
@@ -186,6 +188,8 @@ public final class RelayServer: Sendable {
         case .deliver(let batch, let shards):
             pendingDeliveries.add(shards.count, ordering: .relaxed)
             for shard in shards { mailboxes[shard].post(.deliver(batch)) }
+        case .publish(let outgoing):
+            clusterBroker.withLock { $0 }?.publish(outgoing)
         }
     }
 

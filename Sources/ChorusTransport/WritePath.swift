@@ -91,7 +91,7 @@ final class WritePath {
 
     /// A batch as one member receives it: the shared frame, or one filtered by language.
     static func encodeBatch(_ batch: RoomBatch, languages: Set<String>?) -> LWSFrame {
-        guard let languages else { return LWSFrame(batch.frame) }
+        guard let languages, !batch.isGap else { return LWSFrame(batch.frame) }
         return LWSFrame(
             BatchEncoder.encode(room: batch.room, range: batch.range, messages: batch.messages, languages: languages))
     }

@@ -52,8 +52,17 @@ struct RunCommand: ParsableCommand {
         if !locales.load(into: relay, reason: "start"), !config.locales.directory.isEmpty {
             throw ExitCode(78)  // EX_CONFIG: the configured locale files are unusable
         }
+        var cluster: ClusterConnector?
+        if config.cluster.isEnabled {
+            do {
+                cluster = try ClusterConnector(config: config, relay: relay, metrics: metrics, logger: logger)
+            } catch {
+                logger.critical("cannot reach Redis", metadata: ["error": "\(error)"])
+                throw ExitCode(69)  // EX_UNAVAILABLE: systemd tries again
+            }
+        }
         var committer: CounterCommitter?
-        if config.storage.engine == .sqlite {
+        if config.storage.engine == .sqlite, cluster == nil {
             do {
                 let recovery = try CountsRecovery.open(config: config, into: relay, logger: logger)
                 committer = CounterCommitter(
@@ -72,6 +81,7 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(69)  // EX_UNAVAILABLE
         }
         committer?.start()
+        cluster?.start()
         var reloadable = Reloadable(config: config, consoleSecret: secret, locales: locales)
         let notifier = SystemdNotifier(environment: environment)
         notifier.notify("READY=1\nSTATUS=serving on \(config.listen.host):\(relay.port)")
@@ -84,8 +94,12 @@ struct RunCommand: ParsableCommand {
                 // The committer's loop stops first; the final commit runs once every batch is
                 // flushed and before connections close, so its acks still reach the viewers.
                 committer?.stop()
-                relay.stop(timeoutSeconds: 10) { committer?.commitNow() }
+                relay.stop(timeoutSeconds: 10) {
+                    committer?.commitNow()
+                    cluster?.finishPublishing()
+                }
                 committer?.commitNow()
+                cluster?.stop()
                 return
             case SIGHUP:
                 // Settings, console secret, locale files and the TLS certificate: connections,

@@ -1,0 +1,183 @@
+public import ChorusCore
+import ChorusSync
+import Glibc
+import Synchronization
+
+/// A node's link to the cluster through Redis (`cluster.redis`): the transport's
+/// `ClusterBroker`. Three kinds of thread work here:
+/// - the **publisher** thread takes flushed batches (`publish`, from any thread, queued under
+///   a lock) and has Redis's room script number, count, store and publish each, then sends
+///   the acks (`+Publisher`);
+/// - one **subscriber** thread per Redis master hears the rooms' batches and hands them to
+///   the relay in each room's order through the room's `RoomFeed` (`+Feeds`);
+/// - **service threads** call `sync` before a room's first member joins on this node.
+/// The feeds are behind one lock (`feeds`), taken before the hub's, never after.
+public final class ClusterLink: ClusterBroker, @unchecked Sendable {
+    /// Where the link hands what it hears: the relay, wired by the server.
+    public struct Delivery: Sendable {
+        public var batch: @Sendable (_ room: String, _ range: ClosedRange<UInt64>, _ messages: [RoomMessage]) -> Void
+        public var gap: @Sendable (_ room: String, _ range: ClosedRange<UInt64>) -> Void
+        public var acks: @Sendable ([PendingAck]) -> Void
+        /// Something an operator should know (Redis down or back, a batch dropped).
+        public var warning: @Sendable (_ message: String, _ metadata: [String: String]) -> Void
+
+        public init(
+            batch: @escaping @Sendable (String, ClosedRange<UInt64>, [RoomMessage]) -> Void,
+            gap: @escaping @Sendable (String, ClosedRange<UInt64>) -> Void,
+            acks: @escaping @Sendable ([PendingAck]) -> Void,
+            warning: @escaping @Sendable (String, [String: String]) -> Void
+        ) {
+            self.batch = batch
+            self.gap = gap
+            self.acks = acks
+            self.warning = warning
+        }
+    }
+
+    let settings: ChorusConfig.Cluster
+    let nodeName: String
+    /// Messages of history each room keeps in Redis, and keys' window (`rooms.*`, `storage.*`).
+    let keepMessages: Int
+    let idempotencyWindowMs: Int64
+    let delivery: Delivery
+    /// The slot map at start: which master holds each room (and so which subscriber hears it).
+    let routing: Locked<RedisRouter>
+    /// Flushed batches waiting for the publisher thread, oldest first.
+    let outgoing = Locked<[ClusterOutgoing]>([])
+    let publisherWakeup = WakeupPipe()
+    let stopping = Atomic<Bool>(false)
+    /// Each room this node follows, with batches heard before its feed existed and whether
+    /// Redis confirmed the subscription before then (`+Feeds`).
+    let feeds = Locked<FeedTable>(FeedTable())
+    /// Routers for service threads' `sync`, taken and given back (one thread uses one at a time).
+    let syncRouters = Locked<[RedisRouter]>([])
+    var subscribers: [RedisEndpoint: RedisSubscriber] = [:]
+    var publisher: JoinableThread?
+    /// What `/healthz` and the metrics say of Redis (`+Health`).
+    let health = Locked(ClusterHealth())
+
+    /// Connects once to learn the slot map (throws when no seed answers).
+    public init(
+        config: ChorusConfig, nodeName: String, delivery: Delivery
+    ) throws(RedisError) {
+        settings = config.cluster
+        self.nodeName = nodeName
+        keepMessages = config.rooms.historyMessages
+        idempotencyWindowMs = Int64(config.storage.idempotencyWindowSeconds) * 1000
+        self.delivery = delivery
+        routing = Locked(
+            try RedisRouter(
+                seeds: config.cluster.endpoints, timeoutSeconds: Double(config.cluster.commandTimeoutMs) / 1000))
+    }
+
+    var timeoutSeconds: Double { Double(settings.commandTimeoutMs) / 1000 }
+
+    /// Starts the publisher and one subscriber per master.
+    public func start() {
+        let masters = routing.withLock { $0.masters }
+        for master in masters {
+            let subscriber = RedisSubscriber(endpoint: master, handler: subscriberHandler(for: master))
+            subscribers[master] = subscriber
+            subscriber.start()
+        }
+        guard let thread = JoinableThread.start({ self.runPublisher() }) else {
+            preconditionFailure("cannot start the cluster publisher thread")
+        }
+        publisher = thread
+    }
+
+    /// Waits for what is queued to be published (at most `timeoutSeconds`).
+    public func finishPublishing() {
+        let deadline = Self.monotonicNanoseconds() &+ UInt64(timeoutSeconds * 1e9)
+        while outgoing.withLock({ !$0.isEmpty }), Self.monotonicNanoseconds() < deadline { usleep(5_000) }
+    }
+
+    /// Stops the threads (call `finishPublishing` first).
+    public func stop() {
+        stopping.store(true, ordering: .releasing)
+        publisherWakeup.wake()
+        publisher?.join()
+        for subscriber in subscribers.values { subscriber.stop() }
+    }
+
+    // MARK: ClusterBroker
+
+    public func publish(_ batch: ClusterOutgoing) {
+        let accepted = outgoing.withLock { queue in
+            guard queue.count < settings.maxPendingBatches else { return false }
+            queue.append(batch)
+            return true
+        }
+        if accepted {
+            publisherWakeup.wake()
+        } else {
+            health.withLock { $0.droppedBatches += 1 }
+        }
+    }
+
+    public func sync(room: String, adopt: (ClusterRoomState) -> Void) throws(ClusterUnavailable) {
+        if feeds.withLock({ table in table.adoptExisting(room, adopt) }) { return }
+        let master = routing.withLock { $0.owner(of: RoomLog.channel(room)) }
+        subscribers[master]?.subscribe(room: room)
+        let (through, history) = try readRoom(room)
+        feeds.withLock { table in
+            if table.adoptExisting(room, adopt) { return }
+            createFeed(room, after: through, history: history, table: &table, adopt: adopt)
+        }
+    }
+
+    /// The room's number and its history's batches in Redis (up to `keepMessages`).
+    private func readRoom(
+        _ room: String
+    ) throws(ClusterUnavailable) -> (UInt64, [(range: ClosedRange<UInt64>, messages: [RoomMessage])]) {
+        let router: RedisRouter
+        do {
+            router =
+                try syncRouters.withLock { $0.popLast() }
+                ?? RedisRouter(
+                    seeds: settings.endpoints, timeoutSeconds: timeoutSeconds)
+        } catch {
+            throw ClusterUnavailable(reason: "\(error)")
+        }
+        do {
+            let counter = try router.run(key: RoomLog.counterKey(room)) { redis throws(RedisError) in
+                try redis.command(["GET", RoomLog.counterKey(room)])
+            }
+            let through = counter.text.flatMap(UInt64.init) ?? 0
+            let after = through > UInt64(keepMessages) ? through - UInt64(keepMessages) : 0
+            let stored = try router.run(key: RoomLog.streamKey(room)) { redis throws(RedisError) in
+                try RoomLog.read(room: room, after: after, limit: max(keepMessages, 1), on: redis)
+            }
+            syncRouters.withLock { $0.append(router) }
+            return (through, Self.decode(stored).compactMap { entry in entry.messages.map { (entry.range, $0) } })
+        } catch {
+            throw ClusterUnavailable(reason: "\(error)")
+        }
+    }
+
+    static func monotonicNanoseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec)
+    }
+
+    static func wallMilliseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+    }
+
+    /// History entries decoded; an entry that does not decode keeps its range with no messages
+    /// (it becomes a gap).
+    static func decode(
+        _ stored: [(last: UInt64, bytes: [UInt8])]
+    ) -> [(range: ClosedRange<UInt64>, messages: [RoomMessage]?)] {
+        stored.map { entry in
+            guard let count = try? ClusterBatchCodec.messageCount(entry.bytes), count > 0,
+                UInt64(count) <= entry.last
+            else { return (entry.last...entry.last, nil) }
+            let first = entry.last - UInt64(count) + 1
+            return (first...entry.last, try? ClusterBatchCodec.decode(entry.bytes, first: first).messages)
+        }
+    }
+}
