@@ -17,7 +17,7 @@ extension ClusterLink {
                 if connected == nil {
                     connected = try RedisRouter(seeds: settings.endpoints, timeoutSeconds: timeoutSeconds)
                 }
-                try publish(next, through: connected!)
+                try publish(next.batch, id: next.id, through: connected!)
                 outgoing.withLock { _ = $0.removeFirst() }
                 if health.withLock({ $0.unreachableReason }) != nil {
                     health.withLock { $0.unreachableReason = nil }
@@ -39,7 +39,7 @@ extension ClusterLink {
     /// Stores one batch: numbered by the room's script, its acks sent with their numbers. A
     /// retry Redis recognises (same idempotency key, from any node, or twice in this batch) is
     /// acknowledged with its first attempt's number and left out.
-    private func publish(_ flushed: ClusterOutgoing, through router: RedisRouter) throws(RedisError) {
+    private func publish(_ flushed: ClusterOutgoing, id: String, through router: RedisRouter) throws(RedisError) {
         var batch = flushed
         var acks: [PendingAck] = []
         // The same key twice in one batch: the later ones answer with the first's number.
@@ -52,12 +52,15 @@ extension ClusterLink {
         batch = batch.removing(Set(repeats.keys))
         /// The number each key ended with (stored now, or its first attempt's).
         var numberOfKey: [String: UInt64] = [:]
+        // Each round (after Redis left out retries) is another batch, with its own ID.
+        var round = 0
         while !batch.messages.isEmpty {
+            round += 1
             let bytes = ClusterBatchCodec.encode(
                 node: nodeName, sentAtMs: Self.wallMilliseconds(), messages: batch.messages)
             let commit = RoomCommit(
                 increments: batch.increments, idempotencyKeys: batch.keys, nowMs: Self.wallMilliseconds(),
-                idempotencyWindowMs: idempotencyWindowMs)
+                idempotencyWindowMs: idempotencyWindowMs, batchID: "\(id)/\(round)")
             let count = batch.messages.count
             let room = batch.room
             let floor = batch.floor

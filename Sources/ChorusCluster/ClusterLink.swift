@@ -42,8 +42,13 @@ public final class ClusterLink: ClusterBroker, @unchecked Sendable {
     let delivery: Delivery
     /// The slot map at start: which master holds each room (and so which subscriber hears it).
     let routing: Locked<RedisRouter>
-    /// Flushed batches waiting for the publisher thread, oldest first.
-    let outgoing = Locked<[ClusterOutgoing]>([])
+    /// Flushed batches waiting for the publisher thread, oldest first, each with its ID (kept
+    /// across retries, so Redis stores it once).
+    let outgoing = Locked<[(id: String, batch: ClusterOutgoing)]>([])
+    /// Numbers this link's batches: with `nodeName` and `incarnation`, their IDs.
+    let batchCounter = Atomic<UInt64>(0)
+    /// Tells this run's batch IDs from an earlier run's with the same host and pid.
+    let incarnation = UInt64.random(in: 0...UInt64.max)
     let publisherWakeup = WakeupPipe()
     let stopping = Atomic<Bool>(false)
     /// Each room this node follows, with batches heard before its feed existed and whether
@@ -105,7 +110,8 @@ public final class ClusterLink: ClusterBroker, @unchecked Sendable {
     public func publish(_ batch: ClusterOutgoing) {
         let accepted = outgoing.withLock { queue in
             guard queue.count < settings.maxPendingBatches else { return false }
-            queue.append(batch)
+            let number = batchCounter.wrappingAdd(1, ordering: .relaxed).oldValue
+            queue.append(("\(nodeName)-\(incarnation)-\(number)", batch))
             return true
         }
         if accepted {

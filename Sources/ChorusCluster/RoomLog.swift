@@ -7,7 +7,9 @@
 public enum RoomLog {
     /// KEYS: counter, stream, channel (declared as a key so Redis Cluster routes the shard
     /// channel with the slot), counts, idempotency keys (hash: key → number), their expiry
-    /// (sorted set: key → expiry ms). ARGV: message count, batch bytes, messages of history to
+    /// (sorted set: key → expiry ms), the batch's own key (its ID: a batch already stored is
+    /// answered with its numbers again and not stored twice, so a retry after a lost reply is
+    /// safe). ARGV: message count, batch bytes, messages of history to
     /// keep, the highest number the calling node has seen in the room (the counter never
     /// restarts below it, even if Redis lost its data), now (ms), idempotency window (ms), the
     /// number of count increments, then (field, delta) pairs, then (message index, key) pairs.
@@ -15,6 +17,11 @@ public enum RoomLog {
     /// for every such message, and nothing is written.
     static let source = """
         local count = tonumber(ARGV[1])
+        local done = redis.call('GET', KEYS[7])
+        if done then
+          local colon = string.find(done, ':')
+          return {tonumber(string.sub(done, 1, colon - 1)), tonumber(string.sub(done, colon + 1))}
+        end
         local now = tonumber(ARGV[5])
         local increments = tonumber(ARGV[7])
         local keysAt = 8 + 2 * increments
@@ -54,6 +61,7 @@ public enum RoomLog {
         if minimum < 1 then minimum = 1 end
         redis.call('XADD', KEYS[2], 'MINID', '~', minimum, last .. '-0', 'b', ARGV[2])
         redis.call('SPUBLISH', KEYS[3], first .. ' ' .. ARGV[2])
+        redis.call('SET', KEYS[7], first .. ':' .. last, 'PX', ARGV[6])
         return {first, last}
         """
 
@@ -86,8 +94,9 @@ public enum RoomLog {
     ) throws(RedisError) -> Outcome {
         precondition(count > 0, "an empty batch has no numbers")
         var arguments: [[UInt8]] = [
-            Array("6".utf8), Array(counterKey(room).utf8), Array(streamKey(room).utf8), Array(channel(room).utf8),
+            Array("7".utf8), Array(counterKey(room).utf8), Array(streamKey(room).utf8), Array(channel(room).utf8),
             Array(countsKey(room).utf8), Array(idempotencyKey(room).utf8), Array(idempotencyExpiryKey(room).utf8),
+            Array("chorus:{\(room)}:batch:\(commit.batchID)".utf8),
             Array(String(count).utf8), batch, Array(String(keepMessages).utf8), Array(String(floor).utf8),
             Array(String(commit.nowMs).utf8), Array(String(commit.idempotencyWindowMs).utf8),
             Array(String(commit.increments.count).utf8),

@@ -32,9 +32,11 @@ import Testing
             try RoomLog.append(
                 RoomLogTests.batch(1, node: "b"), count: 1, room: "r", keepMessages: 10, floor: 0, commit: rest,
                 on: redis) == .appended(4...4))
+        var again = rest
+        again.batchID = "another batch"
         #expect(
             try RoomLog.append(
-                RoomLogTests.batch(1, node: "c"), count: 1, room: "r", keepMessages: 10, floor: 0, commit: rest,
+                RoomLogTests.batch(1, node: "c"), count: 1, room: "r", keepMessages: 10, floor: 0, commit: again,
                 on: redis) == .duplicates([0: 4]))
     }
 
@@ -48,14 +50,30 @@ import Testing
                 on: redis) == .appended(1...1))
         var later = early
         later.nowMs = 5_999
+        later.batchID = "a later batch"
         #expect(
             try RoomLog.append(
                 RoomLogTests.batch(1, node: "a"), count: 1, room: "r", keepMessages: 10, floor: 0, commit: later,
                 on: redis) == .duplicates([0: 1]))
         later.nowMs = 6_001
+        later.batchID = "yet another batch"
         #expect(
             try RoomLog.append(
                 RoomLogTests.batch(1, node: "a"), count: 1, room: "r", keepMessages: 10, floor: 0, commit: later,
                 on: redis) == .appended(2...2))
+    }
+
+    @Test func aBatchSentAgainAfterALostReplyIsStoredOnce() throws {
+        let server = try RedisServer()
+        let redis = try server.connect()
+        let commit = RoomCommit(increments: [("1|like|und|ZZ", 2)], nowMs: 1_000, batchID: "node-a-7-1/1")
+        for _ in 0..<3 {
+            let outcome = try RoomLog.append(
+                RoomLogTests.batch(2, node: "a"), count: 2, room: "r", keepMessages: 10, floor: 0, commit: commit,
+                on: redis)
+            #expect(outcome == .appended(1...2), "the same numbers every time")
+        }
+        #expect(try RoomLog.counts(room: "r", on: redis) == ["1|like|und|ZZ": 2])
+        #expect(try RoomLog.read(room: "r", after: 0, limit: 10, on: redis).map(\.last) == [2])
     }
 }
