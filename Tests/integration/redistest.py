@@ -20,6 +20,10 @@ from typing import Any, Iterable, Sequence
 
 REDIS_SERVER = os.environ.get("CHORUS_REDIS_SERVER") or "/usr/bin/redis-server"
 REDIS_CLI = os.environ.get("CHORUS_REDIS_CLI") or "/usr/bin/redis-cli"
+# A server dies with the test process that started it (a killed or timed-out pytest never runs
+# its teardown): util-linux's setpriv sets the parent-death signal, which survives the exec.
+# It fires when the *thread* that started the server ends: start servers from the main thread.
+SETPRIV = shutil.which("setpriv")
 
 # Below Linux's ephemeral range (32768–60999), so no client socket of another test takes the
 # port between the check and redis-server's bind, and the cluster bus (port + 10,000) stays
@@ -190,7 +194,8 @@ class RedisServer:
     def _argv(self) -> list[str]:
         persistence = ["--appendonly", "yes", "--appendfsync", "always"] if self.appendonly \
             else ["--appendonly", "no"]
-        return [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.directory),
+        orphan_guard = [SETPRIV, "--pdeathsig", "KILL", "--"] if SETPRIV else []
+        return [*orphan_guard, REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.directory),
                 "--save", "", *persistence, "--daemonize", "no", "--logfile", str(self.log_path),
                 *self.extra_args]
 
