@@ -195,9 +195,9 @@ class RedisServer:
         persistence = ["--appendonly", "yes", "--appendfsync", "always"] if self.appendonly \
             else ["--appendonly", "no"]
         orphan_guard = [SETPRIV, "--pdeathsig", "KILL", "--"] if SETPRIV else []
-        return [*orphan_guard, REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.directory),
-                "--save", "", *persistence, "--daemonize", "no", "--logfile", str(self.log_path),
-                *self.extra_args]
+        return [*orphan_guard, REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1",
+                "--dir", str(self.directory), "--save", "", *persistence, "--daemonize", "no",
+                "--logfile", str(self.log_path), *self.extra_args]
 
     def _spawn(self) -> None:
         if not Path(REDIS_SERVER).exists():
