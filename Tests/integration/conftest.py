@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterator
 import pytest
 
 from chorustest import Daemon
+from redistest import RedisCluster, RedisServer
 
 SHARED_ROOMS = ["lobby", "a", "b", "c", "stats", "bad", "lang", "solo", "acks", "acks2", "acks3", "feed"]
 
@@ -50,6 +51,28 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Daemon]:
     daemon.stop()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "cluster: several chorusd nodes sharing rooms through Redis (issue 21); "
+        "deselect with -m 'not cluster'")
+
+
+@pytest.fixture
+def redis(tmp_path: Path) -> Iterator[RedisServer]:
+    """A redis-server of the test's own (no persistence), stopped after the test."""
+    server = RedisServer(tmp_path / "redis")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_cluster(tmp_path: Path) -> Iterator[RedisCluster]:
+    """A Redis Cluster of three masters of the test's own, stopped after the test."""
+    cluster = RedisCluster(tmp_path / "redis-cluster")
+    yield cluster
+    cluster.stop()
+
+
 def _daemons_of(item: pytest.Item) -> list[Daemon]:
     found: list[Daemon] = []
     for value in getattr(item, "funcargs", {}).values():
@@ -68,4 +91,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             text = daemon.stderr_text()
             tail = text[-6000:]
             report.sections.append((f"chorusd stderr (port {daemon.port}, {daemon.log_path})", tail or "(empty)"))
+        for value in getattr(item, "funcargs", {}).values():
+            if isinstance(value, (RedisServer, RedisCluster)):
+                report.sections.append(("redis-server log", value.log_text()[-4000:] or "(empty)"))
     return report
