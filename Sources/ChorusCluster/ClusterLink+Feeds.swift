@@ -64,11 +64,12 @@ extension ClusterLink {
     /// Creates a room's feed where `sync` found it, has the hub adopt it, then hands on what
     /// was heard meanwhile. With `feeds` locked.
     func createFeed(
-        _ room: String, after through: UInt64, history: [(range: ClosedRange<UInt64>, messages: [RoomMessage])],
-        table: inout FeedTable, adopt: (ClusterRoomState) -> Void
+        _ room: String, after through: UInt64, counts: ClusterCounts,
+        history: [(range: ClosedRange<UInt64>, messages: [RoomMessage])], table: inout FeedTable,
+        adopt: (ClusterRoomState) -> Void
     ) {
         table.feeds[room] = FeedTable.Feed(after: through)
-        adopt(ClusterRoomState(through: through, history: history))
+        adopt(ClusterRoomState(through: through, counts: counts, history: history))
         let reader = HistoryReader()
         for (range, messages) in table.early.removeValue(forKey: room) ?? [] {
             let actions = table.feeds[room]!.receive(messages, range: range)

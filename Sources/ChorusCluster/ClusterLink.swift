@@ -125,17 +125,18 @@ public final class ClusterLink: ClusterBroker, @unchecked Sendable {
         if feeds.withLock({ table in table.adoptExisting(room, adopt) }) { return }
         let master = routing.withLock { $0.owner(of: RoomLog.channel(room)) }
         subscribers[master]?.subscribe(room: room)
-        let (through, history) = try readRoom(room)
+        let (through, counts, history) = try readRoom(room)
         feeds.withLock { table in
             if table.adoptExisting(room, adopt) { return }
-            createFeed(room, after: through, history: history, table: &table, adopt: adopt)
+            createFeed(room, after: through, counts: counts, history: history, table: &table, adopt: adopt)
         }
     }
 
-    /// The room's number and its history's batches in Redis (up to `keepMessages`).
+    /// The room's number, its counts through it, and its history's batches in Redis (up to
+    /// `keepMessages`).
     private func readRoom(
         _ room: String
-    ) throws(ClusterUnavailable) -> (UInt64, [(range: ClosedRange<UInt64>, messages: [RoomMessage])]) {
+    ) throws(ClusterUnavailable) -> (UInt64, ClusterCounts, [(range: ClosedRange<UInt64>, messages: [RoomMessage])]) {
         let router: RedisRouter
         do {
             router =
@@ -146,16 +147,19 @@ public final class ClusterLink: ClusterBroker, @unchecked Sendable {
             throw ClusterUnavailable(reason: "\(error)")
         }
         do {
-            let counter = try router.run(key: RoomLog.counterKey(room)) { redis throws(RedisError) in
-                try redis.command(["GET", RoomLog.counterKey(room)])
+            let (through, counts) = try router.run(key: RoomLog.counterKey(room)) { redis throws(RedisError) in
+                try RoomLog.snapshot(room: room, on: redis)
             }
-            let through = counter.text.flatMap(UInt64.init) ?? 0
             let after = through > UInt64(keepMessages) ? through - UInt64(keepMessages) : 0
             let stored = try router.run(key: RoomLog.streamKey(room)) { redis throws(RedisError) in
                 try RoomLog.read(room: room, after: after, limit: max(keepMessages, 1), on: redis)
             }
             syncRouters.withLock { $0.append(router) }
-            return (through, Self.decode(stored).compactMap { entry in entry.messages.map { (entry.range, $0) } })
+            let history = Self.decode(stored).compactMap { entry in
+                entry.messages.map { (range: entry.range, messages: $0) }
+            }
+            // Batches after `through` are the feed's to deliver (and count).
+            return (through, ClusterCounts(fields: counts), history.filter { $0.range.upperBound <= through })
         } catch {
             throw ClusterUnavailable(reason: "\(error)")
         }

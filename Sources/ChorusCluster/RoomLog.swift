@@ -128,20 +128,32 @@ public enum RoomLog {
         return .appended(UInt64(numbers[0])...UInt64(numbers[1]))
     }
 
-    /// The room's counts as the scripts added them: field → total.
-    public static func counts(room: String, on connection: RedisConnection) throws(RedisError) -> [String: UInt64] {
-        let reply = try connection.command(["HGETALL", countsKey(room)])
-        guard let flat = reply.elements, flat.count.isMultiple(of: 2) else {
-            throw .unexpectedReply(connection.endpoint, command: "HGETALL", reply: "\(reply)")
+    /// The room's number and its counts (field → total) at one moment: both read in one
+    /// transaction, so the counts are exactly those of the batches through the number.
+    public static func snapshot(
+        room: String, on connection: RedisConnection
+    ) throws(RedisError) -> (through: UInt64, counts: [String: UInt64]) {
+        let replies = try connection.pipeline([
+            [Array("MULTI".utf8)], [Array("GET".utf8), Array(counterKey(room).utf8)],
+            [Array("HGETALL".utf8), Array(countsKey(room).utf8)], [Array("EXEC".utf8)],
+        ])
+        guard let results = replies.last?.elements, results.count == 2, let flat = results[1].elements,
+            flat.count.isMultiple(of: 2)
+        else {
+            throw .unexpectedReply(connection.endpoint, command: "MULTI GET HGETALL EXEC", reply: "\(replies)")
         }
+        let through = results[0].text.flatMap(UInt64.init) ?? 0
         var counts: [String: UInt64] = [:]
         for pair in stride(from: 0, to: flat.count, by: 2) {
-            guard let field = flat[pair].text, let value = flat[pair + 1].text.flatMap(UInt64.init) else {
-                throw .unexpectedReply(connection.endpoint, command: "HGETALL", reply: "\(reply)")
-            }
+            guard let field = flat[pair].text, let value = flat[pair + 1].text.flatMap(UInt64.init) else { continue }
             counts[field] = value
         }
-        return counts
+        return (through, counts)
+    }
+
+    /// The room's counts as the scripts added them: field → total.
+    public static func counts(room: String, on connection: RedisConnection) throws(RedisError) -> [String: UInt64] {
+        try snapshot(room: room, on: connection).counts
     }
 
     /// The room's batches whose last number is after `since`, oldest first, at most `limit`:

@@ -15,13 +15,19 @@ public protocol ClusterBroker: AnyObject, Sendable {
     func sync(room: String, adopt: (ClusterRoomState) -> Void) throws(ClusterUnavailable)
 }
 
-/// Where a room stands in Redis: its last number, and its history's batches (oldest first).
+/// Where a room stands in Redis: its last number, its counts through that number (read in
+/// the same step), and its history's batches (oldest first).
 public struct ClusterRoomState: Sendable {
     public var through: UInt64
+    public var counts: ClusterCounts
     public var history: [(range: ClosedRange<UInt64>, messages: [RoomMessage])]
 
-    public init(through: UInt64, history: [(range: ClosedRange<UInt64>, messages: [RoomMessage])]) {
+    public init(
+        through: UInt64, counts: ClusterCounts = ClusterCounts(),
+        history: [(range: ClosedRange<UInt64>, messages: [RoomMessage])]
+    ) {
         self.through = through
+        self.counts = counts
         self.history = history
     }
 }

@@ -29,8 +29,9 @@ public struct ClusterOutgoing: Sendable {
     public var increments: [(field: String, delta: UInt64)] {
         var cells: [String: UInt64] = [:]
         for message in messages {
-            let field =
-                "\(message.receivedAtMs / 60_000)|\(message.payload.kind.rawValue)|\(message.language)|\(message.author.region)"
+            let field = ClusterCounts.field(
+                minute: message.receivedAtMs / 60_000, kind: message.payload.kind, language: message.language,
+                region: message.author.region)
             cells[field, default: 0] += 1
         }
         return cells.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }

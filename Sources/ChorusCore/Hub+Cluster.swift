@@ -15,7 +15,7 @@ extension Hub {
     /// find the history. Opens the room when it may be opened (as `join` would).
     public mutating func sync(
         room name: String, through: UInt64, history: [(range: ClosedRange<UInt64>, messages: [RoomMessage])],
-        mayOpen: Bool, now: UInt64
+        counts: ClusterCounts? = nil, mayOpen: Bool, now: UInt64
     ) -> Bool {
         if rooms[name] == nil {
             guard mayOpen || configuration.autoCreateRooms else { return false }
@@ -34,6 +34,14 @@ extension Hub {
         }
         rooms.values[index].lastBroadcast = max(rooms.values[index].lastBroadcast, through)
         rooms.values[index].lastAssigned = rooms.values[index].lastBroadcast
+        if let counts {
+            // Redis's counts through `through`, read with it: every batch delivered from now on
+            // adds its own, so the room's stats on this node are the whole cluster's.
+            rooms.values[index].counters = counts.counters
+            var series = MinuteSeries(capacity: configuration.seriesMinutes)
+            series.add(counts.minutes)
+            rooms.values[index].series = series
+        }
         rooms.values[index].isSynced = true
         return true
     }

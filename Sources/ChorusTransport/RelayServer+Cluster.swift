@@ -23,7 +23,9 @@ extension RelayServer {
             try broker.sync(room: room) { state in
                 let now = MonotonicClock.nanoseconds()
                 _ = withHub { hub in
-                    hub.sync(room: room, through: state.through, history: state.history, mayOpen: mayOpen, now: now)
+                    hub.sync(
+                        room: room, through: state.through, history: state.history, counts: state.counts,
+                        mayOpen: mayOpen, now: now)
                 }
             }
             return true

@@ -14,6 +14,7 @@ Deselect with `-m 'not cluster'`.
 
 from __future__ import annotations
 
+import json
 import re
 import signal
 from collections import Counter
@@ -524,5 +525,39 @@ def test_rooms_spread_over_a_redis_cluster_share_batches_across_nodes(chorusd,
                 named = re.compile(rf"(?<![A-Za-z0-9_-]){re.escape(room)}(?![A-Za-z0-9_-])")
                 assert any(named.search(key) for key in keys), \
                     f"no key of {room} on the master of its slot {server.address}: {keys}"
+    finally:
+        close_all(members)
+
+
+# Room stats count every node's interactions, on every node that follows the room.
+
+
+def test_room_stats_on_any_node_count_what_every_node_took(chorusd, redis: RedisServer) -> None:
+    a, b = start_nodes(chorusd, [redis.url], 2)
+    ana = a.viewer("lobby", locale="es-ES", region="ES", user="ana")
+    bruno = b.viewer("lobby", locale="pt-BR", region="BR", user="bruno")
+    members = [ana, bruno]
+    try:
+        for n in range(5):
+            ana.send({"type": "chat", "text": SENTENCES["es"], "cid": f"a-{n}"})
+            bruno.send({"type": "like", "cid": f"b-{n}"})
+        bruno.send({"type": "purchase", "sku": "SKU-1", "qty": 2, "cid": "buy"})
+        for member in members:
+            member.read_through("lobby", 11)
+        # A third node opens the room only now: it starts from Redis's counts, not from zero.
+        c = start_nodes(chorusd, [redis.url], 1)[0]
+        late = c.viewer("lobby")
+        members.append(late)
+        for node in (a, b, c):
+            status, _, body = node.http("GET", "/v1/rooms/lobby/stats")
+            assert status == 200, body
+            stats = json.loads(body)
+            assert stats["seq"] == 11, (node.port, stats)
+            counts = stats["interactions"]
+            assert counts["total"] == 11, (node.port, counts)
+            assert counts["byType"]["chat"] == 5 and counts["byType"]["like"] == 5, counts
+            assert counts["byType"]["purchase"] == 1, counts
+            assert counts["byRegion"] == {"ES": 5, "BR": 6}, counts
+            assert sum(minute["total"] for minute in stats["perMinute"]) == 11, stats["perMinute"]
     finally:
         close_all(members)
