@@ -3,8 +3,10 @@
 public struct ClusterHealth: Sendable {
     /// Why Redis counts as unreachable now (the last error), nil while it answers.
     public var unreachableReason: String?
+    /// Masters whose subscription connection is down now.
+    var subscriptionsDown: Set<String> = []
     /// Subscription connections down now (one per master).
-    public var subscribersDown = 0
+    public var subscribersDown: Int { subscriptionsDown.count }
     /// Batches numbered and published through Redis.
     public var publishedBatches: UInt64 = 0
     /// Flushed batches dropped because `cluster.maxPendingBatches` were waiting.

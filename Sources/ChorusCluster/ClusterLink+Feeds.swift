@@ -51,13 +51,18 @@ extension ClusterLink {
                 }
             },
             connected: { [self] in
-                health.withLock { $0.subscribersDown = max(0, $0.subscribersDown - 1) }
+                if health.withLock({ $0.subscriptionsDown.remove("\(master)") != nil }) {
+                    delivery.warning("cluster: subscription to Redis back", ["redis": "\(master)"])
+                }
             },
             disconnected: { [self] error in
                 reader.router = nil
-                health.withLock { $0.subscribersDown += 1 }
-                delivery.warning(
-                    "cluster: subscription to Redis lost; reconnecting", ["redis": "\(master)", "error": "\(error)"])
+                // Called at every failed attempt while down: said once.
+                if health.withLock({ $0.subscriptionsDown.insert("\(master)").inserted }) {
+                    delivery.warning(
+                        "cluster: subscription to Redis lost; reconnecting",
+                        ["redis": "\(master)", "error": "\(error)"])
+                }
             })
     }
 

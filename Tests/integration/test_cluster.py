@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 import signal
+import time
 from collections import Counter
 from typing import Any, Callable, Iterable, Sequence
 
@@ -561,3 +562,78 @@ def test_room_stats_on_any_node_count_what_every_node_took(chorusd, redis: Redis
             assert sum(minute["total"] for minute in stats["perMinute"]) == 11, stats["perMinute"]
     finally:
         close_all(members)
+
+
+# Redis killed and restarted (with its append-only file) while acknowledged interactions flow.
+
+
+def test_a_redis_restart_mid_run_loses_nothing_acknowledged(chorusd, tmp_path) -> None:
+    redis = RedisServer(tmp_path / "aof-redis", appendonly=True)
+    members: list[Member] = []
+    try:
+        a, b = start_nodes(chorusd, [redis.url], 2)
+        senders = [a.viewer("lobby", user="sa"), b.viewer("lobby", user="sb")]
+        watchers = [a.viewer("lobby"), b.viewer("lobby")]
+        members = senders + watchers
+        keys: list[tuple[int, str]] = []
+
+        def send(count: int, prefix: str) -> None:
+            for n in range(count):
+                index = n % 2
+                key = f"{prefix}-{n}"
+                keys.append((index, key))
+                senders[index].send({"type": "like", "ack": True, "cid": key, "idempotencyKey": key})
+
+        def acked() -> dict[str, dict[str, Any]]:
+            return {f["cid"]: f for s in senders for f in s.frames if f.get("type") == "ack"}
+
+        def read_acks(seconds: float) -> None:
+            deadline = time.monotonic() + seconds
+            while time.monotonic() < deadline and len(acked()) < len(keys):
+                for sender in senders:
+                    try:
+                        sender.recv(timeout=0.05)
+                    except TimeoutError:
+                        pass
+
+        send(40, "before")
+        read_acks(READ_TIMEOUT)
+        assert len(acked()) == 40, "all acknowledged while Redis runs"
+        redis.kill()
+        send(40, "during")  # accepted by the nodes, not acknowledged: Redis has not stored them
+        read_acks(1.0)
+        assert len(acked()) == 40, f"acked while Redis was down: {sorted(set(acked()) - {k for _, k in keys[:40]})}"
+        assert "degraded" in a.http("GET", "/healthz")[2].decode()
+        redis.restart()
+        send(40, "after")
+        read_acks(READ_TIMEOUT * 2)
+        # A client resends what was not acknowledged, with its key, until it is.
+        deadline = time.monotonic() + READ_TIMEOUT * 2
+        while len(acked()) < len(keys) and time.monotonic() < deadline:
+            for index, key in keys:
+                if key not in acked():
+                    senders[index].send({"type": "like", "ack": True, "cid": key, "idempotencyKey": key})
+            read_acks(2.0)
+        acks = acked()
+        assert len(acks) == len(keys) == 120, f"unacknowledged: {[k for _, k in keys if k not in acks]}"
+        seqs = [acks[key]["seq"] for _, key in keys]
+        assert len(set(seqs)) == 120, "each interaction has its own number"
+        # Counted exactly once each, in Redis and in both nodes' room stats.
+        last = max(seqs)
+        for watcher in watchers:
+            watcher.read_through("lobby", last, timeout=READ_TIMEOUT)
+            assert_coverage(watcher.frames, "lobby", watcher.welcome["seq"] + 1, None)
+        for node in (a, b):
+            stats = json.loads(node.http("GET", "/v1/rooms/lobby/stats")[2])
+            assert stats["interactions"]["total"] == 120, (node.port, stats["interactions"])
+        cells = redis.command("HGETALL", "chorus:{lobby}:counts")
+        assert sum(int(cells[i + 1]) for i in range(0, len(cells), 2)) == 120
+        liked = Counter(m["cid"] for w in watchers[:1] for batch in w.batches("lobby") for m in batch["messages"])
+        assert set(liked.values()) == {1} and len(liked) == 120, "each delivered once"
+        deadline = time.monotonic() + READ_TIMEOUT  # subscriptions come back with a back-off ≤ 1 s
+        while a.http("GET", "/healthz")[2].decode() != "ok\n":
+            assert time.monotonic() < deadline, a.http("GET", "/healthz")[2]
+            time.sleep(0.1)
+    finally:
+        close_all(members)
+        redis.stop()
