@@ -18,6 +18,8 @@ public struct ClusterHealth: Sendable {
     /// Batches waiting for Redis now.
     public var pendingBatches = 0
 
+    public init() {}
+
     public var isDegraded: Bool { unreachableReason != nil || subscribersDown > 0 }
 }
 

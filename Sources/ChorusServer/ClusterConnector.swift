@@ -25,7 +25,7 @@ public final class ClusterConnector: Sendable {
                     logger.warning("\(message)", metadata: metadata.mapValues { .string($0) })
                 }))
         relay.attach(clusterBroker: link)
-        metrics.attach(clusterHealth: { [link] in link.healthSnapshot().summary })
+        metrics.attach(clusterHealth: { [link] in link.healthSnapshot() })
         logger.notice(
             "cluster mode: rooms, numbers, history and counts in Redis (storage.* unused)",
             metadata: ["redis": "\(config.cluster.endpoints.map(\.description))", "node": "\(node)"])
@@ -37,13 +37,4 @@ public final class ClusterConnector: Sendable {
     public func finishPublishing() { link.finishPublishing() }
 
     public func stop() { link.stop() }
-}
-
-extension ClusterHealth {
-    /// What `/healthz` says: nil while Redis answers.
-    var summary: String? {
-        if let unreachableReason { return "redis unreachable: \(unreachableReason)" }
-        if subscribersDown > 0 { return "redis subscription down" }
-        return nil
-    }
 }

@@ -3,17 +3,18 @@ import ChorusCore
 /// Every metric the daemon serves, in the README's order. Names follow Prometheus conventions
 /// (base units as a suffix, `_total` on counters); `MetricsExporterTests` checks them.
 extension MetricDefinition {
-    public static let all: [MetricDefinition] = [
-        buildInfo,
-        interactions, interactionsByLanguage, interactionsByRegion, connections, rooms,
-        batches, batchFrames, deliveredMessages, droppedMessages, slowConsolesClosed, slowViewersClosed,
-        resumeRequests, resumeGaps, resumeGapMessages, sequenceHoldOverrides, replayedMessages,
-        outboundQueueBytes, framesWritten, writtenBytes, directWrites, writeTimeouts,
-        commits, committedInteractions, commitFailures, commitLatency,
-        duplicateInteractions, idempotencyKeys, idempotencyKeysEvicted, consoleStatsFrames, unknownRegions,
-        ingressPauses, pausedReaders, protocolErrors, serverCloses, serverCloseReasons, pingsSent,
-        throttledInteractions, connectionsRefusedPerIP, httpRefusals, slowModeRooms,
-    ]
+    public static let all: [MetricDefinition] =
+        [
+            buildInfo,
+            interactions, interactionsByLanguage, interactionsByRegion, connections, rooms,
+            batches, batchFrames, deliveredMessages, droppedMessages, slowConsolesClosed, slowViewersClosed,
+            resumeRequests, resumeGaps, resumeGapMessages, sequenceHoldOverrides, replayedMessages,
+            outboundQueueBytes, framesWritten, writtenBytes, directWrites, writeTimeouts,
+            commits, committedInteractions, commitFailures, commitLatency,
+            duplicateInteractions, idempotencyKeys, idempotencyKeysEvicted, consoleStatsFrames, unknownRegions,
+            ingressPauses, pausedReaders, protocolErrors, serverCloses, serverCloseReasons, pingsSent,
+            throttledInteractions, connectionsRefusedPerIP, httpRefusals, slowModeRooms,
+        ] + cluster
 
     static let buildInfo = MetricDefinition(
         "chorus_build_info", .gauge, labels: ["version", "swift_version"],

@@ -1,3 +1,4 @@
+import ChorusCluster
 import ChorusCore
 import ChorusSync
 public import ChorusTransport
@@ -11,7 +12,7 @@ import Prometheus
 /// the per-message path never touches a metrics object. Label sets are bounded: interaction
 /// types are fixed, languages come from the tagger's closed set, regions are alpha-2 codes.
 public final class MetricsExporter: Sendable {
-    private struct State {
+    struct State {
         var counters: [String: Counter] = [:]
         var gauges: [String: Gauge] = [:]
         var exported: [String: UInt64] = [:]
@@ -20,8 +21,8 @@ public final class MetricsExporter: Sendable {
     private let registry = PrometheusCollectorRegistry()
     private let state = Locked(State())
     private let committer = Locked<CounterCommitter?>(nil)
-    /// Cluster mode: why Redis counts as unreachable now (nil while it answers).
-    private let clusterProblem = Locked<(@Sendable () -> String?)?>(nil)
+    /// Cluster mode: what the link knows of Redis now (`+Cluster`).
+    let clusterHealth = Locked<(@Sendable () -> ClusterHealth)?>(nil)
 
     public init() {
         registry.makeGauge(
@@ -32,15 +33,6 @@ public final class MetricsExporter: Sendable {
 
     /// Commit figures come from here once durable counting runs; its latencies go straight
     /// into a histogram: one record per commit, on the committer's thread, off the message path.
-    public func attach(clusterHealth: @escaping @Sendable () -> String?) {
-        clusterProblem.withLock { $0 = clusterHealth }
-    }
-
-    /// Cluster mode: what is wrong with Redis now, for `/healthz` (nil: nothing, or no cluster).
-    public func clusterDegradation() -> String? {
-        clusterProblem.withLock { $0 }?()
-    }
-
     public func attach(_ committer: CounterCommitter) {
         let definition = MetricDefinition.commitLatency
         committer.recordLatencies(
@@ -119,6 +111,7 @@ public final class MetricsExporter: Sendable {
             set(&state, .connections, ["console"], transport.consoles)
             set(&state, .rooms, [], hub.rooms)
             set(&state, .outboundQueueBytes, [], transport.shard.queuedBytes)
+            exportCluster(&state)
             if let commits = committer.withLock({ $0 })?.statistics {
                 raise(&state, .commits, [], to: commits.commits)
                 raise(&state, .committedInteractions, [], to: commits.interactions)
@@ -128,7 +121,7 @@ public final class MetricsExporter: Sendable {
         return registry.emitToBuffer()
     }
 
-    private func raise(_ state: inout State, _ definition: MetricDefinition, _ values: [String], to total: UInt64) {
+    func raise(_ state: inout State, _ definition: MetricDefinition, _ values: [String], to total: UInt64) {
         let key = Self.key(definition, values)
         let counter: Counter
         if let existing = state.counters[key] {
@@ -143,7 +136,7 @@ public final class MetricsExporter: Sendable {
         state.exported[key] = max(previous, total)
     }
 
-    private func set(_ state: inout State, _ definition: MetricDefinition, _ values: [String], _ value: Int) {
+    func set(_ state: inout State, _ definition: MetricDefinition, _ values: [String], _ value: Int) {
         let key = Self.key(definition, values)
         let gauge: Gauge
         if let existing = state.gauges[key] {

@@ -23,7 +23,8 @@ from typing import Any, Callable, Iterable, Sequence
 
 import pytest
 
-from chorustest import SENTENCES, Daemon, Member, assert_coverage, deep_merge, make_token, summarize
+from chorustest import (SENTENCES, Daemon, Member, assert_coverage, deep_merge, make_token, summarize,
+                        wait_metric)
 from redistest import RedisCluster, RedisServer, key_slot, names_on_every_master
 from test_backpressure import NO_RATE_LIMITS
 
@@ -604,6 +605,7 @@ def test_a_redis_restart_mid_run_loses_nothing_acknowledged(chorusd, tmp_path) -
         read_acks(1.0)
         assert len(acked()) == 40, f"acked while Redis was down: {sorted(set(acked()) - {k for _, k in keys[:40]})}"
         assert "degraded" in a.http("GET", "/healthz")[2].decode()
+        wait_metric(a, "chorus_cluster_redis_unreachable", 1, timeout=READ_TIMEOUT)
         redis.restart()
         send(40, "after")
         read_acks(READ_TIMEOUT * 2)
@@ -630,6 +632,7 @@ def test_a_redis_restart_mid_run_loses_nothing_acknowledged(chorusd, tmp_path) -
         assert sum(int(cells[i + 1]) for i in range(0, len(cells), 2)) == 120
         liked = Counter(m["cid"] for w in watchers[:1] for batch in w.batches("lobby") for m in batch["messages"])
         assert set(liked.values()) == {1} and len(liked) == 120, "each delivered once"
+        wait_metric(a, "chorus_cluster_redis_unreachable", 0, timeout=READ_TIMEOUT)
         deadline = time.monotonic() + READ_TIMEOUT  # subscriptions come back with a back-off ≤ 1 s
         while a.http("GET", "/healthz")[2].decode() != "ok\n":
             assert time.monotonic() < deadline, a.http("GET", "/healthz")[2]
