@@ -8,9 +8,17 @@ extension ClusterLink {
     func runPublisher() {
         var connected: RedisRouter?
         var backoffMs: Int32 = 50
+        var presence = PresenceRound(intervalMs: Int64(settings.presenceIntervalMs))
         while !stopping.load(ordering: .acquiring) {
+            if presence.isDue(nowMs: Self.wallMilliseconds()), let router = connected {
+                presence.run(link: self, router: router)
+            }
             guard let next = outgoing.withLock({ $0.first }) else {
-                publisherWakeup.wait(timeoutMs: -1)
+                publisherWakeup.wait(
+                    timeoutMs: connected == nil ? backoffMs : presence.msUntilDue(nowMs: Self.wallMilliseconds()))
+                if connected == nil {
+                    connected = try? RedisRouter(seeds: settings.endpoints, timeoutSeconds: timeoutSeconds)
+                }
                 continue
             }
             do {

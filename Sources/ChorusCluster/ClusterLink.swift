@@ -20,17 +20,25 @@ public final class ClusterLink: ClusterBroker, @unchecked Sendable {
         public var acks: @Sendable ([PendingAck]) -> Void
         /// Something an operator should know (Redis down or back, a batch dropped).
         public var warning: @Sendable (_ message: String, _ metadata: [String: String]) -> Void
+        /// This node's members per cluster room (`Hub.localPresence`).
+        public var presence: @Sendable () -> [String: (viewers: Int, consoles: Int)]
+        /// Every live node's members per room, as Redis summed them.
+        public var adoptPresence: @Sendable ([String: (viewers: Int, consoles: Int)]) -> Void
 
         public init(
             batch: @escaping @Sendable (String, ClosedRange<UInt64>, [RoomMessage]) -> Void,
             gap: @escaping @Sendable (String, ClosedRange<UInt64>) -> Void,
             acks: @escaping @Sendable ([PendingAck]) -> Void,
-            warning: @escaping @Sendable (String, [String: String]) -> Void
+            warning: @escaping @Sendable (String, [String: String]) -> Void,
+            presence: @escaping @Sendable () -> [String: (viewers: Int, consoles: Int)] = { [:] },
+            adoptPresence: @escaping @Sendable ([String: (viewers: Int, consoles: Int)]) -> Void = { _ in }
         ) {
             self.batch = batch
             self.gap = gap
             self.acks = acks
             self.warning = warning
+            self.presence = presence
+            self.adoptPresence = adoptPresence
         }
     }
 

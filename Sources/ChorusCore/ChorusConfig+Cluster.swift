@@ -13,6 +13,9 @@ extension ChorusConfig {
         /// ones are dropped (never numbered nor acknowledged: their senders retry). At 50 ms
         /// windows, 10,000 is 500 room-seconds of chat held in memory.
         public var maxPendingBatches = 10_000
+        /// How often a node tells Redis how many members each room has on it, and reads the
+        /// sum of every node's; a node silent for three intervals (dead) no longer counts.
+        public var presenceIntervalMs = 2000
 
         public var isEnabled: Bool { !redis.isEmpty }
 
@@ -39,6 +42,12 @@ extension ChorusConfig {
             """
             flushed batches waiting for Redis (slow or down) past which new ones are dropped, never acknowledged \
             (their senders retry)
+            """),
+        .integer(
+            "cluster.presenceIntervalMs", .atRestartOnly, \.cluster.presenceIntervalMs, .within(100...60_000),
+            """
+            how often a node tells Redis its members per room and reads every node's sum (room stats); a node \
+            silent for three intervals no longer counts
             """),
     ]
 }

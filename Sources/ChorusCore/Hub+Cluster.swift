@@ -81,6 +81,23 @@ extension Hub {
         return .deliver(batch, shards: rooms.values[index].shardsWithMembers)
     }
 
+    /// Members of each cluster room on this node (rooms with none are left out): what this
+    /// node tells Redis (`ClusterLink`'s presence), so stats count every node's members.
+    public func localPresence() -> [String: (viewers: Int, consoles: Int)] {
+        var presence: [String: (viewers: Int, consoles: Int)] = [:]
+        for (name, room) in rooms where room.publishesToCluster && room.memberCount > 0 {
+            presence[name] = (room.viewers, room.consoles)
+        }
+        return presence
+    }
+
+    /// Members on every live node, as Redis summed them: the room's stats show these.
+    public mutating func adoptClusterPresence(_ presence: [String: (viewers: Int, consoles: Int)]) {
+        for (name, members) in presence {
+            if let index = rooms.index(forKey: name) { rooms.values[index].clusterPresence = members }
+        }
+    }
+
     /// The flush of a cluster room: its pending messages leave unnumbered.
     static func publish(_ room: inout Room, now: UInt64) -> Action? {
         guard !room.pending.isEmpty else { return nil }

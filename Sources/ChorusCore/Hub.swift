@@ -242,7 +242,8 @@ public struct Hub: Sendable {
     public func stats(room name: String) -> RoomStats? {
         guard let room = rooms[name] else { return nil }
         return RoomStats(
-            room: name, seq: room.lastAssigned, viewers: room.viewers, consoles: room.consoles, counters: room.counters,
+            room: name, seq: room.lastAssigned, viewers: room.clusterPresence?.viewers ?? room.viewers,
+            consoles: room.clusterPresence?.consoles ?? room.consoles, counters: room.counters,
             series: room.series)
     }
 

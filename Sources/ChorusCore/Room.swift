@@ -9,6 +9,8 @@ struct Room {
     /// Cluster rooms: acks and idempotency keys of the pending messages, by index in `pending`.
     var pendingAcks: [(index: Int, ack: PendingAck)] = []
     var pendingKeys: [(index: Int, key: String)] = []
+    /// Cluster rooms: members on every live node, as Redis last said (`Hub+Cluster.swift`).
+    var clusterPresence: (viewers: Int, consoles: Int)?
     /// Last sequence number given to an accepted interaction.
     var lastAssigned: UInt64 = 0
     /// Last sequence number already handed out in a batch.

@@ -23,7 +23,9 @@ public final class ClusterConnector: Sendable {
                 acks: { [relay] acks in relay.deliverAcks(acks) },
                 warning: { message, metadata in
                     logger.warning("\(message)", metadata: metadata.mapValues { .string($0) })
-                }))
+                },
+                presence: { [relay] in relay.withHub { $0.localPresence() } },
+                adoptPresence: { [relay] sums in relay.withHub { $0.adoptClusterPresence(sums) } }))
         relay.attach(clusterBroker: link)
         metrics.attach(clusterHealth: { [link] in link.healthSnapshot() })
         logger.notice(

@@ -23,6 +23,14 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "Daemon URL, loopback only: ws://127.0.0.1:PORT or wss://127.0.0.1:PORT")
     var url: String
 
+    @Option(
+        name: .customLong("viewer-url"),
+        help: """
+            Another node of the same cluster (repeat for more): viewers are spread over --url and \
+            these, publishers stay on --url, so most deliveries cross nodes (fanout, rooms).
+            """)
+    var viewerURLs: [String] = []
+
     @OptionGroup var tls: TLSOptions
 
     @Option(help: "The server's pid, to report its CPU % and RSS from /proc.")
@@ -60,6 +68,17 @@ struct CommonOptions: ParsableArguments {
 
     /// The target, with the TLS client context when the run is over wss://.
     func endpoint() throws(BenchError) -> LoopbackEndpoint {
+        try endpoint(url)
+    }
+
+    /// `--url` first, then every `--viewer-url`.
+    func viewerEndpoints() throws(BenchError) -> [LoopbackEndpoint] {
+        var endpoints = [try endpoint(url)]
+        for other in viewerURLs { endpoints.append(try endpoint(other)) }
+        return endpoints
+    }
+
+    private func endpoint(_ url: String) throws(BenchError) -> LoopbackEndpoint {
         var endpoint = try LoopbackEndpoint(url: url)
         endpoint.tls = try tls.context(urlIsSecure: endpoint.urlIsSecure)
         return endpoint

@@ -20,11 +20,13 @@ final class ConnectionPool: WebSocketEventHandler {
 
     let loop: EventLoop
     let endpoint: LoopbackEndpoint
+    /// Every server a connection may go to (`add(…, endpoint:)`); `endpoint` is the first.
+    let endpoints: [LoopbackEndpoint]
     private let options: Options
     private unowned let delegate: any WebSocketEventHandler
     private let scratch: UnsafeMutableRawBufferPointer
     private(set) var connections: [WebSocketClientConnection?] = []
-    private var queued: [(id: Int, tag: Int, path: String, subprotocol: String?)] = []
+    private var queued: [(id: Int, tag: Int, path: String, subprotocol: String?, endpoint: Int)] = []
     private var queueHead = 0
     private var inFlight: Set<Int> = []
     private var released: [Int] = []
@@ -40,10 +42,12 @@ final class ConnectionPool: WebSocketEventHandler {
     private(set) var tlsInfo: TLSSessionInfo?
 
     init(
-        endpoint: LoopbackEndpoint, options: Options, delegate: any WebSocketEventHandler
+        endpoint: LoopbackEndpoint, others: [LoopbackEndpoint] = [], options: Options,
+        delegate: any WebSocketEventHandler
     ) throws(BenchError) {
         loop = try EventLoop()
         self.endpoint = endpoint
+        endpoints = [endpoint] + others
         self.options = options
         self.delegate = delegate
         scratch = .allocate(byteCount: 1 << 20, alignment: 64)
@@ -51,13 +55,13 @@ final class ConnectionPool: WebSocketEventHandler {
 
     deinit { scratch.deallocate() }
 
-    /// Queues a connection to `path`, asking for `subprotocol` if given; returns its id (also
-    /// its index in `connections`).
+    /// Queues a connection to `path` on `endpoints[endpoint]`, asking for `subprotocol` if
+    /// given; returns its id (also its index in `connections`).
     @discardableResult
-    func add(tag: Int, path: String, subprotocol: String? = nil) -> Int {
+    func add(tag: Int, path: String, subprotocol: String? = nil, endpoint: Int = 0) -> Int {
         let id = connections.count
         connections.append(nil)
-        queued.append((id, tag, path, subprotocol))
+        queued.append((id, tag, path, subprotocol, endpoint % endpoints.count))
         return id
     }
 
@@ -117,7 +121,7 @@ final class ConnectionPool: WebSocketEventHandler {
                 : nil
             do {
                 connections[request.id] = try WebSocketClientConnection(
-                    id: request.id, tag: request.tag, endpoint: endpoint, source: source,
+                    id: request.id, tag: request.tag, endpoint: endpoints[request.endpoint], source: source,
                     path: request.path, subprotocol: request.subprotocol, loop: loop, handler: self, now: now)
                 inFlight.insert(request.id)
             } catch {

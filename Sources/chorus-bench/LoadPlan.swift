@@ -8,6 +8,8 @@ import ChorusCore
 struct LoadPlan {
     var scenario: String
     var endpoint: LoopbackEndpoint
+    /// Where viewers connect, in turn (`endpoint` first, then `--viewer-url`s: other nodes).
+    var viewerEndpoints: [LoopbackEndpoint] = []
     var rooms: [String]
     var viewersPerRoom: Int
     var publishersPerRoom: Int

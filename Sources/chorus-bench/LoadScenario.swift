@@ -26,7 +26,9 @@ final class LoadScenario {
         let run = UInt16.random(in: 1...UInt16.max)
         recorder = DeliveryRecorder(
             run: run, rooms: plan.rooms.count, useCache: plan.useBatchCache, server: plan.server)
-        pool = try ConnectionPool(endpoint: plan.endpoint, options: plan.pool, delegate: recorder)
+        pool = try ConnectionPool(
+            endpoint: plan.endpoint, others: Array(plan.viewerEndpoints.dropFirst()), options: plan.pool,
+            delegate: recorder)
         messages = ChatMessageFactory(run: run, texts: plan.chatTexts)
         deadline = MonotonicClock.now() + UInt64(plan.deadlineSeconds * 1e9)
     }
@@ -46,7 +48,9 @@ final class LoadScenario {
         for index in 0..<plan.viewersPerRoom {
             for (room, name) in plan.rooms.enumerated() {
                 let path = plan.server.path(room: name, user: "bench-v\(room)-\(index)")
-                pool.add(tag: ConnectionTag.make(room: room, isPublisher: false), path: path)
+                pool.add(
+                    tag: ConnectionTag.make(room: room, isPublisher: false), path: path,
+                    endpoint: index)
             }
         }
         let connect = ConnectPhase.run(

@@ -21,7 +21,7 @@ struct StepOptions: ParsableArguments {
         scenario: String, common: CommonOptions, rooms: [String], viewersPerRoom: Int,
         publishersPerRoom: Int, roomRates: [Double]
     ) throws(BenchError) -> LoadPlan {
-        LoadPlan(
+        var plan = LoadPlan(
             scenario: scenario, endpoint: try common.endpoint(), rooms: rooms,
             viewersPerRoom: viewersPerRoom, publishersPerRoom: publishersPerRoom,
             roomRates: roomRates, stepSeconds: seconds, drainSeconds: drainSeconds,
@@ -34,5 +34,7 @@ struct StepOptions: ParsableArguments {
                 ?? LoadPlan.defaultDeadline(
                     connectTimeout: common.connectTimeout, steps: roomRates.count,
                     stepSeconds: seconds, drainSeconds: drainSeconds))
+        plan.viewerEndpoints = try common.viewerEndpoints()
+        return plan
     }
 }

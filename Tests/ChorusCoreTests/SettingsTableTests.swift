@@ -46,7 +46,7 @@ import Testing
         // shutdown.drainPerWave, shutdown.drainWaveIntervalMs, limits.maxChatBytes,
         // limits.maxMarksPerCharacter, limits.handshakeTimeoutSeconds, limits.maxRequestHeadBytes
         // and limits.libraryLogLinesPerSecond.
-        #expect(ChorusConfig.keys.count == 62)
+        #expect(ChorusConfig.keys.count == 63)
     }
 
     /// A copy-pasted entry would write another entry's field: each key, set from text to a

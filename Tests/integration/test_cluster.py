@@ -640,3 +640,33 @@ def test_a_redis_restart_mid_run_loses_nothing_acknowledged(chorusd, tmp_path) -
     finally:
         close_all(members)
         redis.stop()
+
+
+# Presence: room stats count members on every live node; a killed node's stop counting.
+
+
+def test_presence_counts_every_node_and_a_killed_nodes_expire(chorusd, redis: RedisServer) -> None:
+    a, b = start_nodes(chorusd, [redis.url], 2, cluster={"presenceIntervalMs": 200})
+    members = [a.viewer("lobby") for _ in range(2)] + [b.viewer("lobby") for _ in range(3)]
+    console = console_of(b, ["lobby"])
+    members.append(console)
+
+    def viewers_on_a() -> tuple[int, int]:
+        stats = json.loads(a.http("GET", "/v1/rooms/lobby/stats")[2])
+        return stats["viewers"], stats["consoles"]
+
+    def wait_for(expected: tuple[int, int]) -> None:
+        deadline = time.monotonic() + READ_TIMEOUT
+        while viewers_on_a() != expected:
+            assert time.monotonic() < deadline, f"room stats on A say {viewers_on_a()}, wanted {expected}"
+            time.sleep(0.05)
+
+    try:
+        wait_for((5, 1))  # A's two viewers, B's three and its console
+        members[0].close()
+        wait_for((4, 1))
+        b.signal(signal.SIGKILL)  # B dies without a word: its entry expires after three intervals
+        b.wait_exit(timeout=10)
+        wait_for((1, 0))
+    finally:
+        close_all(members)
