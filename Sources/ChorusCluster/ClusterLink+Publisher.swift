@@ -1,10 +1,13 @@
 import ChorusCore
 
-/// The publisher thread: each flushed batch, oldest first, through Redis's room script. A batch
-/// leaves the queue only once Redis stored it (or refused all of it as retries); while Redis
-/// fails, the batch stays first and is tried again after a back-off, so nothing is
-/// acknowledged before it is stored and rooms keep their order.
+/// The publisher thread: flushed batches, oldest first, through Redis's room script, up to
+/// `batchesPerRound` in one round trip per Redis server (`RoomLog.append(_:on:)`: one fsync
+/// for the round under `appendfsync always`). Batches leave the queue only once Redis stored
+/// them (or refused them as retries); while Redis fails they stay and are tried again after a
+/// back-off, so nothing is acknowledged before it is stored and rooms keep their order.
 extension ClusterLink {
+    static let batchesPerRound = 256
+
     func runPublisher() {
         var connected: RedisRouter?
         var backoffMs: Int32 = 50
@@ -13,7 +16,8 @@ extension ClusterLink {
             if presence.isDue(nowMs: Self.wallMilliseconds()), let router = connected {
                 presence.run(link: self, router: router)
             }
-            guard let next = outgoing.withLock({ $0.first }) else {
+            let next = outgoing.withLock { Array($0.prefix(Self.batchesPerRound)) }
+            guard !next.isEmpty else {
                 publisherWakeup.wait(
                     timeoutMs: connected == nil ? backoffMs : presence.msUntilDue(nowMs: Self.wallMilliseconds()))
                 if connected == nil {
@@ -25,8 +29,8 @@ extension ClusterLink {
                 if connected == nil {
                     connected = try RedisRouter(seeds: settings.endpoints, timeoutSeconds: timeoutSeconds)
                 }
-                try publish(next.batch, id: next.id, through: connected!)
-                outgoing.withLock { _ = $0.removeFirst() }
+                try publish(next, through: connected!)
+                outgoing.withLock { $0.removeFirst(next.count) }
                 if health.withLock({ $0.unreachableReason }) != nil {
                     health.withLock { $0.unreachableReason = nil }
                     delivery.warning("cluster: Redis answers again", [:])
@@ -44,69 +48,60 @@ extension ClusterLink {
         }
     }
 
-    /// Stores one batch: numbered by the room's script, its acks sent with their numbers. A
-    /// retry Redis recognises (same idempotency key, from any node, or twice in this batch) is
-    /// acknowledged with its first attempt's number and left out.
-    private func publish(_ flushed: ClusterOutgoing, id: String, through router: RedisRouter) throws(RedisError) {
-        var batch = flushed
-        var acks: [PendingAck] = []
-        // The same key twice in one batch: the later ones answer with the first's number.
-        var firstIndexOfKey: [String: Int] = [:]
-        var repeats: [Int: String] = [:]
-        for (index, key) in batch.keys {
-            if firstIndexOfKey[key] == nil { firstIndexOfKey[key] = index } else { repeats[index] = key }
-        }
-        let repeatAcks = batch.acks.compactMap { entry in repeats[entry.index].map { (entry.ack, $0) } }
-        batch = batch.removing(Set(repeats.keys))
-        /// The number each key ended with (stored now, or its first attempt's).
-        var numberOfKey: [String: UInt64] = [:]
-        // Each round (after Redis left out retries) is another batch, with its own ID.
-        var round = 0
-        while !batch.messages.isEmpty {
-            round += 1
-            let bytes = ClusterBatchCodec.encode(
-                node: nodeName, sentAtMs: Self.wallMilliseconds(), messages: batch.messages)
-            let commit = RoomCommit(
-                increments: batch.increments, idempotencyKeys: batch.keys, nowMs: Self.wallMilliseconds(),
-                idempotencyWindowMs: idempotencyWindowMs, batchID: "\(id)/\(round)")
-            let count = batch.messages.count
-            let room = batch.room
-            let floor = batch.floor
-            let outcome = try router.run(key: RoomLog.counterKey(room)) { redis throws(RedisError) in
-                try RoomLog.append(
-                    bytes, count: count, room: room, keepMessages: keepMessages, floor: floor, commit: commit,
-                    on: redis)
+    /// Stores these batches, each numbered by its room's script, then sends their acks with
+    /// their numbers. A retry Redis recognises (same idempotency key, from any node, or twice
+    /// in one batch) is acknowledged with its first attempt's number and left out; the rest of
+    /// its batch goes in the next round (after later batches of the round, the one exception
+    /// to a room's order).
+    private func publish(_ queued: [(id: String, batch: ClusterOutgoing)], through router: RedisRouter)
+        throws(RedisError)
+    {
+        var jobs = queued.map { PublishJob($0.batch, id: $0.id) }
+        var redirections = 0
+        while true {
+            // Each server's appends, in queue order.
+            var byServer: [RedisEndpoint: [Int]] = [:]
+            var servers: [RedisEndpoint] = []
+            for index in jobs.indices {
+                guard
+                    jobs[index].nextAppend(
+                        node: nodeName, keepMessages: keepMessages, idempotencyWindowMs: idempotencyWindowMs) != nil
+                else { continue }
+                let server = router.owner(of: RoomLog.counterKey(jobs[index].room))
+                if byServer[server] == nil { servers.append(server) }
+                byServer[server, default: []].append(index)
             }
-            switch outcome {
-            case .appended(let range):
-                for (index, ack) in batch.acks {
-                    var numbered = ack
-                    numbered.seq = range.lowerBound + UInt64(index)
-                    acks.append(numbered)
+            if servers.isEmpty { break }
+            for server in servers {
+                let indexes = byServer[server]!
+                let connection = try router.connection(to: server)
+                let results: [Result<RoomLog.Outcome, RedisError>]
+                do {
+                    results = try RoomLog.append(indexes.map { jobs[$0].current! }, on: connection)
+                } catch {
+                    router.forget(server)
+                    throw error
                 }
-                for (index, key) in batch.keys { numberOfKey[key] = range.lowerBound + UInt64(index) }
-                health.withLock { $0.publishedBatches += 1 }
-                batch.messages = []
-            case .duplicates(let earlier):
-                for (index, ack) in batch.acks {
-                    guard let seq = earlier[index] else { continue }
-                    var answered = ack
-                    answered.seq = seq
-                    answered.duplicate = true
-                    acks.append(answered)
+                for (index, result) in zip(indexes, results) {
+                    switch result {
+                    case .success(let outcome):
+                        let duplicates = jobs[index].apply(outcome)
+                        health.withLock {
+                            $0.duplicates += UInt64(duplicates)
+                            if jobs[index].isDone { $0.publishedBatches += 1 }
+                        }
+                    case .failure(let error) where error.errorCode == "MOVED" || error.errorCode == "ASK":
+                        // The room's slot moved: read the map again and send it where it lives now.
+                        redirections += 1
+                        guard redirections <= 16 else { throw error }
+                        try router.refresh()
+                    case .failure(let error):
+                        throw error
+                    }
                 }
-                for (index, key) in batch.keys { if let seq = earlier[index] { numberOfKey[key] = seq } }
-                health.withLock { $0.duplicates += UInt64(earlier.count) }
-                batch = batch.removing(Set(earlier.keys))
             }
         }
-        for (ack, key) in repeatAcks {
-            guard let seq = numberOfKey[key] else { continue }
-            var answered = ack
-            answered.seq = seq
-            answered.duplicate = true
-            acks.append(answered)
-        }
+        let acks = jobs.flatMap(\.acks)
         if !acks.isEmpty { delivery.acks(acks) }
     }
 }

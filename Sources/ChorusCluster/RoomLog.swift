@@ -1,3 +1,5 @@
+import ChorusCore
+
 /// A room's shared log in Redis, kept by one Lua script so numbering, history and delivery
 /// cannot disagree: the script takes the batch's numbers from the room's counter, appends the
 /// batch to the room's stream under the ID of its last number, trims the stream to the history
@@ -92,28 +94,18 @@ public enum RoomLog {
         _ batch: [UInt8], count: Int, room: String, keepMessages: Int, floor: UInt64, commit: RoomCommit = RoomCommit(),
         on connection: RedisConnection
     ) throws(RedisError) -> Outcome {
-        precondition(count > 0, "an empty batch has no numbers")
-        var arguments: [[UInt8]] = [
-            Array("7".utf8), Array(counterKey(room).utf8), Array(streamKey(room).utf8), Array(channel(room).utf8),
-            Array(countsKey(room).utf8), Array(idempotencyKey(room).utf8), Array(idempotencyExpiryKey(room).utf8),
-            Array("chorus:{\(room)}:batch:\(commit.batchID)".utf8),
-            Array(String(count).utf8), batch, Array(String(keepMessages).utf8), Array(String(floor).utf8),
-            Array(String(commit.nowMs).utf8), Array(String(commit.idempotencyWindowMs).utf8),
-            Array(String(commit.increments.count).utf8),
-        ]
-        for (field, delta) in commit.increments {
-            arguments.append(Array(field.utf8))
-            arguments.append(Array(String(delta).utf8))
-        }
-        for (index, key) in commit.idempotencyKeys {
-            arguments.append(Array(String(index).utf8))
-            arguments.append(Array(key.utf8))
-        }
-        let reply = try RedisScript.run(source, digest: digest, arguments: arguments, on: connection)
+        let append = Append(
+            batch: batch, count: count, room: room, keepMessages: keepMessages, floor: floor, commit: commit)
+        let reply = try RedisScript.run(source, digest: digest, arguments: append.arguments, on: connection)
+        return try outcome(of: reply, count: count, from: connection.endpoint)
+    }
+
+    /// The script's reply as an outcome: `{first, last}` or `{0, index, number, ...}`.
+    static func outcome(of reply: RedisReply, count: Int, from endpoint: RedisEndpoint) throws(RedisError) -> Outcome {
         guard let numbers = reply.elements?.compactMap(\.integer), numbers.count == reply.elements?.count,
             numbers.count >= 2
         else {
-            throw .unexpectedReply(connection.endpoint, command: "room log append", reply: "\(reply)")
+            throw .unexpectedReply(endpoint, command: "room log append", reply: "\(reply)")
         }
         if numbers[0] == 0 {
             var duplicates: [Int: UInt64] = [:]
@@ -123,7 +115,7 @@ public enum RoomLog {
             return .duplicates(duplicates)
         }
         guard numbers.count == 2, numbers[0] >= 1, numbers[1] - numbers[0] + 1 == Int64(count) else {
-            throw .unexpectedReply(connection.endpoint, command: "room log append", reply: "\(reply)")
+            throw .unexpectedReply(endpoint, command: "room log append", reply: "\(reply)")
         }
         return .appended(UInt64(numbers[0])...UInt64(numbers[1]))
     }

@@ -76,4 +76,25 @@ import Testing
         #expect(try RoomLog.counts(room: "r", on: redis) == ["1|like|und|ZZ": 2])
         #expect(try RoomLog.read(room: "r", after: 0, limit: 10, on: redis).map(\.last) == [2])
     }
+
+    @Test func manyBatchesInOneRoundTripAreNumberedInOrderEvenOnAServerThatDidNotKnowTheScript() throws {
+        let server = try RedisServer()
+        let redis = try server.connect()
+        let appends = (0..<60).map { index in
+            RoomLog.Append(
+                batch: RoomLogTests.batch(2, node: "a"), count: 2, room: "room\(index % 3)", keepMessages: 100,
+                floor: 0, commit: RoomCommit(nowMs: 1_000, batchID: "a-\(index)/1"))
+        }
+        let results = try RoomLog.append(appends, on: redis)
+        let ranges = try results.map { try $0.get().range() }
+        for room in 0..<3 {
+            let mine: [ClosedRange<UInt64>] = stride(from: room, to: 60, by: 3).map { ranges[$0] }
+            var expected: [ClosedRange<UInt64>] = []
+            for batch in 0..<UInt64(20) { expected.append((batch * 2 + 1)...(batch * 2 + 2)) }
+            #expect(mine == expected, "room\(room) in order")
+        }
+        // Sent again (a lost reply): the same numbers, nothing stored twice.
+        #expect(try RoomLog.append(appends, on: redis).map { try $0.get().range() } == ranges)
+        #expect(try RoomLog.read(room: "room0", after: 0, limit: 100, on: redis).count == 20)
+    }
 }
