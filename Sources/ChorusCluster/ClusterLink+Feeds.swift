@@ -50,6 +50,9 @@ extension ClusterLink {
                     perform(actions, room: room, table: &table, reader: reader)
                 }
             },
+            other: { [self] push in
+                if let change = RoomLog.slowMode(push) { delivery.slowMode(change.room, change.seconds) }
+            },
             connected: { [self] in
                 if health.withLock({ $0.subscriptionsDown.remove("\(master)") != nil }) {
                     delivery.warning("cluster: subscription to Redis back", ["redis": "\(master)"])
@@ -69,12 +72,13 @@ extension ClusterLink {
     /// Creates a room's feed where `sync` found it, has the hub adopt it, then hands on what
     /// was heard meanwhile. With `feeds` locked.
     func createFeed(
-        _ room: String, after through: UInt64, counts: ClusterCounts,
-        history: [(range: ClosedRange<UInt64>, messages: [RoomMessage])], table: inout FeedTable,
-        adopt: (ClusterRoomState) -> Void
+        _ room: String, state: ClusterRoomState, history: [(range: ClosedRange<UInt64>, messages: [RoomMessage])],
+        table: inout FeedTable, adopt: (ClusterRoomState) -> Void
     ) {
-        table.feeds[room] = FeedTable.Feed(after: through)
-        adopt(ClusterRoomState(through: through, counts: counts, history: history))
+        table.feeds[room] = FeedTable.Feed(after: state.through)
+        var adopted = state
+        adopted.history = history
+        adopt(adopted)
         let reader = HistoryReader()
         for (range, messages) in table.early.removeValue(forKey: room) ?? [] {
             let actions = table.feeds[room]!.receive(messages, range: range)

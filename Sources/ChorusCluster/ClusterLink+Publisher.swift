@@ -16,6 +16,7 @@ extension ClusterLink {
             if presence.isDue(nowMs: Self.wallMilliseconds()), let router = connected {
                 presence.run(link: self, router: router)
             }
+            if let router = connected { shareSlowModes(through: router) }
             let next = outgoing.withLock { Array($0.prefix(Self.batchesPerRound)) }
             guard !next.isEmpty else {
                 publisherWakeup.wait(
@@ -44,6 +45,21 @@ extension ClusterLink {
                 connected = nil
                 publisherWakeup.wait(timeoutMs: backoffMs)
                 backoffMs = min(backoffMs * 2, 1_000)
+            }
+        }
+    }
+
+    /// Consoles' slow mode changes, to Redis and so to every node; one that fails waits for
+    /// the next turn.
+    private func shareSlowModes(through router: RedisRouter) {
+        while let change = slowModeChanges.withLock({ $0.first }) {
+            do {
+                try router.run(key: RoomLog.counterKey(change.room)) { redis throws(RedisError) in
+                    try RoomLog.setSlowMode(room: change.room, seconds: change.seconds, on: redis)
+                }
+                slowModeChanges.withLock { _ = $0.removeFirst() }
+            } catch {
+                return
             }
         }
     }

@@ -20,6 +20,8 @@ public final class ClusterLink: ClusterBroker, @unchecked Sendable {
         public var acks: @Sendable ([PendingAck]) -> Void
         /// Something an operator should know (Redis down or back, a batch dropped).
         public var warning: @Sendable (_ message: String, _ metadata: [String: String]) -> Void
+        /// A console on some node set a room's slow mode.
+        public var slowMode: @Sendable (_ room: String, _ seconds: Int) -> Void
         /// This node's members per cluster room (`Hub.localPresence`).
         public var presence: @Sendable () -> [String: (viewers: Int, consoles: Int)]
         /// Every live node's members per room, as Redis summed them.
@@ -30,6 +32,7 @@ public final class ClusterLink: ClusterBroker, @unchecked Sendable {
             gap: @escaping @Sendable (String, ClosedRange<UInt64>) -> Void,
             acks: @escaping @Sendable ([PendingAck]) -> Void,
             warning: @escaping @Sendable (String, [String: String]) -> Void,
+            slowMode: @escaping @Sendable (String, Int) -> Void = { _, _ in },
             presence: @escaping @Sendable () -> [String: (viewers: Int, consoles: Int)] = { [:] },
             adoptPresence: @escaping @Sendable ([String: (viewers: Int, consoles: Int)]) -> Void = { _ in }
         ) {
@@ -37,6 +40,7 @@ public final class ClusterLink: ClusterBroker, @unchecked Sendable {
             self.gap = gap
             self.acks = acks
             self.warning = warning
+            self.slowMode = slowMode
             self.presence = presence
             self.adoptPresence = adoptPresence
         }
@@ -58,6 +62,8 @@ public final class ClusterLink: ClusterBroker, @unchecked Sendable {
     /// Tells this run's batch IDs from an earlier run's with the same host and pid.
     let incarnation = UInt64.random(in: 0...UInt64.max)
     let publisherWakeup = WakeupPipe()
+    /// Slow mode changes set by consoles here, for the publisher thread to share.
+    let slowModeChanges = Locked<[(room: String, seconds: Int)]>([])
     let stopping = Atomic<Bool>(false)
     /// Each room this node follows, with batches heard before its feed existed and whether
     /// Redis confirmed the subscription before then (`+Feeds`).
@@ -129,14 +135,19 @@ public final class ClusterLink: ClusterBroker, @unchecked Sendable {
         }
     }
 
+    public func shareSlowMode(room: String, seconds: Int) {
+        slowModeChanges.withLock { $0.append((room, seconds)) }
+        publisherWakeup.wake()
+    }
+
     public func sync(room: String, adopt: (ClusterRoomState) -> Void) throws(ClusterUnavailable) {
         if feeds.withLock({ table in table.adoptExisting(room, adopt) }) { return }
         let master = routing.withLock { $0.owner(of: RoomLog.channel(room)) }
         subscribers[master]?.subscribe(room: room)
-        let (through, counts, history) = try readRoom(room)
+        let (state, history) = try readRoom(room)
         feeds.withLock { table in
             if table.adoptExisting(room, adopt) { return }
-            createFeed(room, after: through, counts: counts, history: history, table: &table, adopt: adopt)
+            createFeed(room, state: state, history: history, table: &table, adopt: adopt)
         }
     }
 
@@ -144,7 +155,9 @@ public final class ClusterLink: ClusterBroker, @unchecked Sendable {
     /// `keepMessages`).
     private func readRoom(
         _ room: String
-    ) throws(ClusterUnavailable) -> (UInt64, ClusterCounts, [(range: ClosedRange<UInt64>, messages: [RoomMessage])]) {
+    ) throws(ClusterUnavailable) -> (
+        ClusterRoomState, [(range: ClosedRange<UInt64>, messages: [RoomMessage])]
+    ) {
         let router: RedisRouter
         do {
             router =
@@ -155,7 +168,8 @@ public final class ClusterLink: ClusterBroker, @unchecked Sendable {
             throw ClusterUnavailable(reason: "\(error)")
         }
         do {
-            let (through, counts) = try router.run(key: RoomLog.counterKey(room)) { redis throws(RedisError) in
+            let (through, counts, slowMode) = try router.run(key: RoomLog.counterKey(room)) {
+                redis throws(RedisError) in
                 try RoomLog.snapshot(room: room, on: redis)
             }
             let after = through > UInt64(keepMessages) ? through - UInt64(keepMessages) : 0
@@ -167,7 +181,9 @@ public final class ClusterLink: ClusterBroker, @unchecked Sendable {
                 entry.messages.map { (range: entry.range, messages: $0) }
             }
             // Batches after `through` are the feed's to deliver (and count).
-            return (through, ClusterCounts(fields: counts), history.filter { $0.range.upperBound <= through })
+            let state = ClusterRoomState(
+                through: through, counts: ClusterCounts(fields: counts), slowModeSeconds: slowMode, history: [])
+            return (state, history.filter { $0.range.upperBound <= through })
         } catch {
             throw ClusterUnavailable(reason: "\(error)")
         }

@@ -20,6 +20,8 @@ public final class RedisSubscriber: @unchecked Sendable {
         /// Redis confirmed the subscription to `room` (also after a reconnect): everything
         /// published from now on is heard; anything before is in the room's history.
         public var subscribed: @Sendable (_ room: String) -> Void
+        /// Anything else pushed on a room's channel (a slow mode change).
+        public var other: @Sendable (_ push: RedisReply) -> Void
         /// Connected (again); the subscriptions follow, each confirmed through `subscribed`.
         public var connected: @Sendable () -> Void
         /// The connection is down (or could not be made): nothing is heard until `connected`.
@@ -28,10 +30,12 @@ public final class RedisSubscriber: @unchecked Sendable {
         public init(
             batch: @escaping @Sendable (String, UInt64, [UInt8]) -> Void,
             subscribed: @escaping @Sendable (String) -> Void = { _ in },
+            other: @escaping @Sendable (RedisReply) -> Void = { _ in },
             connected: @escaping @Sendable () -> Void, disconnected: @escaping @Sendable (RedisError) -> Void
         ) {
             self.batch = batch
             self.subscribed = subscribed
+            self.other = other
             self.connected = connected
             self.disconnected = disconnected
         }
@@ -129,6 +133,8 @@ public final class RedisSubscriber: @unchecked Sendable {
                         handler.batch(published.room, published.first, published.bytes)
                     } else if let room = RoomLog.subscribed(reply) {
                         handler.subscribed(room)
+                    } else {
+                        handler.other(reply)
                     }
                 }
             }

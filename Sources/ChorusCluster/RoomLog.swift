@@ -71,6 +71,7 @@ public enum RoomLog {
     public static func streamKey(_ room: String) -> String { "chorus:{\(room)}:log" }
     public static func channel(_ room: String) -> String { "chorus:{\(room)}:live" }
     public static func countsKey(_ room: String) -> String { "chorus:{\(room)}:counts" }
+    static func slowModeKey(_ room: String) -> String { "chorus:{\(room)}:slowmode" }
     static func idempotencyKey(_ room: String) -> String { "chorus:{\(room)}:idem" }
     static func idempotencyExpiryKey(_ room: String) -> String { "chorus:{\(room)}:idem-expiry" }
 
@@ -124,12 +125,13 @@ public enum RoomLog {
     /// transaction, so the counts are exactly those of the batches through the number.
     public static func snapshot(
         room: String, on connection: RedisConnection
-    ) throws(RedisError) -> (through: UInt64, counts: [String: UInt64]) {
+    ) throws(RedisError) -> (through: UInt64, counts: [String: UInt64], slowModeSeconds: Int) {
         let replies = try connection.pipeline([
             [Array("MULTI".utf8)], [Array("GET".utf8), Array(counterKey(room).utf8)],
-            [Array("HGETALL".utf8), Array(countsKey(room).utf8)], [Array("EXEC".utf8)],
+            [Array("HGETALL".utf8), Array(countsKey(room).utf8)], [Array("GET".utf8), Array(slowModeKey(room).utf8)],
+            [Array("EXEC".utf8)],
         ])
-        guard let results = replies.last?.elements, results.count == 2, let flat = results[1].elements,
+        guard let results = replies.last?.elements, results.count == 3, let flat = results[1].elements,
             flat.count.isMultiple(of: 2)
         else {
             throw .unexpectedReply(connection.endpoint, command: "MULTI GET HGETALL EXEC", reply: "\(replies)")
@@ -140,7 +142,29 @@ public enum RoomLog {
             guard let field = flat[pair].text, let value = flat[pair + 1].text.flatMap(UInt64.init) else { continue }
             counts[field] = value
         }
-        return (through, counts)
+        return (through, counts, results[2].text.flatMap(Int.init) ?? 0)
+    }
+
+    /// Stores the room's slow mode (for nodes that open the room later) and tells every node
+    /// following the room: `slowmode <seconds>` on its channel, in one transaction.
+    public static func setSlowMode(room: String, seconds: Int, on connection: RedisConnection) throws(RedisError) {
+        let replies = try connection.pipeline([
+            [Array("MULTI".utf8)], [Array("SET".utf8), Array(slowModeKey(room).utf8), Array(String(seconds).utf8)],
+            [Array("SPUBLISH".utf8), Array(channel(room).utf8), Array("slowmode \(seconds)".utf8)],
+            [Array("EXEC".utf8)],
+        ])
+        guard replies.last?.elements?.count == 2 else {
+            throw .unexpectedReply(connection.endpoint, command: "MULTI SET SPUBLISH EXEC", reply: "\(replies)")
+        }
+    }
+
+    /// A slow mode change pushed on a subscribed connection: `smessage <channel> "slowmode <n>"`.
+    public static func slowMode(_ push: RedisReply) -> (room: String, seconds: Int)? {
+        guard let parts = push.elements, parts.count == 3, parts[0].text == "smessage",
+            let channel = parts[1].text, let room = room(ofChannel: channel), let payload = parts[2].text,
+            payload.hasPrefix("slowmode "), let seconds = Int(payload.dropFirst("slowmode ".count))
+        else { return nil }
+        return (room, seconds)
     }
 
     /// The room's counts as the scripts added them: field → total.

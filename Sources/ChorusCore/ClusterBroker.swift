@@ -13,6 +13,10 @@ public protocol ClusterBroker: AnyObject, Sendable {
     /// none is delivered before the hub knows the room, nor lost between. Once per room per
     /// node (a room already synced returns at once); throws when Redis does not answer.
     func sync(room: String, adopt: (ClusterRoomState) -> Void) throws(ClusterUnavailable)
+
+    /// Any thread: a console on this node set the room's slow mode; every other node applies it
+    /// too (queued, no I/O here), and nodes that open the room later start with it.
+    func shareSlowMode(room: String, seconds: Int)
 }
 
 /// Where a room stands in Redis: its last number, its counts through that number (read in
@@ -20,14 +24,17 @@ public protocol ClusterBroker: AnyObject, Sendable {
 public struct ClusterRoomState: Sendable {
     public var through: UInt64
     public var counts: ClusterCounts
+    /// The room's slow mode as the last console anywhere set it (0: off).
+    public var slowModeSeconds: Int
     public var history: [(range: ClosedRange<UInt64>, messages: [RoomMessage])]
 
     public init(
-        through: UInt64, counts: ClusterCounts = ClusterCounts(),
+        through: UInt64, counts: ClusterCounts = ClusterCounts(), slowModeSeconds: Int = 0,
         history: [(range: ClosedRange<UInt64>, messages: [RoomMessage])]
     ) {
         self.through = through
         self.counts = counts
+        self.slowModeSeconds = slowModeSeconds
         self.history = history
     }
 }

@@ -15,7 +15,7 @@ extension Hub {
     /// find the history. Opens the room when it may be opened (as `join` would).
     public mutating func sync(
         room name: String, through: UInt64, history: [(range: ClosedRange<UInt64>, messages: [RoomMessage])],
-        counts: ClusterCounts? = nil, mayOpen: Bool, now: UInt64
+        counts: ClusterCounts? = nil, slowModeSeconds: Int = 0, mayOpen: Bool, now: UInt64
     ) -> Bool {
         if rooms[name] == nil {
             guard mayOpen || configuration.autoCreateRooms else { return false }
@@ -41,6 +41,10 @@ extension Hub {
             var series = MinuteSeries(capacity: configuration.seriesMinutes)
             series.add(counts.minutes)
             rooms.values[index].series = series
+        }
+        if slowModeSeconds > 0, rooms.values[index].slowModeSeconds == 0 {
+            rooms.values[index].slowModeSeconds = slowModeSeconds
+            slowModeRoomCount += 1
         }
         rooms.values[index].isSynced = true
         return true

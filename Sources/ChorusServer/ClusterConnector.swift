@@ -24,6 +24,7 @@ public final class ClusterConnector: Sendable {
                 warning: { message, metadata in
                     logger.warning("\(message)", metadata: metadata.mapValues { .string($0) })
                 },
+                slowMode: { [relay] room, seconds in relay.applyClusterSlowMode(room: room, seconds: seconds) },
                 presence: { [relay] in relay.withHub { $0.localPresence() } },
                 adoptPresence: { [relay] sums in relay.withHub { $0.adoptClusterPresence(sums) } }))
         relay.attach(clusterBroker: link)

@@ -22,10 +22,11 @@ extension RelayServer {
         do {
             try broker.sync(room: room) { state in
                 let now = MonotonicClock.nanoseconds()
+                if state.slowModeSeconds > 0 { slowModeInUse.store(true, ordering: .releasing) }
                 _ = withHub { hub in
                     hub.sync(
                         room: room, through: state.through, history: state.history, counts: state.counts,
-                        mayOpen: mayOpen, now: now)
+                        slowModeSeconds: state.slowModeSeconds, mayOpen: mayOpen, now: now)
                 }
             }
             return true

@@ -670,3 +670,35 @@ def test_presence_counts_every_node_and_a_killed_nodes_expire(chorusd, redis: Re
         wait_for((1, 0))
     finally:
         close_all(members)
+
+
+# Slow mode set by a console on one node holds on every node, also on one that opens the room later.
+
+
+def test_slow_mode_set_on_one_node_holds_on_every_node(chorusd, redis: RedisServer) -> None:
+    a, b = start_nodes(chorusd, [redis.url], 2)
+    console = console_of(a, ["lobby"])
+    viewer = b.viewer("lobby")
+    members = [console, viewer]
+    try:
+        console.send({"type": "slowmode", "room": "lobby", "seconds": 60})
+        frame = viewer.recv_until(lambda f: f.get("type") == "slowmode", READ_TIMEOUT, what="slowmode on B")
+        assert frame["seconds"] == 60
+        viewer.send({"type": "chat", "text": "first", "cid": "b1"})
+        viewer.send({"type": "chat", "text": "second", "cid": "b2"})
+        error = viewer.recv_until(lambda f: f.get("type") == "error", READ_TIMEOUT, what="slow_mode error on B")
+        assert (error["code"], error.get("cid")) == ("slow_mode", "b2"), error
+        # A node that opens the room only now reads the room's slow mode from Redis.
+        c = start_nodes(chorusd, [redis.url], 1)[0]
+        late = c.viewer("lobby")
+        members.append(late)
+        late.send({"type": "chat", "text": "first", "cid": "c1"})
+        late.send({"type": "chat", "text": "second", "cid": "c2"})
+        error = late.recv_until(lambda f: f.get("type") == "error", READ_TIMEOUT, what="slow_mode error on C")
+        assert (error["code"], error.get("cid")) == ("slow_mode", "c2"), error
+        # Off again from the console: B's viewer is told.
+        console.send({"type": "slowmode", "room": "lobby", "seconds": 0})
+        viewer.recv_until(lambda f: f.get("type") == "slowmode" and f["seconds"] == 0, READ_TIMEOUT,
+                          what="slow mode off on B")
+    finally:
+        close_all(members)
