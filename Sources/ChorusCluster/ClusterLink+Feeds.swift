@@ -34,6 +34,10 @@ extension ClusterLink {
                 let count = (try? ClusterBatchCodec.messageCount(bytes)) ?? 1
                 let range = first...first + UInt64(max(count, 1)) - 1
                 feeds.withLock { table in
+                    if unfollowed.withLock({ $0.contains(room) }) {
+                        table.feeds[room] = nil  // closed here: heard until the unsubscribe lands
+                        return
+                    }
                     guard table.feeds[room] != nil else {
                         table.early[room, default: []].append((range, messages))
                         return

@@ -62,6 +62,8 @@ public final class ClusterLink: ClusterBroker, @unchecked Sendable {
     /// Tells this run's batch IDs from an earlier run's with the same host and pid.
     let incarnation = UInt64.random(in: 0...UInt64.max)
     let publisherWakeup = WakeupPipe()
+    /// Rooms closed on this node whose feeds are still to be dropped (`unfollow`).
+    let unfollowed = Locked<Set<String>>([])
     /// Slow mode changes set by consoles here, for the publisher thread to share.
     let slowModeChanges = Locked<[(room: String, seconds: Int)]>([])
     let stopping = Atomic<Bool>(false)
@@ -135,12 +137,27 @@ public final class ClusterLink: ClusterBroker, @unchecked Sendable {
         }
     }
 
+    public func unfollow(room: String) {
+        // Under the hub lock: the feed lock is taken before the hub's elsewhere, so not here;
+        // the subscriber thread drops the feed when it takes the request.
+        let master = routing.withLock { $0.owner(of: RoomLog.channel(room)) }
+        subscribers[master]?.unsubscribe(room: room)
+        _ = unfollowed.withLock { $0.insert(room) }
+    }
+
     public func shareSlowMode(room: String, seconds: Int) {
         slowModeChanges.withLock { $0.append((room, seconds)) }
         publisherWakeup.wake()
     }
 
     public func sync(room: String, adopt: (ClusterRoomState) -> Void) throws(ClusterUnavailable) {
+        if unfollowed.withLock({ $0.remove(room) != nil }) {
+            // Closed here and opened again: follow it afresh (the subscription too).
+            feeds.withLock { table in
+                table.feeds[room] = nil
+                table.early[room] = nil
+            }
+        }
         if feeds.withLock({ table in table.adoptExisting(room, adopt) }) { return }
         let master = routing.withLock { $0.owner(of: RoomLog.channel(room)) }
         subscribers[master]?.subscribe(room: room)

@@ -14,6 +14,9 @@ public protocol ClusterBroker: AnyObject, Sendable {
     /// node (a room already synced returns at once); throws when Redis does not answer.
     func sync(room: String, adopt: (ClusterRoomState) -> Void) throws(ClusterUnavailable)
 
+    /// Any thread, with the hub locked: the room closed on this node; stop hearing it (queued).
+    func unfollow(room: String)
+
     /// Any thread: a console on this node set the room's slow mode; every other node applies it
     /// too (queued, no I/O here), and nodes that open the room later start with it.
     func shareSlowMode(room: String, seconds: Int)

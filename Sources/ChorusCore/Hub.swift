@@ -10,6 +10,8 @@ public struct Hub: Sendable {
         case deliver(RoomBatch, shards: [Int])
         /// Cluster mode: have Redis number, store and publish this batch (`Hub+Cluster.swift`).
         case publish(ClusterOutgoing)
+        /// Cluster mode: the room closed here (idle); stop following it in Redis.
+        case unfollow(String)
     }
 
     public enum JoinOutcome: Sendable, Equatable {
@@ -218,6 +220,11 @@ public struct Hub: Sendable {
         for name in idle {
             if rooms[name]!.slowModeSeconds > 0 { slowModeRoomCount -= 1 }
             guard let room = rooms.removeValue(forKey: name) else { continue }
+            if room.publishesToCluster {
+                // Redis keeps the room; this node stops following it (and syncs again on a join).
+                actions.append(.unfollow(name))
+                continue
+            }
             if room.counters.total > 0 {
                 archivedCounters[name] = room.counters
                 archivedSeries[name] = room.series

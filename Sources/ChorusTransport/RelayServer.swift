@@ -190,6 +190,8 @@ public final class RelayServer: Sendable {
             for shard in shards { mailboxes[shard].post(.deliver(batch)) }
         case .publish(let outgoing):
             clusterBroker.withLock { $0 }?.publish(outgoing)
+        case .unfollow(let room):
+            clusterBroker.withLock { $0 }?.unfollow(room: room)
         }
     }
 

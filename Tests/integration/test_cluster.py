@@ -702,3 +702,33 @@ def test_slow_mode_set_on_one_node_holds_on_every_node(chorusd, redis: RedisServ
                           what="slow mode off on B")
     finally:
         close_all(members)
+
+
+# A room that closes on a node (idle) is no longer followed there, and is followed afresh on a join.
+
+
+def test_a_room_closed_on_a_node_is_unfollowed_and_followed_again_on_a_join(chorusd, redis: RedisServer) -> None:
+    config = deep_merge(node_config([redis.url], ()), {"rooms": {"autoCreate": True, "idleSeconds": 1}})
+    a, b = chorusd(config), chorusd(config)
+    talker = a.viewer("pop-up")
+    members = [talker]
+    try:
+        with b.viewer("pop-up") as passerby:
+            talker.send({"type": "chat", "text": "one", "cid": "one"})
+            passerby.read_through("pop-up", 1, timeout=READ_TIMEOUT)
+        # B's room is empty: after rooms.idleSeconds it closes there and B unsubscribes.
+        deadline = time.monotonic() + READ_TIMEOUT
+        while int(redis.command("PUBSUB", "SHARDNUMSUB", "chorus:{pop-up}:live")[1]) != 1:
+            assert time.monotonic() < deadline, "B still subscribed to a room it closed"
+            time.sleep(0.1)
+        for n in range(3):
+            talker.send({"type": "chat", "text": f"while B is away {n}", "cid": f"away-{n}"})
+        talker.read_through("pop-up", 4, timeout=READ_TIMEOUT)
+        returning = b.viewer("pop-up")
+        members.append(returning)
+        assert returning.welcome["seq"] == 4, returning.welcome
+        talker.send({"type": "chat", "text": "back", "cid": "back"})
+        returning.read_through("pop-up", 5, timeout=READ_TIMEOUT)
+        assert [m["cid"] for batch in returning.batches("pop-up") for m in batch["messages"]] == ["back"]
+    finally:
+        close_all(members)
