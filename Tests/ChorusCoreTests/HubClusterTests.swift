@@ -106,4 +106,19 @@ import Testing
         let unknown = hub.sync(room: "nope", through: 1, history: [], mayOpen: false, now: 0)
         #expect(!unknown)
     }
+
+    @Test func aClusterRoomClosingHereIsUnfollowed() {
+        var hub = makeHub()
+        let synced = hub.sync(room: "popup", through: 3, history: [], mayOpen: true, now: 0)
+        #expect(synced)
+        _ = hub.join(room: "popup", role: .viewer, shard: 0, mayOpen: true, now: 0)
+        hub.leave(room: "popup", role: .viewer, shard: 0, now: 0)
+        let actions = hub.tick(now: 2_000_000)  // past roomIdleNanoseconds (1 ms)
+        let unfollowed = actions.compactMap { action -> String? in
+            if case .unfollow(let room) = action { return room }
+            return nil
+        }
+        #expect(unfollowed == ["popup"])
+        #expect(!hub.roomExists("popup") && !hub.isSynced(room: "popup"))
+    }
 }
