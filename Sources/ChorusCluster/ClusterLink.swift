@@ -72,7 +72,9 @@ public final class ClusterLink: ClusterBroker, @unchecked Sendable {
     let feeds = Locked<FeedTable>(FeedTable())
     /// Routers for service threads' `sync`, taken and given back (one thread uses one at a time).
     let syncRouters = Locked<[RedisRouter]>([])
-    var subscribers: [RedisEndpoint: RedisSubscriber] = [:]
+    /// One per master, made in `init` and never changed after: service threads read it
+    /// (`sync`, `unfollow`) without a lock.
+    private(set) var subscribers: [RedisEndpoint: RedisSubscriber] = [:]
     var publisher: JoinableThread?
     /// What `/healthz` and the metrics say of Redis (`+Health`).
     let health = Locked(ClusterHealth())
@@ -89,18 +91,16 @@ public final class ClusterLink: ClusterBroker, @unchecked Sendable {
         routing = Locked(
             try RedisRouter(
                 seeds: config.cluster.endpoints, timeoutSeconds: Double(config.cluster.commandTimeoutMs) / 1000))
+        for master in routing.withLock({ $0.masters }) {
+            subscribers[master] = RedisSubscriber(endpoint: master, handler: subscriberHandler(for: master))
+        }
     }
 
     var timeoutSeconds: Double { Double(settings.commandTimeoutMs) / 1000 }
 
-    /// Starts the publisher and one subscriber per master.
+    /// Starts the publisher and the subscribers (before the relay's service threads start).
     public func start() {
-        let masters = routing.withLock { $0.masters }
-        for master in masters {
-            let subscriber = RedisSubscriber(endpoint: master, handler: subscriberHandler(for: master))
-            subscribers[master] = subscriber
-            subscriber.start()
-        }
+        for subscriber in subscribers.values { subscriber.start() }
         guard let thread = JoinableThread.start({ self.runPublisher() }) else {
             preconditionFailure("cannot start the cluster publisher thread")
         }

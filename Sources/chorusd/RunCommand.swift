@@ -74,6 +74,8 @@ struct RunCommand: ParsableCommand {
                 throw ExitCode(73)  // EX_CANTCREAT
             }
         }
+        // The link's threads first: service threads call into it from their first connection.
+        cluster?.start()
         do {
             try relay.start(inheriting: SocketActivation.descriptors(environment: environment))
         } catch {
@@ -81,7 +83,6 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(69)  // EX_UNAVAILABLE
         }
         committer?.start()
-        cluster?.start()
         var reloadable = Reloadable(config: config, consoleSecret: secret, locales: locales)
         let notifier = SystemdNotifier(environment: environment)
         notifier.notify("READY=1\nSTATUS=serving on \(config.listen.host):\(relay.port)")
