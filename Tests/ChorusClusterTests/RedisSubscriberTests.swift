@@ -94,6 +94,11 @@ import Testing
         try server.restart(downSeconds: 0.3)
         try Self.waitFor("reconnected") { heard.connections.withLock { $0 } == 2 }
         #expect(heard.disconnections.withLock { $0 } >= 1)
+        // Connected is said before Redis has taken the new subscription: wait for it.
+        try Self.waitFor("subscribed again") {
+            (try? server.connect().command(["PUBSUB", "SHARDNUMSUB", RoomLog.channel("show")]))?.elements?.last
+                == .integer(1)
+        }
         let redis = try server.connect()
         // Redis lost its data (no persistence here): the node's floor keeps numbers going up.
         let first = try RoomLog.append(
