@@ -29,7 +29,9 @@ extension ClusterLink {
     func subscriberHandler(for master: RedisEndpoint) -> RedisSubscriber.Handler {
         let reader = HistoryReader()
         return RedisSubscriber.Handler(
-            batch: { [self] room, first, bytes in
+            // Weak: the link holds its subscribers, so a strong capture would keep both forever.
+            batch: { [weak self] room, first, bytes in
+                guard let self else { return }
                 let messages = try? ClusterBatchCodec.decode(bytes, first: first).messages
                 let count = (try? ClusterBatchCodec.messageCount(bytes)) ?? 1
                 let range = first...first + UInt64(max(count, 1)) - 1
@@ -46,7 +48,8 @@ extension ClusterLink {
                     perform(actions, room: room, table: &table, reader: reader)
                 }
             },
-            subscribed: { [self] room in
+            subscribed: { [weak self] room in
+                guard let self else { return }
                 feeds.withLock { table in
                     // Before its feed exists `sync` reads the room after this: nothing missed.
                     guard table.feeds[room] != nil else { return }
@@ -54,15 +57,18 @@ extension ClusterLink {
                     perform(actions, room: room, table: &table, reader: reader)
                 }
             },
-            other: { [self] push in
+            other: { [weak self] push in
+                guard let self else { return }
                 if let change = RoomLog.slowMode(push) { delivery.slowMode(change.room, change.seconds) }
             },
-            connected: { [self] in
+            connected: { [weak self] in
+                guard let self else { return }
                 if health.withLock({ $0.subscriptionsDown.remove("\(master)") != nil }) {
                     delivery.warning("cluster: subscription to Redis back", ["redis": "\(master)"])
                 }
             },
-            disconnected: { [self] error in
+            disconnected: { [weak self] error in
+                guard let self else { return }
                 reader.router = nil
                 // Called at every failed attempt while down: said once.
                 if health.withLock({ $0.subscriptionsDown.insert("\(master)").inserted }) {
