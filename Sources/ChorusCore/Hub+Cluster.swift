@@ -19,11 +19,7 @@ extension Hub {
     ) -> Bool {
         if rooms[name] == nil {
             guard mayOpen || configuration.autoCreateRooms else { return false }
-            rooms[name] = Room(
-                name: name, isStatic: false, shardCount: configuration.shardCount, now: now,
-                history: RoomHistory(
-                    maxMessages: configuration.historyMessages, maxAgeNanoseconds: configuration.historyNanoseconds),
-                series: MinuteSeries(capacity: configuration.seriesMinutes), publishesToCluster: true)
+            rooms[name] = makeRoom(name, isStatic: false, now: now)
         }
         guard let index = rooms.index(forKey: name), !rooms.values[index].isSynced else { return true }
         for (range, messages) in history where range.upperBound > rooms.values[index].lastBroadcast {

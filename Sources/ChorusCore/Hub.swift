@@ -59,7 +59,7 @@ public struct Hub: Sendable {
         }
     }
 
-    private mutating func makeRoom(_ name: String, isStatic: Bool, now: UInt64) -> Room {
+    mutating func makeRoom(_ name: String, isStatic: Bool, now: UInt64) -> Room {
         var room = Room(
             name: name, isStatic: isStatic, shardCount: configuration.shardCount, now: now,
             history: RoomHistory(
